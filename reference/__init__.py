@@ -3,3 +3,8 @@
 Each module models one callback exactly, quirks included; every quirk is marked in
 the code with its clause id (see `docs/`).
 """
+
+from reference.early_stopping import EarlyStopping
+from reference.learning_rate_scheduler import LearningRateScheduler
+
+__all__ = ["EarlyStopping", "LearningRateScheduler"]

@@ -16,3 +16,14 @@ settings.register_profile("ci", max_examples=150, derandomize=True, print_blob=T
 settings.register_profile("dev", max_examples=300, **_COMMON)
 settings.register_profile("thorough", max_examples=2500, **_COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+import pytest  # noqa: E402
+
+from tests.support.implementations import callbacks_of  # noqa: E402
+
+
+@pytest.fixture
+def impl(request):
+    """The callbacks module of the implementation the test is parametrized with."""
+    return callbacks_of(request.param)

@@ -38,13 +38,17 @@ class Observation:
     learning_rates: list[float] = field(default_factory=list)
 
 
-def _call(obs: Observation, model: StubModel, callback: Any, hook: str, *args: Any, logs: Any = None) -> None:
+def _call(
+    obs: Observation, model: StubModel, callback: Any, hook: str, *args: Any, logs: Any = None
+) -> None:
     getattr(callback, hook)(*args, logs=logs)
     obs.hooks.append((hook, args[0] if args else None, bool(model.stop_training)))
     obs.logs_after.append(None if logs is None else dict(logs))
 
 
-def simulate_fit(callback: Any, model: StubModel, run: Run, obs: Observation | None = None) -> Observation:
+def simulate_fit(
+    callback: Any, model: StubModel, run: Run, obs: Observation | None = None
+) -> Observation:
     """Run `callback` through `run` on `model`; several calls on one Observation chain fits."""
     obs = obs or Observation()
     out = io.StringIO()
@@ -76,7 +80,9 @@ def _fit(obs: Observation, callback: Any, model: StubModel, run: Run) -> None:
             if model.stop_training:
                 break
         model.weights_label = float(epoch)
-        _call(obs, model, callback, "on_epoch_end", epoch, logs=None if logs is None else dict(logs))
+        _call(
+            obs, model, callback, "on_epoch_end", epoch, logs=None if logs is None else dict(logs)
+        )
         if run.stop_requested_after_epoch == epoch:
             model.stop_training = True
         last_logs = dict(logs or {})
