@@ -1,0 +1,319 @@
+"""Keras 3.15.1's `keras.callbacks.TensorBoard`, without TensorFlow (clause family `tensorboard`).
+
+What it writes, where and at which step (`docs/tensorboard.md`):
+
+* `train/`: `epoch_<m>` (plus `epoch_learning_rate`, `epoch_steps_per_second`) at the
+  epoch index; `batch_<m>` and `batch_steps_per_second` at the count of train
+  executions since `on_train_begin`; weight histograms and images at the epoch index;
+  the `keras` model JSON at step 0.
+* `validation/`: `epoch_<m>` from `val_<m>` at the epoch index;
+  `evaluation_<m>_vs_iterations` at `optimizer.iterations`.
+
+Keras enters `writer.as_default(step)` and `record_if(step % update_freq == 0)`
+contexts (unless `update_freq == "epoch"`); this class keeps the same stack itself.
+Profiling is out of scope: `profile_batch` is validated exactly as Keras does, but
+nothing is ever traced.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+from google.protobuf import text_format
+from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
+
+from reference import summary_writer as summaries
+from reference.callback import Callback, Logs
+from reference.summary_writer import SummaryWriter
+
+_EMBEDDING_TENSOR_NAME = "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_VALUE"
+
+
+def _is_a(obj: Any, class_name: str) -> bool:
+    # Keras tests `isinstance(obj, keras.optimizers.Optimizer / layers.Embedding)`;
+    # matching the class name along the MRO finds Keras's own without importing Keras.
+    return any(cls.__name__ == class_name for cls in type(obj).__mro__)
+
+
+class TensorBoard(Callback):
+    """Writes training metrics, weights and the model to TensorBoard event files."""
+
+    #: The Keras backend being modelled: it decides what `profile_batch` accepts.
+    backend: str = "jax"
+
+    def __init__(
+        self,
+        log_dir: Any = "logs",
+        histogram_freq: int = 0,
+        write_graph: bool = True,
+        write_images: bool = False,
+        write_steps_per_second: bool = False,
+        update_freq: int | str = "epoch",
+        profile_batch: Any = 0,
+        embeddings_freq: int = 0,
+        embeddings_metadata: str | dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.log_dir = str(log_dir)
+        self.histogram_freq = histogram_freq
+        self.write_graph = write_graph
+        self.write_images = write_images
+        self.write_steps_per_second = write_steps_per_second
+        # Quirk tensorboard.update-freq.unvalidated: only "batch" is translated;
+        # 0 or a string fail at the first gated write (ZeroDivisionError, TypeError).
+        self.update_freq: Any = 1 if update_freq == "batch" else update_freq
+        self.embeddings_freq = embeddings_freq
+        self.embeddings_metadata = embeddings_metadata
+        if profile_batch:
+            if self.backend not in ("jax", "tensorflow"):
+                raise ValueError(
+                    f"Profiling is not yet available with the {self.backend} backend. "
+                    "Please open a PR if you'd like to add this feature. Received: "
+                    f"profile_batch={profile_batch} (must be 0)"
+                )
+            if self.backend == "jax" and sys.version_info[1] < 12:
+                # Quirk tensorboard.profile-batch.jax-discards-before-validating: the
+                # value is dropped before it is parsed, so no invalid value raises.
+                message = "Profiling with the jax backend requires python >= 3.12."
+                warnings.warn(message, stacklevel=1)
+                profile_batch = 0
+        self._start_batch, self._stop_batch = self._profile_range(profile_batch)
+        self._global_train_batch = 0
+        self._global_test_batch = 0
+        self._batch_start_time = 0.0
+        self._writers: dict[str, SummaryWriter] = {}
+        self._contexts: list[tuple[SummaryWriter, int]] = []
+
+    @staticmethod
+    def _profile_range(profile_batch: Any) -> tuple[int, int]:
+        """Clause tensorboard.profile-batch.parsing: `(start, stop)` or ValueError."""
+        error = ValueError(
+            "profile_batch must be a non-negative integer or 2-tuple of positive integers. "
+            "A pair of positive integers signifies a range of batches to profile. "
+            f"Found: {profile_batch}"
+        )
+        if isinstance(profile_batch, str):
+            # Quirk tensorboard.profile-batch.single-string-rejected: "5" becomes [5],
+            # a one-element list, which is neither an int nor a pair.
+            profile_batch = [int(part) for part in profile_batch.split(",")]
+        if isinstance(profile_batch, int):  # True counts as 1
+            start = stop = profile_batch
+        elif isinstance(profile_batch, (tuple, list)) and len(profile_batch) == 2:
+            start, stop = profile_batch
+        else:
+            raise error
+        if start < 0 or stop < start:
+            raise error
+        return start, stop
+
+    def set_model(self, model: Any) -> None:
+        self._model = model
+        self._train_dir = os.path.join(self.log_dir, "train")
+        self._val_dir = os.path.join(self.log_dir, "validation")
+        # Quirk tensorboard.writers.dropped-unclosed: earlier writers are not closed.
+        self._writers = {}
+        self._should_look_for_train_graph = bool(self.write_graph)
+        if self.write_graph:
+            self._write_model_summary()
+        if self.embeddings_freq:
+            self._configure_embeddings()
+
+    def _writer(self, run: str) -> SummaryWriter:
+        if run not in self._writers:
+            run_dir = self._train_dir if run == "train" else self._val_dir
+            self._writers[run] = SummaryWriter(run_dir)
+        return self._writers[run]
+
+    # The writer stack. Quirk tensorboard.update-freq.gates-epoch-writes: the
+    # condition of the innermost context gates *every* write, the epoch-level ones too.
+    def _push(self, run: str, step: int) -> None:
+        # Quirk tensorboard.writers.created-at-begin: Keras evaluates the writer
+        # argument first, so `on_train_begin` / `on_test_begin` create the events
+        # file even with update_freq="epoch".
+        writer = self._writer(run)
+        if self.update_freq != "epoch":
+            self._contexts.append((writer, step))
+
+    def _pop(self) -> None:
+        if self.update_freq != "epoch":
+            self._contexts.pop()
+
+    def _write(self, writer: SummaryWriter | None, summary: Any, step: Any) -> None:
+        if writer is None:  # no default writer: tf.summary writes nothing
+            return
+        if self._contexts and self._contexts[-1][1] % self.update_freq != 0:
+            return
+        writer.write(summary, int(np.asarray(step)))
+
+    def _default_writer(self) -> SummaryWriter | None:
+        return self._contexts[-1][0] if self._contexts else None
+
+    def _write_model_summary(self) -> None:
+        """Clause tensorboard.model-summary.functional-or-sequential."""
+        writer = self._writer("train")
+        if type(self.model).__name__ not in ("Functional", "Sequential"):
+            return
+        try:
+            model_json = self.model.to_json()
+        except Exception as exc:
+            warnings.warn(f"Model failed to serialize as JSON. Ignoring... {exc}", stacklevel=1)
+            return
+        self._write(writer, summaries.keras_model_summary("keras", model_json), 0)
+
+    def _configure_embeddings(self) -> None:
+        """Clause tensorboard.embeddings.projector-config."""
+        config = ProjectorConfig()
+        for layer in self.model.layers:
+            if not _is_a(layer, "Embedding"):
+                continue
+            # Quirk tensorboard.embeddings.same-tensor-name: hard-coded for every layer.
+            embedding = config.embeddings.add(tensor_name=_EMBEDDING_TENSOR_NAME)
+            if isinstance(self.embeddings_metadata, str):
+                embedding.metadata_path = self.embeddings_metadata
+            elif self.embeddings_metadata is not None and layer.name in self.embeddings_metadata:
+                # Quirk tensorboard.embeddings.metadata-dict-consumed: `pop` empties
+                # the user's dict, so a later `set_model` finds no metadata.
+                embedding.metadata_path = self.embeddings_metadata.pop(layer.name)
+        if self.embeddings_metadata and not isinstance(self.embeddings_metadata, str):
+            raise ValueError(
+                "Unrecognized `Embedding` layer names passed to "
+                "`keras.callbacks.TensorBoard` `embeddings_metadata` argument: "
+                f"{self.embeddings_metadata.keys()}"
+            )
+        # Quirk tensorboard.embeddings.needs-existing-log-dir: a plain `open`.
+        with open(os.path.join(self.log_dir, "projector_config.pbtxt"), "w") as config_file:
+            config_file.write(text_format.MessageToString(config))
+
+    def on_train_begin(self, logs: Logs = None) -> None:
+        # Quirk tensorboard.steps.test-batch-never-reset: `_global_test_batch` is kept.
+        self._global_train_batch = 0
+        self._push("train", 0)
+
+    def on_train_end(self, logs: Logs = None) -> None:
+        self._pop()
+        for writer in self._writers.values():
+            writer.close()
+
+    def on_test_begin(self, logs: Logs = None) -> None:
+        self._push("validation", self._global_test_batch)
+
+    def on_test_end(self, logs: Logs = None) -> None:
+        """Clause tensorboard.evaluation.vs-iterations."""
+        optimizer = self.model.optimizer
+        if optimizer and hasattr(optimizer, "iterations"):
+            for name, value in logs.items():  # type: ignore[union-attr]
+                tag = f"evaluation_{name}_vs_iterations"
+                self._write(
+                    self._writer("validation"),
+                    summaries.scalar_summary(tag, value),
+                    self.model.optimizer.iterations,
+                )
+        self._pop()
+
+    def on_train_batch_begin(self, batch: int, logs: Logs = None) -> None:
+        self._global_train_batch += 1
+        self._pop()
+        self._push("train", self._global_train_batch)
+        if self.write_steps_per_second:
+            self._batch_start_time = time.time()
+
+    def on_train_batch_end(self, batch: int, logs: Logs = None) -> None:
+        """Clause tensorboard.batch.scalars: to the default writer, which exists
+        only when `update_freq != "epoch"`."""
+        if self._should_look_for_train_graph:
+            # Keras writes the graph of a `tf.function` train function (TF backend
+            # only); out of scope here, but the attribute is read as Keras does.
+            self.model.train_function  # noqa: B018
+            self._should_look_for_train_graph = False
+        scalars = []
+        if self.write_steps_per_second:
+            scalars.append(("steps_per_second", 1.0 / (time.time() - self._batch_start_time)))
+        if isinstance(logs, dict):
+            scalars += logs.items()
+        for name, value in scalars:
+            summary = summaries.scalar_summary(f"batch_{name}", value)
+            self._write(self._default_writer(), summary, self._global_train_batch)
+
+    def on_test_batch_begin(self, batch: int, logs: Logs = None) -> None:
+        self._global_test_batch += 1
+        self._pop()
+        self._push("validation", self._global_test_batch)
+
+    def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None:
+        if self.write_steps_per_second:
+            self._epoch_start_iterations = np.float32(self.model.optimizer.iterations)
+            self._epoch_start_time = time.time()
+
+    def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
+        self._log_epoch_metrics(epoch, logs)
+        if self.histogram_freq and epoch % self.histogram_freq == 0:
+            self._log_weights(epoch)
+        if self.embeddings_freq and epoch % self.embeddings_freq == 0:
+            weights_file = f"keras_embedding.ckpt-{epoch}.weights.h5"
+            self.model.save_weights(os.path.join(self.log_dir, "train", weights_file))
+
+    def _learning_rates(self) -> dict[str, float]:
+        """Clause tensorboard.epoch.learning-rate: only a Keras `Optimizer` has one."""
+        optimizer = self.model.optimizer
+        if hasattr(optimizer, "inner_optimizer"):  # a LossScaleOptimizer
+            optimizer = optimizer.inner_optimizer
+        if hasattr(optimizer, "optimizers"):
+            return {
+                f"learning_rate_{opt.name}": float(np.asarray(opt.learning_rate))
+                for opt in optimizer.optimizers
+            }
+        if _is_a(optimizer, "Optimizer"):
+            return {"learning_rate": float(np.asarray(optimizer.learning_rate))}
+        return {}
+
+    def _log_epoch_metrics(self, epoch: int, logs: Logs) -> None:
+        """Clause tensorboard.epoch.scalars: `val_<m>` to validation/, the rest to train/."""
+        if not logs:
+            return  # Quirk tensorboard.epoch.empty-logs-write-nothing: no learning rate either.
+        train_logs = {k: v for k, v in logs.items() if not k.startswith("val_")}
+        val_logs = {k[len("val_") :]: v for k, v in logs.items() if k.startswith("val_")}
+        train_logs.update(self._learning_rates())
+        if self.write_steps_per_second:
+            iterations = np.float32(self.model.optimizer.iterations)
+            elapsed = np.float32(time.time() - self._epoch_start_time)
+            done = iterations - self._epoch_start_iterations
+            train_logs["steps_per_second"] = float(done / elapsed)
+        for run, run_logs in (("train", train_logs), ("validation", val_logs)):
+            if run_logs:
+                writer = self._writer(run)
+                for name, value in run_logs.items():
+                    self._write(writer, summaries.scalar_summary(f"epoch_{name}", value), epoch)
+
+    def _log_weights(self, epoch: int) -> None:
+        """Clause tensorboard.weights.histograms-and-images."""
+        writer = self._writer("train")
+        for layer in self.model.layers:
+            for weight in layer.weights:
+                tag = weight.path.replace(":", "_")
+                self._write(writer, summaries.histogram_summary(f"{tag}/histogram", weight), epoch)
+                # Quirk tensorboard.weights.images-need-histograms: only reached here.
+                image = self._weight_as_image(np.asarray(weight)) if self.write_images else None
+                if image is not None:
+                    self._write(writer, summaries.image_summary(f"{tag}/image", image), epoch)
+
+    @staticmethod
+    def _weight_as_image(weight: np.ndarray) -> np.ndarray | None:
+        """A bias is one row, a kernel is wide (transposed if tall), a conv kernel
+        is one image per output channel (channels_last); anything else is skipped."""
+        image = np.squeeze(weight)
+        if image.ndim == 1:
+            image = image.reshape(1, image.shape[0], 1, 1)
+        elif image.ndim == 2:
+            if image.shape[0] > image.shape[1]:
+                image = image.T
+            image = image.reshape(1, *image.shape, 1)
+        elif image.ndim == 3:
+            image = np.transpose(image, (2, 0, 1))[..., np.newaxis]
+        if image.ndim == 4 and image.shape[-1] in (1, 3, 4):
+            return image
+        return None
