@@ -9,19 +9,24 @@ Deliberately wrong variants of the reference ("mutants") must be caught.
 
 from __future__ import annotations
 
+import math
 import os
+import pathlib
 import tempfile
 import warnings
 from typing import Any
 
 import keras
-from hypothesis import event, example, given, note
+import numpy as np
+import pytest
+from hypothesis import Phase, event, example, given, note, settings
+from hypothesis import strategies as st
 from keras.src.trainers.compile_utils import MetricsList
 
 from reference.model_checkpoint import ModelCheckpoint
 from tests.support.checkpoint_drive import Epoch, Fit, Observation, drive
 from tests.support.checkpoint_model import SAVE_ERRORS, CheckpointModel
-from tests.support.checkpoint_strategies import Scenario, scenarios
+from tests.support.checkpoint_strategies import Scenario, save_freqs, scenarios
 
 
 def compiled_metrics() -> list[Any]:
@@ -108,3 +113,89 @@ def differential_property(candidate: type) -> Any:
 @given(scenario=scenarios())
 def test_reference_matches_keras_on_drawn_runs(scenario: Scenario) -> None:
     assert_same_observations(ModelCheckpoint, scenario)
+
+
+class ZeroBasedEpochInPaths(ModelCheckpoint):
+    """Mutant: formats `{epoch}` with the 0-based index."""
+
+    def _get_file_path(self, epoch: int, batch: int | None, logs: Any) -> str:
+        return super()._get_file_path(epoch - 1, batch, logs)
+
+
+class BatchCounterResetPerEpoch(ModelCheckpoint):
+    """Mutant: forgets the batches seen since the last save at every epoch start."""
+
+    def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
+        super().on_epoch_begin(epoch, logs)
+        self._batches_seen_since_last_saving = 0
+
+
+class MissingMonitorSkipsSave(ModelCheckpoint):
+    """Mutant: Keras before 3.10, which skipped the save when the monitor was missing."""
+
+    def _should_save_model(self, epoch: int, logs: Any, filepath: str) -> bool:
+        if self.save_best_only and (logs or {}).get(self.monitor) is None:
+            return False
+        return super()._should_save_model(epoch, logs, filepath)
+
+
+@pytest.mark.parametrize(
+    "mutant", [ZeroBasedEpochInPaths, BatchCounterResetPerEpoch, MissingMonitorSkipsSave]
+)
+def test_differential_property_catches_mutant(mutant: type) -> None:
+    hunt = settings(phases=[Phase.generate], database=None)(differential_property(mutant))
+    with pytest.raises(AssertionError):
+        hunt()
+
+
+def paths() -> st.SearchStrategy[Any]:
+    """Filepath arguments: templates, PathLike ones, and things that are no path."""
+    text = st.sampled_from(
+        [
+            "m.keras",
+            "m.h5",
+            "m.weights.h5",
+            "m_{epoch}.keras",
+            "m.txt",
+            "m",
+            "m.hdf5",
+            "d/{epoch:02d}.weights.h5",
+            ".keras",
+            "m.keras.txt",
+            "m.weights.h5.keras",
+        ]
+    )
+    return st.one_of(text, text.map(pathlib.PurePosixPath), st.sampled_from([None, 3, b"m.keras"]))
+
+
+@given(
+    filepath=paths(),
+    save_weights_only=st.booleans(),
+    save_freq=st.one_of(
+        save_freqs(),
+        st.sampled_from(["batch", "Epoch", 1.0, 2.5, None, np.int64(2), np.array([1, 2])]),
+    ),
+    mode=st.sampled_from(["auto", "min", "max", "MAX", ""]),
+    initial_value_threshold=st.one_of(st.none(), st.sampled_from([0.5, "abc", math.nan])),
+)
+def test_constructor_matches_keras(**arguments: Any) -> None:
+    expected_callback, expected_shown = construct(keras.callbacks.ModelCheckpoint, **arguments)
+    callback, shown = construct(ModelCheckpoint, **arguments)
+    assert shown == expected_shown
+    assert (callback is None) == (expected_callback is None)
+    if callback is not None:
+        public = [
+            "filepath",
+            "monitor",
+            "mode",
+            "verbose",
+            "save_best_only",
+            "save_weights_only",
+            "save_freq",
+            "min_delta",
+            "monitor_op",
+        ]
+        assert {name: repr(getattr(callback, name)) for name in public} == {
+            name: repr(getattr(expected_callback, name)) for name in public
+        }
+        assert repr(callback.best) == repr(expected_callback.best)
