@@ -212,3 +212,13 @@ def test_verbose_lines(impl):
     assert obs.stdout == (
         "Epoch 3: early stopping\nRestoring model weights from the end of the best epoch: 2.\n"
     )
+
+
+# monitor.min-delta.sign-flip-once
+def test_resolving_the_direction_twice_flips_min_delta_back(impl):
+    callback = impl.EarlyStopping(monitor="loss", min_delta=0.5)
+    callback.set_model(StubModel())
+    callback._set_monitor_op()
+    assert callback.min_delta == -0.5
+    callback._set_monitor_op()
+    assert callback.min_delta == 0.5
