@@ -91,24 +91,32 @@ def encode_png(image: np.ndarray) -> bytes:
 class SummaryWriter:
     """One events file in `log_dir`, created (with its directory) at construction.
 
-    Like `tf.summary.create_file_writer`, so a writer that never records anything
-    still leaves an events file behind. Every event is flushed as it is written.
+    Like `tf.summary.create_file_writer`, a writer that never records anything still
+    leaves an events file behind. Events are appended as they are written, so a writer
+    dropped without `close` loses nothing; a closed one refuses to become the default
+    writer again, as TF's does.
     """
 
     def __init__(self, log_dir: str) -> None:
         os.makedirs(log_dir, exist_ok=True)
         host, pid, number = socket.gethostname(), os.getpid(), next(_file_numbers)
         name = f"events.out.tfevents.{time.time():.0f}.{host}.{pid}.{number}.v2"
-        self._file = open(os.path.join(log_dir, name), "wb")  # noqa: SIM115 - closed in close()
-        self._records = RecordWriter(self._file)
-        self._write(event_pb2.Event(wall_time=time.time(), file_version="brain.Event:2"))
+        self._path = os.path.join(log_dir, name)
+        self.closed = False
+        self._append(event_pb2.Event(wall_time=time.time(), file_version="brain.Event:2"))
+
+    def as_default(self) -> SummaryWriter:
+        """The check `tf.summary.SummaryWriter.as_default` makes."""
+        if self.closed:
+            raise RuntimeError(f"SummaryWriter {self!r} is already closed")
+        return self
 
     def write(self, summary: summary_pb2.Summary, step: int) -> None:
-        self._write(event_pb2.Event(wall_time=time.time(), step=int(step), summary=summary))
+        self._append(event_pb2.Event(wall_time=time.time(), step=int(step), summary=summary))
 
-    def _write(self, event: event_pb2.Event) -> None:
-        self._records.write(event.SerializeToString())
-        self._records.flush()
+    def _append(self, event: event_pb2.Event) -> None:
+        with open(self._path, "ab") as events_file:
+            RecordWriter(events_file).write(event.SerializeToString())
 
     def close(self) -> None:
-        self._file.close()
+        self.closed = True

@@ -137,7 +137,7 @@ class TensorBoard(Callback):
         # file even with update_freq="epoch".
         writer = self._writer(run)
         if self.update_freq != "epoch":
-            self._contexts.append((writer, step))
+            self._contexts.append((writer.as_default(), step))
 
     def _pop(self) -> None:
         if self.update_freq != "epoch":
@@ -155,7 +155,7 @@ class TensorBoard(Callback):
 
     def _write_model_summary(self) -> None:
         """Clause tensorboard.model-summary.functional-or-sequential."""
-        writer = self._writer("train")
+        writer = self._writer("train").as_default()
         if type(self.model).__name__ not in ("Functional", "Sequential"):
             return
         try:
@@ -206,13 +206,10 @@ class TensorBoard(Callback):
         """Clause tensorboard.evaluation.vs-iterations."""
         optimizer = self.model.optimizer
         if optimizer and hasattr(optimizer, "iterations"):
+            writer = self._writer("validation").as_default()
             for name, value in logs.items():  # type: ignore[union-attr]
-                tag = f"evaluation_{name}_vs_iterations"
-                self._write(
-                    self._writer("validation"),
-                    summaries.scalar_summary(tag, value),
-                    self.model.optimizer.iterations,
-                )
+                summary = summaries.scalar_summary(f"evaluation_{name}_vs_iterations", value)
+                self._write(writer, summary, self.model.optimizer.iterations)
         self._pop()
 
     def on_train_batch_begin(self, batch: int, logs: Logs = None) -> None:
@@ -285,13 +282,13 @@ class TensorBoard(Callback):
             train_logs["steps_per_second"] = float(done / elapsed)
         for run, run_logs in (("train", train_logs), ("validation", val_logs)):
             if run_logs:
-                writer = self._writer(run)
+                writer = self._writer(run).as_default()
                 for name, value in run_logs.items():
                     self._write(writer, summaries.scalar_summary(f"epoch_{name}", value), epoch)
 
     def _log_weights(self, epoch: int) -> None:
         """Clause tensorboard.weights.histograms-and-images."""
-        writer = self._writer("train")
+        writer = self._writer("train").as_default()
         for layer in self.model.layers:
             for weight in layer.weights:
                 tag = weight.path.replace(":", "_")
