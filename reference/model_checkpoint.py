@@ -2,10 +2,9 @@
 
 A checkpoint is written at every epoch end (`save_freq="epoch"`) or once every
 `save_freq` training batches, to `filepath` formatted with the 1-based epoch, the
-1-based batch and the current logs. With `save_best_only` only a value of `monitor`
-that improves on `best` is saved (the monitor rule of `reference.monitor`), but a
-missing or non-scalar value is saved anyway. Nothing is reset between `fit` calls.
-Clause ids (`model_checkpoint.*`) are the headings of `docs/model_checkpoint.md`.
+1-based batch and the logs. With `save_best_only` only a `monitor` value improving on
+`best` is saved, but a missing or non-scalar one is saved anyway. Clause ids
+(`model_checkpoint.*`) are the headings of `docs/model_checkpoint.md`.
 """
 
 from __future__ import annotations
@@ -18,6 +17,11 @@ from reference.callback import Logs
 from reference.messages import print_msg
 from reference.monitor import MonitorCallback
 
+_DIRECTORY_MESSAGE = (
+    "Please specify a non-directory filepath for ModelCheckpoint. "
+    "Filepath used is an existing directory: "
+)
+
 
 def _is_non_scalar_array(value: Any) -> bool:
     # Keras asks for a numpy array or backend tensor with a non-empty shape; any
@@ -26,7 +30,11 @@ def _is_non_scalar_array(value: Any) -> bool:
 
 
 class ModelCheckpoint(MonitorCallback):
-    """Keras 3.15.1's `keras.callbacks.ModelCheckpoint`, without Keras."""
+    """Keras 3.15.1's `keras.callbacks.ModelCheckpoint`, without Keras.
+
+    Quirk model_checkpoint.save-freq.carries-over: there is no `on_train_begin`, so
+    `best`, the monitor direction and the batch count persist across `fit` calls.
+    """
 
     _current_epoch: int  # set by `on_epoch_begin` only (model_checkpoint.epoch.current)
 
@@ -44,9 +52,7 @@ class ModelCheckpoint(MonitorCallback):
         super().__init__(monitor, mode, initial_value_threshold)
         self.verbose = verbose
         # Clause model_checkpoint.init.filepath-pathlike: anything else passes through.
-        self.filepath: Any = filepath
-        if isinstance(filepath, os.PathLike):
-            self.filepath = os.fspath(filepath)
+        self.filepath: Any = os.fspath(filepath) if isinstance(filepath, os.PathLike) else filepath
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
         self.save_freq = save_freq
@@ -86,17 +92,16 @@ class ModelCheckpoint(MonitorCallback):
             self._save_model(epoch, batch=None, logs=logs)
 
     def on_train_batch_end(self, batch: int, logs: Logs = None) -> None:
+        # Quirk model_checkpoint.save-freq.best-only-crash: with save_best_only this
+        # can compare before the first epoch end has set the monitor op: TypeError.
         if self._should_save_on_batch(batch):
             self._save_model(self._current_epoch, batch=batch, logs=logs)
 
     def _should_save_on_batch(self, batch: int) -> bool:
-        """Clause model_checkpoint.save-freq.counts-batches.
-
-        `batch` is the end index of an execution. A batch index not above the last
-        one seen starts a new epoch and counts `batch + 1`. Quirk
-        model_checkpoint.save-freq.unclipped-end-step: a partial final execution
-        still counts its full width. Quirk model_checkpoint.save-freq.carries-over:
-        the count is never reset by epochs or fits, only by a save.
+        """Clause model_checkpoint.save-freq.counts-batches: `batch` is an execution's
+        end index; one not above the last seen starts a new epoch and counts `batch + 1`.
+        Quirks model_checkpoint.save-freq.unclipped-end-step (a partial final execution
+        counts in full) and model_checkpoint.save-freq.carries-over (only a save resets).
         """
         if self.save_freq == "epoch":
             return False
@@ -113,7 +118,7 @@ class ModelCheckpoint(MonitorCallback):
         return False
 
     def _should_save_model(self, epoch: int, logs: Logs, filepath: str) -> bool:
-        """Clause model_checkpoint.best-only.improvement (with its quirks below)."""
+        """Clause model_checkpoint.best-only.improvement (printing: verbose.lines)."""
         logs = logs or {}
         if not self.save_best_only:
             if self.verbose > 0:
@@ -122,9 +127,7 @@ class ModelCheckpoint(MonitorCallback):
         current = logs.get(self.monitor)
         if current is None:
             # Quirk model_checkpoint.best-only.missing-saves: saves anyway.
-            warnings.warn(
-                f"Can save best model only with {self.monitor} available.", stacklevel=2
-            )
+            warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=2)
             return True
         if _is_non_scalar_array(current):
             # Quirk model_checkpoint.best-only.non-scalar-saves
@@ -148,9 +151,7 @@ class ModelCheckpoint(MonitorCallback):
             self.best = current
             return True
         if self.verbose > 0:
-            print_msg(
-                f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best_str}"
-            )
+            print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best_str}")
         return False
 
     def _save_model(self, epoch: int, batch: int | None, logs: Logs) -> None:
@@ -167,34 +168,24 @@ class ModelCheckpoint(MonitorCallback):
                 else:
                     self.model.save(filepath, overwrite=True)
                 if self.verbose > 0:
-                    print_msg(
-                        f"\nEpoch {epoch + 1}: finished saving model to {filepath}"
-                    )
-        # Keras raises its replacements without `from`, chaining them implicitly.
+                    print_msg(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
+        # Clause model_checkpoint.save.directory-error. Keras raises its replacements
+        # without `from`, chaining them implicitly.
         except IsADirectoryError:
-            raise OSError(self._directory_message(filepath))  # noqa: B904
+            raise OSError(_DIRECTORY_MESSAGE + filepath)  # noqa: B904
         except OSError as error:
             # Quirk model_checkpoint.save.io-error-stray-f: an OSError saying "is a
             # directory" gets the message with an `f` before the path. Quirk
             # model_checkpoint.save.io-error-no-args: one without args raises
             # IndexError here.
             if "is a directory" in str(error.args[0]).lower():
-                raise OSError(self._directory_message(f"f{filepath}"))  # noqa: B904
+                raise OSError(f"{_DIRECTORY_MESSAGE}f{filepath}")  # noqa: B904
             raise
-
-    @staticmethod
-    def _directory_message(filepath: str) -> str:
-        return (
-            "Please specify a non-directory filepath for ModelCheckpoint. "
-            f"Filepath used is an existing directory: {filepath}"
-        )
 
     def _get_file_path(self, epoch: int, batch: int | None, logs: Any) -> str:
         """Clause model_checkpoint.path.format: `{epoch}` and `{batch}` are 1-based.
-
-        Quirk model_checkpoint.path.logs-batch-wins: a `batch` log key replaces the
-        batch number. Logs are read before `logs or {}`, so `None` raises TypeError
-        (quirk model_checkpoint.path.none-logs).
+        Quirks model_checkpoint.path.logs-batch-wins (a `batch` log key replaces the
+        number) and model_checkpoint.path.none-logs (`None` logs raise TypeError).
         """
         try:
             if batch is None or "batch" in logs:
@@ -203,6 +194,5 @@ class ModelCheckpoint(MonitorCallback):
         except KeyError as error:
             # Clause model_checkpoint.path.key-error-reworded; other errors pass.
             raise KeyError(  # noqa: B904 (Keras chains implicitly)
-                f'Failed to format this callback filepath: "{self.filepath}". '
-                f"Reason: {error}"
+                f'Failed to format this callback filepath: "{self.filepath}". Reason: {error}'
             )
