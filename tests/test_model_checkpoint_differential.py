@@ -199,3 +199,28 @@ def test_constructor_matches_keras(**arguments: Any) -> None:
             name: repr(getattr(expected_callback, name)) for name in public
         }
         assert repr(callback.best) == repr(expected_callback.best)
+
+
+# Off the grid on purpose: pairs that differ only beyond float32 precision, float32
+# subnormals (flushed to zero on jax), and values that overflow float32.
+PRECISION_VALUES = [0.0, 1e-40, -1e-40, 1.0, 1 + 2**-30, 1 - 2**-30, 1 + 2**-22, 3.4e38, 3.5e38]
+
+
+@given(
+    mode=st.sampled_from(["min", "max"]),
+    values=st.lists(st.sampled_from(PRECISION_VALUES), min_size=1, max_size=6),
+    initial_value_threshold=st.one_of(st.none(), st.sampled_from(PRECISION_VALUES)),
+)
+def test_reference_matches_keras_comparison_precision(
+    mode: str, values: list[float], initial_value_threshold: float | None
+) -> None:
+    epochs = [Epoch([], {"val_loss": value}) for value in values]
+    options = {
+        "save_best_only": True,
+        "mode": mode,
+        "verbose": 1,
+        "initial_value_threshold": initial_value_threshold,
+    }
+    assert_same_observations(
+        ModelCheckpoint, Scenario("{epoch}.keras", options, [Fit(epochs, steps_per_epoch=0)])
+    )

@@ -190,3 +190,11 @@ def test_keras_fit_best_only_saves_when_monitor_missing(tmp_path: pathlib.Path) 
     )
     missing = ("UserWarning", "Can save best model only with val_loss available.")
     assert [w for w in trained.warnings if w == missing] == [missing, missing]  # epochs 1, 3
+
+
+def test_keras_full_model_to_weights_h5_is_legacy_h5(tmp_path: pathlib.Path) -> None:
+    """`.weights.h5` without save_weights_only passes the check; `save` writes legacy H5."""
+    train(keras.callbacks.ModelCheckpoint, tmp_path, "m.weights.h5", 1, 1)
+    with h5py.File(tmp_path / "m.weights.h5", "r") as file:
+        assert "model_config" in file.attrs
+        assert "model_weights" in file
