@@ -206,21 +206,43 @@ def test_constructor_matches_keras(**arguments: Any) -> None:
 PRECISION_VALUES = [0.0, 1e-40, -1e-40, 1.0, 1 + 2**-30, 1 - 2**-30, 1 + 2**-22, 3.4e38, 3.5e38]
 
 
-@given(
-    mode=st.sampled_from(["min", "max"]),
-    values=st.lists(st.sampled_from(PRECISION_VALUES), min_size=1, max_size=6),
-    initial_value_threshold=st.one_of(st.none(), st.sampled_from(PRECISION_VALUES)),
-)
-def test_reference_matches_keras_comparison_precision(
-    mode: str, values: list[float], initial_value_threshold: float | None
-) -> None:
-    epochs = [Epoch([], {"val_loss": value}) for value in values]
-    options = {
-        "save_best_only": True,
-        "mode": mode,
-        "verbose": 1,
-        "initial_value_threshold": initial_value_threshold,
-    }
-    assert_same_observations(
-        ModelCheckpoint, Scenario("{epoch}.keras", options, [Fit(epochs, steps_per_epoch=0)])
+def precision_property(candidate: type) -> Any:
+    @given(
+        mode=st.sampled_from(["min", "max"]),
+        values=st.lists(st.sampled_from(PRECISION_VALUES), min_size=1, max_size=6),
+        initial_value_threshold=st.one_of(st.none(), st.sampled_from(PRECISION_VALUES)),
     )
+    def property_(mode: str, values: list[float], initial_value_threshold: float | None) -> None:
+        epochs = [Epoch([], {"val_loss": value}) for value in values]
+        options = {
+            "save_best_only": True,
+            "mode": mode,
+            "verbose": 1,
+            "initial_value_threshold": initial_value_threshold,
+        }
+        scenario = Scenario("{epoch}.keras", options, [Fit(epochs, steps_per_epoch=0)])
+        assert_same_observations(candidate, scenario)
+
+    return property_
+
+
+test_reference_matches_keras_comparison_precision = precision_property(ModelCheckpoint)
+
+
+class ComparesWithoutFlushingSubnormals(ModelCheckpoint):
+    """Mutant: float32 comparisons as torch makes them, keeping subnormals."""
+
+    comparison_precision = "float32"
+
+
+class ComparesInFloat64(ModelCheckpoint):
+    """Mutant: float64 comparisons, as Keras's numpy backend and tf-keras make them."""
+
+    comparison_precision = "float64"
+
+
+@pytest.mark.parametrize("mutant", [ComparesWithoutFlushingSubnormals, ComparesInFloat64])
+def test_precision_property_catches_mutant(mutant: type) -> None:
+    hunt = settings(phases=[Phase.generate], database=None)(precision_property(mutant))
+    with pytest.raises(AssertionError):
+        hunt()
