@@ -100,7 +100,7 @@ def train(
     )
 
 
-CONFIGURATIONS = {
+CONFIGURATIONS: dict[str, dict[str, Any]] = {
     "every epoch, weights, log keys in names": dict(
         template="w-{epoch:02d}-{val_loss:.4f}.weights.h5",
         steps_per_execution=1,
