@@ -118,7 +118,7 @@ class ModelCheckpoint(MonitorCallback):
         return False
 
     def _should_save_model(self, epoch: int, logs: Logs, filepath: str) -> bool:
-        """Clause model_checkpoint.best-only.improvement (printing: verbose.lines)."""
+        """Clause model_checkpoint.best-only.improvement; lines: model_checkpoint.verbose.lines."""
         logs = logs or {}
         if not self.save_best_only:
             if self.verbose > 0:
