@@ -195,6 +195,7 @@ class TensorBoard(Callback):
         self._push("train", 0)
 
     def on_train_end(self, logs: Logs = None) -> None:
+        # Clause tensorboard.writers.closed-at-train-end: closed, but kept until set_model.
         self._pop()
         for writer in self._writers.values():
             writer.close()
@@ -213,6 +214,7 @@ class TensorBoard(Callback):
         self._pop()
 
     def on_train_batch_begin(self, batch: int, logs: Logs = None) -> None:
+        # Clause tensorboard.batch.steps-count-executions: `batch` itself is unused.
         self._global_train_batch += 1
         self._pop()
         self._push("train", self._global_train_batch)
