@@ -15,11 +15,12 @@ from typing import Any
 import keras
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import reference
 from tests.support.drive import Run, simulate_fit
+from tests.support.mutants import assert_property_catches
 from tests.support.stub_model import StubModel, StubOptimizer
 
 RETURN_TYPES: dict[str, Callable[[float], Any]] = {
@@ -184,10 +185,6 @@ class EmptyLogsReceiveRate(reference.LearningRateScheduler):
 
 @pytest.mark.parametrize("mutant", [ScheduleOneEpochLate, IntegersAccepted, EmptyLogsReceiveRate])
 def test_property_catches_wrong_implementation(mutant: type) -> None:
-    @settings(max_examples=400, derandomize=True, database=None, print_blob=False)
-    @given(scenarios())
-    def property_on_mutant(scenario: Scenario) -> None:
-        assert_agrees_with_keras(mutant, scenario)
-
-    with pytest.raises(AssertionError):
-        property_on_mutant()
+    assert_property_catches(
+        lambda scenario: assert_agrees_with_keras(mutant, scenario), scenarios()
+    )
