@@ -226,7 +226,10 @@ class TensorBoard(Callback):
         only when `update_freq != "epoch"`."""
         if self._should_look_for_train_graph:
             # Keras writes the graph of a `tf.function` train function (TF backend
-            # only); out of scope here, but the attribute is read as Keras does.
+            # only); out of scope here, but the attribute is read as Keras does, inside
+            # the train writer's default context, which a closed writer refuses (a
+            # reused CallbackList whose first fit ran no batch).
+            self._writer("train").as_default()
             self.model.train_function  # noqa: B018
             self._should_look_for_train_graph = False
         scalars = []
