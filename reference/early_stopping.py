@@ -69,6 +69,8 @@ class EarlyStopping(MonitorCallback):
 
         # Clause `early_stopping.patience.counts-before-test`: wait grows first.
         self.wait += 1
+        # Quirk `early_stopping.nan.first-value-becomes-best`: with no best yet, any
+        # value improves, NaN and infinities included; a NaN best blocks all later ones.
         if self._is_improvement(current, self.best):
             self.best = current
             self.best_epoch = epoch
@@ -89,6 +91,7 @@ class EarlyStopping(MonitorCallback):
             self.model.stop_training = True
 
     def on_train_end(self, logs: Logs = None) -> None:
+        # Clause `early_stopping.verbose.messages`.
         if self.stopped_epoch > 0 and self.verbose > 0:
             print_msg(f"Epoch {self.stopped_epoch + 1}: early stopping")
         # Clause `early_stopping.restore.always-at-train-end`: also when the run

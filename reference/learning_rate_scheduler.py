@@ -36,8 +36,10 @@ class LearningRateScheduler(Callback):
             raise ValueError('Optimizer must have a "learning_rate" attribute.')
 
         try:
+            # Clause `learning_rate_scheduler.schedule.absolute-epoch`.
             learning_rate = self.schedule(epoch, _current_rate(optimizer))
         except TypeError:
+            # Clause `learning_rate_scheduler.schedule.one-argument`.
             # Quirk `learning_rate_scheduler.schedule.type-error-falls-back`: any
             # TypeError, not only a one-argument schedule's, retries with the epoch
             # alone, masking an error raised inside a two-argument schedule.
@@ -55,6 +57,8 @@ class LearningRateScheduler(Callback):
         return learning_rate
 
     def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None:
+        # Clauses `learning_rate_scheduler.optimizer.multi` (each sub-optimizer) and
+        # `learning_rate_scheduler.verbose.messages`.
         optimizer = self.model.optimizer
         if hasattr(optimizer, "optimizers"):
             for sub_optimizer in optimizer.optimizers:
@@ -76,6 +80,7 @@ class LearningRateScheduler(Callback):
         # Quirk `learning_rate_scheduler.logs.empty-logs-dropped`: `logs or {}` writes
         # into a fresh dict when the logs are empty, so nobody sees the rate.
         logs = logs or {}
+        # Clause `learning_rate_scheduler.logs.rate-read-back`: what the optimizer holds.
         optimizer = self.model.optimizer
         if hasattr(optimizer, "optimizers"):
             for sub_optimizer in optimizer.optimizers:
