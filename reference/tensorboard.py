@@ -58,13 +58,15 @@ class TensorBoard(Callback):
         embeddings_freq: int = 0,
         embeddings_metadata: str | dict[str, str] | None = None,
     ) -> None:
+        # Clause tensorboard.constructor.signature: Keras's arguments, no **kwargs.
         super().__init__()
         self.log_dir = str(log_dir)
         self.histogram_freq = histogram_freq
         self.write_graph = write_graph
         self.write_images = write_images
         self.write_steps_per_second = write_steps_per_second
-        # Quirk tensorboard.update-freq.unvalidated: only "batch" is translated;
+        # Clause tensorboard.update-freq.batch-is-one. Quirk
+        # tensorboard.update-freq.unvalidated: only "batch" is translated;
         # 0 or a string fail at the first gated write (ZeroDivisionError, TypeError).
         self.update_freq: Any = 1 if update_freq == "batch" else update_freq
         self.embeddings_freq = embeddings_freq
