@@ -13,13 +13,13 @@ from typing import Any, Literal
 import numpy as np
 
 from reference.callback import Callback
+from reference.keras_types import is_a
 
 Precision = Literal["float32-ftz", "float32", "float64"]
 """How the backend compares: float32 flushing subnormals to zero (jax, TensorFlow),
 plain float32 (torch), or float64 (Keras's numpy backend)."""
 
 _FLOAT32_TINY = float(np.finfo(np.float32).tiny)
-_COMPILED_METRIC_CONTAINERS = ("CompileMetrics", "MetricsList")
 
 
 def as_compared(value: Any, precision: Precision) -> Any:
@@ -43,12 +43,6 @@ def less(a: Any, b: Any, precision: Precision) -> bool:
 
 def greater(a: Any, b: Any, precision: Precision) -> bool:
     return bool(as_compared(a, precision) > as_compared(b, precision))
-
-
-def _is_compiled_metrics_container(metric: Any) -> bool:
-    # Keras tests `isinstance(m, (CompileMetrics, MetricsList))`; matching the class
-    # names keeps the reference free of Keras imports and still finds Keras's own.
-    return any(cls.__name__ in _COMPILED_METRIC_CONTAINERS for cls in type(metric).__mro__)
 
 
 class MonitorCallback(Callback):
@@ -95,7 +89,9 @@ class MonitorCallback(Callback):
             if hasattr(self.model, "metrics"):
                 # Only metrics compiled into the model are searched, and only those
                 # that declare a direction; the last one of that name wins.
-                containers = [m for m in self.model.metrics if _is_compiled_metrics_container(m)]
+                containers = [
+                    m for m in self.model.metrics if is_a(m, "CompileMetrics", "MetricsList")
+                ]
                 for metric in (m for c in containers for m in c.metrics):
                     if metric.name == metric_name and hasattr(metric, "_direction"):
                         self.monitor_op = greater if metric._direction == "up" else less

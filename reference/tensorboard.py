@@ -18,26 +18,18 @@ nothing is ever traced.
 from __future__ import annotations
 
 import os
-import sys
 import time
 import warnings
 from typing import Any
 
 import numpy as np
-from google.protobuf import text_format
-from tensorboard.plugins.projector.projector_config_pb2 import ProjectorConfig
 
 from reference import summary_writer as summaries
 from reference.callback import Callback, Logs
+from reference.keras_types import is_a
+from reference.profile_batch import profile_range
+from reference.projector import write_projector_config
 from reference.summary_writer import SummaryWriter
-
-_EMBEDDING_TENSOR_NAME = "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_VALUE"
-
-
-def _is_a(obj: Any, class_name: str) -> bool:
-    # Keras tests `isinstance(obj, keras.optimizers.Optimizer / layers.Embedding)`;
-    # matching the class name along the MRO finds Keras's own without importing Keras.
-    return any(cls.__name__ == class_name for cls in type(obj).__mro__)
 
 
 class TensorBoard(Callback):
@@ -71,47 +63,13 @@ class TensorBoard(Callback):
         self.update_freq: Any = 1 if update_freq == "batch" else update_freq
         self.embeddings_freq = embeddings_freq
         self.embeddings_metadata = embeddings_metadata
-        if profile_batch:
-            if self.backend not in ("jax", "tensorflow"):
-                raise ValueError(
-                    f"Profiling is not yet available with the {self.backend} backend. "
-                    "Please open a PR if you'd like to add this feature. Received: "
-                    f"profile_batch={profile_batch} (must be 0)"
-                )
-            if self.backend == "jax" and sys.version_info[1] < 12:
-                # Quirk tensorboard.profile-batch.jax-discards-before-validating: the
-                # value is dropped before it is parsed, so no invalid value raises.
-                message = "Profiling with the jax backend requires python >= 3.12."
-                warnings.warn(message, stacklevel=1)
-                profile_batch = 0
-        self._start_batch, self._stop_batch = self._profile_range(profile_batch)
+        # Profiling is out of scope: the range is validated, never traced.
+        self._start_batch, self._stop_batch = profile_range(profile_batch, self.backend)
         self._global_train_batch = 0
         self._global_test_batch = 0
         self._batch_start_time = 0.0
         self._writers: dict[str, SummaryWriter] = {}
         self._contexts: list[tuple[SummaryWriter, int]] = []
-
-    @staticmethod
-    def _profile_range(profile_batch: Any) -> tuple[int, int]:
-        """Clause tensorboard.profile-batch.parsing: `(start, stop)` or ValueError."""
-        error = ValueError(
-            "profile_batch must be a non-negative integer or 2-tuple of positive integers. "
-            "A pair of positive integers signifies a range of batches to profile. "
-            f"Found: {profile_batch}"
-        )
-        if isinstance(profile_batch, str):
-            # Quirk tensorboard.profile-batch.single-string-rejected: "5" becomes [5],
-            # a one-element list, which is neither an int nor a pair.
-            profile_batch = [int(part) for part in profile_batch.split(",")]
-        if isinstance(profile_batch, int):  # True counts as 1
-            start = stop = profile_batch
-        elif isinstance(profile_batch, (tuple, list)) and len(profile_batch) == 2:
-            start, stop = profile_batch
-        else:
-            raise error
-        if start < 0 or stop < start:
-            raise error
-        return start, stop
 
     def set_model(self, model: Any) -> None:
         self._model = model
@@ -123,7 +81,7 @@ class TensorBoard(Callback):
         if self.write_graph:
             self._write_model_summary()
         if self.embeddings_freq:
-            self._configure_embeddings()
+            write_projector_config(self.log_dir, self.model.layers, self.embeddings_metadata)
 
     def _writer(self, run: str) -> SummaryWriter:
         if run not in self._writers:
@@ -166,30 +124,6 @@ class TensorBoard(Callback):
             warnings.warn(f"Model failed to serialize as JSON. Ignoring... {exc}", stacklevel=1)
             return
         self._write(writer, summaries.keras_model_summary("keras", model_json), 0)
-
-    def _configure_embeddings(self) -> None:
-        """Clause tensorboard.embeddings.projector-config."""
-        config = ProjectorConfig()
-        for layer in self.model.layers:
-            if not _is_a(layer, "Embedding"):
-                continue
-            # Quirk tensorboard.embeddings.same-tensor-name: hard-coded for every layer.
-            embedding = config.embeddings.add(tensor_name=_EMBEDDING_TENSOR_NAME)
-            if isinstance(self.embeddings_metadata, str):
-                embedding.metadata_path = self.embeddings_metadata
-            elif self.embeddings_metadata is not None and layer.name in self.embeddings_metadata:
-                # Quirk tensorboard.embeddings.metadata-dict-consumed: `pop` empties
-                # the user's dict, so a later `set_model` finds no metadata.
-                embedding.metadata_path = self.embeddings_metadata.pop(layer.name)
-        if self.embeddings_metadata and not isinstance(self.embeddings_metadata, str):
-            raise ValueError(
-                "Unrecognized `Embedding` layer names passed to "
-                "`keras.callbacks.TensorBoard` `embeddings_metadata` argument: "
-                f"{self.embeddings_metadata.keys()}"
-            )
-        # Quirk tensorboard.embeddings.needs-existing-log-dir: a plain `open`.
-        with open(os.path.join(self.log_dir, "projector_config.pbtxt"), "w") as config_file:
-            config_file.write(text_format.MessageToString(config))
 
     def on_train_begin(self, logs: Logs = None) -> None:
         # Quirk tensorboard.steps.test-batch-never-reset: `_global_test_batch` is kept.
@@ -271,7 +205,7 @@ class TensorBoard(Callback):
                 f"learning_rate_{opt.name}": float(np.asarray(opt.learning_rate))
                 for opt in optimizer.optimizers
             }
-        if _is_a(optimizer, "Optimizer"):
+        if is_a(optimizer, "Optimizer"):
             return {"learning_rate": float(np.asarray(optimizer.learning_rate))}
         return {}
 
