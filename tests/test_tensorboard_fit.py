@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from reference.tensorboard import TensorBoard
-from tests.support.tensorboard_events import Record, event_file_runs, read_records
+from conformance.harness.events import Record, event_file_runs, read_records
 
 BATCHES_PER_EPOCH = 3  # 12 samples, batch size 4
 VALIDATION_BATCHES = 2  # 8 samples

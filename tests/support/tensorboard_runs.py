@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from hypothesis import strategies as st
 
-from tests.support.tensorboard_events import Record, event_file_runs, read_records
+from conformance.harness.events import Record, event_file_runs, read_records
 from tests.support.tensorboard_model import DuckModel, LayerSpec, ModelSpec, Side, build_model
 
 IGNORED_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)

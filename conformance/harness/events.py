@@ -10,6 +10,8 @@ events when a step goes backwards and would hide exactly the differences a secon
 from __future__ import annotations
 
 import os
+import struct
+import zlib
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,10 +32,52 @@ class Record(NamedTuple):
 
 
 def _decode_png(png: bytes) -> tuple[tuple[int, ...], bytes]:
-    import tensorflow as tf  # test-side only: the decoder the reader trusts
+    """(height, width, channels) and the raw 8-bit pixels of a PNG, whichever encoder
+    wrote it: TensorFlow's and the reference's compress differently."""
+    chunks, position = {}, 8
+    while position < len(png):
+        (length,) = struct.unpack(">I", png[position : position + 4])
+        kind = png[position + 4 : position + 8]
+        chunks[kind] = chunks.get(kind, b"") + png[position + 8 : position + 8 + length]
+        position += 12 + length
+    width, height, depth, color_type = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
+    if depth != 8 or color_type not in _CHANNELS:
+        raise ValueError(f"unsupported PNG: bit depth {depth}, colour type {color_type}")
+    channels = _CHANNELS[color_type]
+    stride = width * channels
+    raw = zlib.decompress(chunks[b"IDAT"])
+    rows: list[bytearray] = []
+    previous = bytearray(stride)
+    for y in range(height):
+        kind, line = (
+            raw[y * (stride + 1)],
+            bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)]),
+        )
+        for x in range(stride):
+            left = line[x - channels] if x >= channels else 0
+            up, up_left = previous[x], previous[x - channels] if x >= channels else 0
+            line[x] = (line[x] + _predict(kind, left, up, up_left)) & 0xFF
+        rows.append(line)
+        previous = line
+    return (height, width, channels), b"".join(rows)
 
-    pixels = tf.io.decode_png(png).numpy()
-    return pixels.shape, pixels.tobytes()
+
+_CHANNELS = {0: 1, 2: 3, 4: 2, 6: 4}  # PNG colour type -> channels
+
+
+def _predict(kind: int, left: int, up: int, up_left: int) -> int:
+    """PNG's per-byte filter predictors (none, sub, up, average, Paeth)."""
+    if kind == 0:
+        return 0
+    if kind == 1:
+        return left
+    if kind == 2:
+        return up
+    if kind == 3:
+        return (left + up) // 2
+    estimate = left + up - up_left
+    distances = (abs(estimate - left), abs(estimate - up), abs(estimate - up_left))
+    return (left, up, up_left)[distances.index(min(distances))]
 
 
 def _value(plugin: str, tensor: np.ndarray) -> Any:
