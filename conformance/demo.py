@@ -46,8 +46,13 @@ def _train(callbacks_module: Any, workdir: Path) -> dict[str, Any]:
         callbacks_module.TensorBoard(str(workdir / "logs"), update_freq=2),
     ]
     history = model.fit(
-        x[:24], y[:24], validation_data=(x[24:], y[24:]), epochs=30, batch_size=8,
-        callbacks=callbacks, verbose=0,
+        x[:24],
+        y[:24],
+        validation_data=(x[24:], y[24:]),
+        epochs=30,
+        batch_size=8,
+        callbacks=callbacks,
+        verbose=0,
     )
     return {
         "epochs run": len(history.history["loss"]),
@@ -74,8 +79,10 @@ def main() -> int:
     try:
         import keras
     except ImportError:
-        print("conformance.demo needs Keras: pip install 'callback-conformance[keras,tensorflow]'",
-              file=sys.stderr)
+        print(
+            "conformance.demo needs Keras: pip install 'callback-conformance[keras,tensorflow]'",
+            file=sys.stderr,
+        )
         return 2
     import reference
 

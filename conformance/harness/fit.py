@@ -1,0 +1,198 @@
+"""A simulated `keras.Model.fit`: it drives callbacks as Keras 3.15.1's `fit` does.
+
+What callbacks can see of the real loop, and this loop reproduces:
+
+* `fit.callbacks.history-appended`: the callbacks run in list order, then History.
+* `fit.logs.dispatch-copy`: every hook gets a fresh dict built from the loop's logs,
+  key-sorted, nested dicts flattened, values made `float` where `float()` accepts them;
+  the callbacks of one dispatch share that dict (a key one adds, the next sees).
+* `fit.hooks.order`: `on_train_begin`; per epoch `on_epoch_begin`, per execution of
+  `steps_per_execution` batches `on_train_batch_begin(k*N)` and
+  `on_train_batch_end(k*N+N-1)` (unclipped on a partial last execution), validation
+  (`on_test_*`) when `validation_freq` says, `on_epoch_end`; `on_train_end`.
+* `fit.stop.read-points`: `stop_training` is read after every batch end and every
+  epoch end; a batch-level stop still validates and ends the epoch.
+* `fit.train-end.logs`: `on_train_end` gets the loop's own last epoch logs, without
+  keys callbacks added.
+* `fit.errors.no-train-end`: an exception from a callback ends the run at once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.harness.sim_model import SimModel
+
+
+@dataclass
+class EpochPlan:
+    """One epoch of a run: the training metrics at its end (a value of None means the
+    key is present with None; leave a key out to make it missing), its batches, and
+    the validation metrics (unprefixed) if validation runs this epoch."""
+
+    metrics: dict[str, Any]
+    batches: int = 1
+    validation: dict[str, Any] | None = None
+    validation_batches: int = 1
+
+
+@dataclass
+class FitPlan:
+    epochs: list[EpochPlan]
+    initial_epoch: int = 0
+    steps_per_execution: int = 1
+    stop_requested_at_epoch: int | None = None  # another callback stops at this epoch's end
+
+
+@dataclass
+class HookCall:
+    hook: str
+    index: int | None
+    stop_training: bool  # `model.stop_training` after the dispatch
+
+
+@dataclass
+class FitRecord:
+    hooks: list[HookCall] = field(default_factory=list)
+    learning_rates: list[float] = field(default_factory=list)  # during each epoch
+    history: dict[str, list[Any]] = field(default_factory=dict)
+    current_hook: str = ""  # the hook being dispatched: where an exception came from
+
+
+def pythonify(logs: Any) -> dict[str, Any]:
+    """Keras's `pythonify_logs`: a new, key-sorted, flattened dict of floats."""
+    result: dict[str, Any] = {}
+    for key, value in sorted((logs or {}).items()):
+        if isinstance(value, dict):
+            result.update(pythonify(value))
+            continue
+        try:
+            value = float(value)
+        except Exception:  # Keras keeps whatever `float()` refuses
+            pass
+        result[key] = value
+    return result
+
+
+class History:
+    """Keras's History, appended after the user's callbacks by every `fit`."""
+
+    def __init__(self) -> None:
+        self.history: dict[str, list[Any]] = {}
+
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        for key, value in (logs or {}).items():
+            self.history.setdefault(key, []).append(value)
+
+
+class StopRequester:
+    """Another callback in the list, asking to stop at the end of one epoch."""
+
+    def __init__(self, epoch: int | None) -> None:
+        self.epoch = epoch
+
+    def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+        if epoch == self.epoch:
+            self.model.stop_training = True
+
+    def set_model(self, model: Any) -> None:
+        self.model = model
+
+
+def batch_logs(metrics: dict[str, Any], execution: int, executions: int) -> dict[str, Any]:
+    """Running metrics after `execution`: they reach the epoch's values at its last
+    execution, in float32-exact steps of 1/4 before it."""
+    offset = (executions - 1 - execution) * 0.25
+    return {
+        key: value + offset if isinstance(value, float) and math.isfinite(value) else value
+        for key, value in metrics.items()
+        if value is not None
+    }
+
+
+def _executions(batches: int, per_execution: int) -> list[tuple[int, int]]:
+    return [(step, step + per_execution - 1) for step in range(0, batches, per_execution)]
+
+
+class _Loop:
+    def __init__(self, callbacks: list[Any], model: SimModel, record: FitRecord) -> None:
+        self.callbacks = callbacks
+        self.model = model
+        self.record = record
+
+    def dispatch(self, hook: str, index: int | None, logs: Any) -> None:
+        self.record.current_hook = hook if index is None else f"{hook}({index})"
+        shared = pythonify(logs)
+        for callback in self.callbacks:
+            method = getattr(callback, hook, None)
+            if method is None:
+                continue
+            if index is None:
+                method(logs=shared)
+            else:
+                method(index, logs=shared)
+        self.record.hooks.append(HookCall(hook, index, bool(self.model.stop_training)))
+
+    def evaluate(self, metrics: dict[str, Any], batches: int, per_execution: int) -> None:
+        self.dispatch("on_test_begin", None, {})
+        executions = _executions(batches, per_execution)
+        for number, (begin, end) in enumerate(executions):
+            self.dispatch("on_test_batch_begin", begin, {})
+            self.dispatch("on_test_batch_end", end, batch_logs(metrics, number, len(executions)))
+        self.dispatch("on_test_end", None, metrics)
+
+    def fit(self, plan: FitPlan) -> None:
+        model, per_execution = self.model, plan.steps_per_execution
+        model.stop_training = False
+        self.dispatch("on_train_begin", None, {})
+        training_logs: dict[str, Any] = {}
+        for offset, epoch_plan in enumerate(plan.epochs):
+            epoch = plan.initial_epoch + offset
+            self.dispatch("on_epoch_begin", epoch, {})
+            self.record.learning_rates.append(_rate(model))
+            executions = _executions(epoch_plan.batches, per_execution)
+            for number, (begin, end) in enumerate(executions):
+                self.dispatch("on_train_batch_begin", begin, {})
+                steps = min(per_execution, epoch_plan.batches - begin)
+                model.advance_iterations(steps)
+                model.set_label(model.label + steps)
+                logs = batch_logs(epoch_plan.metrics, number, len(executions))
+                self.dispatch("on_train_batch_end", end, logs)
+                if model.stop_training:
+                    break
+            epoch_logs = dict(epoch_plan.metrics)
+            if epoch_plan.validation is not None:
+                self.evaluate(epoch_plan.validation, epoch_plan.validation_batches, per_execution)
+                epoch_logs.update({f"val_{k}": v for k, v in epoch_plan.validation.items()})
+            self.dispatch("on_epoch_end", epoch, epoch_logs)
+            training_logs = epoch_logs
+            if model.stop_training:
+                break
+        self.dispatch("on_train_end", None, training_logs)
+
+
+def _rate(model: SimModel) -> float:
+    try:
+        return float(model.optimizer.learning_rate)
+    except Exception:  # no single rate (a multi-optimizer, or none at all)
+        return math.nan
+
+
+def simulate_fit(callback: Any, model: SimModel, plan: FitPlan, record: FitRecord) -> None:
+    """Run one `fit` of `plan` with `callback` (then a stop requester, then History)."""
+    history = History()
+    requester = StopRequester(plan.stop_requested_at_epoch)
+    requester.set_model(model)
+    callback.set_model(model)
+    steps = sum(epoch.batches for epoch in plan.epochs[:1]) or None
+    callback.set_params(
+        {"verbose": 0, "epochs": plan.initial_epoch + len(plan.epochs), "steps": steps}
+    )
+    loop = _Loop([callback, requester, history], model, record)
+    try:
+        loop.fit(plan)
+    finally:
+        for key, values in history.history.items():
+            record.history.setdefault(key, []).extend(values)
