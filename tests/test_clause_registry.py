@@ -1,0 +1,319 @@
+"""The clause registry stays in step with the docs pages and the reference's comments.
+
+Every clause id a docs page defines (a `## <id>` heading, or an `<a id="<id>">` tag in
+`docs/tensorboard.md`) is registered with the level the page gives it, and every registered
+id is defined on the page its anchor names. The one exception: `fit.*` clauses, whose page
+`docs/fit.md` is not written yet. Every `Clause <id>` / `Quirk <id>` comment in
+`reference/*.py` names a registered clause.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tokenize
+from pathlib import Path
+from typing import get_args
+
+import pytest
+
+from conformance.clauses import (
+    CALLBACKS,
+    CLAUSES,
+    Clause,
+    Level,
+    clause,
+    clauses_of,
+    matching,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+REFERENCE = ROOT / "reference"
+
+ID_SHAPE = re.compile(r"^[a-z_]+\.[a-z0-9-]+(\.[a-z0-9-]+)?$")
+
+# The first segment of an id names its page (and its callback).
+PAGE_OF_PREFIX = {
+    "monitor": "monitor.md",
+    "early_stopping": "early_stopping.md",
+    "learning_rate_scheduler": "learning_rate_scheduler.md",
+    "model_checkpoint": "model_checkpoint.md",
+    "tensorboard": "tensorboard.md",
+    "fit": "fit.md",
+}
+CALLBACK_OF_PREFIX = {
+    "monitor": "monitor",
+    "early_stopping": "EarlyStopping",
+    "learning_rate_scheduler": "LearningRateScheduler",
+    "model_checkpoint": "ModelCheckpoint",
+    "tensorboard": "TensorBoard",
+    "fit": "fit",
+}
+
+# The one page that does not exist yet. Once docs/fit.md is written, its clauses are
+# checked like every other page's, and this exception no longer applies.
+FIT_PAGE = DOCS / "fit.md"
+FIT_PREFIX = "fit."
+
+# A `Quirk <id>` comment in reference/ naming a clause the docs call core: the docs and the
+# reference disagree on its level. Listed so the disagreement is visible; the test below
+# fails once it is resolved, so the entry is removed then.
+QUIRK_MARKS_ON_NON_QUIRK_CLAUSES = frozenset({"early_stopping.baseline.not-initial-best"})
+
+_HEADING = re.compile(r"^## +(\S+) *$", re.MULTILINE)
+_ANCHOR = re.compile(r'<a id="([^"]+)"></a>')
+_LEVEL_LINE = re.compile(r"^\*([^*\n]+)\*")
+_ID_TOKEN = r"[a-z_]+\.[a-z0-9-]+(?:\.[a-z0-9-]+)?"
+# `Quirk <id>`, `Clause <id>`, `Quirks <id>`, `Clauses `<id>``: the id may follow on the
+# next comment line.
+_MENTION = re.compile(rf"\b(Quirk|Clause)s?(?:\s|#)+`?({_ID_TOKEN})(?=[`\s.,:;)]|$)")
+# Any three-segment token of a known page's id shape in a comment or string, to catch the
+# second id of "Quirks <id> (...) and <id>". Not part of a longer dotted name.
+_ID_ANYWHERE = re.compile(
+    rf"(?<![\w./])((?:{'|'.join(PAGE_OF_PREFIX)})\.[a-z0-9-]+\.[a-z0-9-]+)(?![\w-]|\.\w)"
+)
+
+
+def _section_of_each_id(page: Path) -> dict[str, str]:
+    """Map each clause id defined on `page` to the text of its section."""
+    text = page.read_text(encoding="utf-8")
+    pattern = _ANCHOR if _ANCHOR.search(text) else _HEADING
+    found = list(pattern.finditer(text))
+    sections: dict[str, str] = {}
+    for index, match in enumerate(found):
+        end = found[index + 1].start() if index + 1 < len(found) else len(text)
+        following = text[match.end() : end]
+        # A heading page's section ends at the next heading of any kind ("## Not modelled").
+        next_heading = re.search(r"^## ", following, re.MULTILINE)
+        if next_heading:
+            following = following[: next_heading.start()]
+        assert match.group(1) not in sections, f"{page.name} defines {match.group(1)} twice"
+        sections[match.group(1)] = following
+    return sections
+
+
+def _docs_ids() -> dict[str, tuple[str, str]]:
+    """Every id the docs pages define: id -> (page name, section text)."""
+    defined: dict[str, tuple[str, str]] = {}
+    for page in sorted(DOCS.glob("*.md")):
+        for id_, section in _section_of_each_id(page).items():
+            if " " in id_ or "." not in id_:
+                continue  # a plain heading ("## Clause ids", "## Not modelled")
+            assert id_ not in defined, f"{id_} is defined on {defined[id_][0]} and {page.name}"
+            defined[id_] = (page.name, section)
+    return defined
+
+
+def _docs_level(page: str, section: str) -> str:
+    """The level a docs section gives its clause, by the registry's rule (strictest)."""
+    if page == "tensorboard.md":
+        return "keras-quirk" if "**Quirk" in section else "core"
+    line = _LEVEL_LINE.match(section.strip())
+    assert line, f"no italic level line in a section of {page}: {section.strip()[:80]!r}"
+    words = line.group(1)
+    for level in ("core", "keras-quirk", "cosmetic"):
+        if level in words:
+            return level
+    raise AssertionError(f"no level named in {words!r} on {page}")
+
+
+def _reference_sources() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(REFERENCE.glob("*.py"))}
+
+
+def _reference_prose() -> dict[str, str]:
+    """The comments and string literals (docstrings included) of each reference module."""
+    prose: dict[str, str] = {}
+    for name, text in _reference_sources().items():
+        tokens = tokenize.generate_tokens(io.StringIO(text).readline)
+        kept = (t.string for t in tokens if t.type in (tokenize.COMMENT, tokenize.STRING))
+        prose[name] = "\n".join(kept)
+    return prose
+
+
+def _reference_mentions() -> list[tuple[str, str, str]]:
+    """(file, keyword, id) for each `Quirk <id>` / `Clause <id>` mention in reference/."""
+    return [
+        (name, m.group(1), m.group(2).rstrip("."))
+        for name, text in _reference_sources().items()
+        for m in _MENTION.finditer(text)
+        if "." in m.group(2)
+    ]
+
+
+# --- the registry on its own ---------------------------------------------------------------
+
+
+def test_ids_are_unique() -> None:
+    ids = [c.id for c in CLAUSES]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    assert not duplicates
+
+
+@pytest.mark.parametrize("entry", CLAUSES, ids=lambda c: c.id)
+def test_clause_is_well_formed(entry: Clause) -> None:
+    assert ID_SHAPE.match(entry.id), entry.id
+    prefix = entry.id.split(".")[0]
+    assert prefix in PAGE_OF_PREFIX, f"{entry.id}: unknown page prefix {prefix!r}"
+    assert entry.callback == CALLBACK_OF_PREFIX[prefix]
+    assert entry.callback in CALLBACKS
+    assert entry.level in get_args(Level)
+    assert entry.anchor == f"{PAGE_OF_PREFIX[prefix]}#{entry.id}"
+    assert entry.statement.strip() == entry.statement and entry.statement
+    assert "\n" not in entry.statement and len(entry.statement) <= 160, entry.statement
+
+
+def test_every_callback_has_clauses_and_every_level_is_used() -> None:
+    assert {c.callback for c in CLAUSES} == set(CALLBACKS)
+    assert {c.level for c in CLAUSES} == set(get_args(Level))
+    assert all(c.level == "core" for c in CLAUSES if c.callback == "fit")
+
+
+# --- lookups -------------------------------------------------------------------------------
+
+
+def test_clause_finds_each_id() -> None:
+    for entry in CLAUSES:
+        assert clause(entry.id) is entry
+
+
+def test_unknown_clause_raises_key_error_naming_the_id() -> None:
+    with pytest.raises(KeyError, match="'nope'"):
+        clause("nope")
+    with pytest.raises(KeyError, match="early_stopping.patience.counts-after-test"):
+        clause("early_stopping.patience.counts-after-test")
+
+
+def test_clauses_of_includes_the_monitor_rule_for_both_monitor_callbacks() -> None:
+    monitor = {c.id for c in CLAUSES if c.callback == "monitor"}
+    assert monitor
+    for name in ("EarlyStopping", "ModelCheckpoint"):
+        ids = {c.id for c in clauses_of(name)}
+        assert monitor <= ids
+        assert ids - monitor == {c.id for c in CLAUSES if c.callback == name}
+    for name in ("LearningRateScheduler", "TensorBoard", "fit"):
+        assert {c.callback for c in clauses_of(name)} == {name}
+    assert {c.id for c in clauses_of("monitor")} == monitor
+    owned = [c for name in CALLBACKS if name != "monitor" for c in clauses_of(name)]
+    assert set(owned) == set(CLAUSES)
+
+
+def test_clauses_of_an_unknown_callback_raises() -> None:
+    with pytest.raises(KeyError, match="Earlystopping"):
+        clauses_of("Earlystopping")
+
+
+def test_matching_globs_and_substrings() -> None:
+    patience = matching("early_stopping.patience.*")
+    assert [c.id for c in patience] == [
+        "early_stopping.patience.counts-before-test",
+        "early_stopping.patience.zero-is-one",
+    ]
+    own = tuple(c for c in clauses_of("EarlyStopping") if c.callback == "EarlyStopping")
+    assert matching("early_stopping.*") == own
+    assert {c.id for c in matching("*.verbose.*")} == {
+        "early_stopping.verbose.messages",
+        "learning_rate_scheduler.verbose.messages",
+        "model_checkpoint.verbose.lines",
+    }
+    # A plain substring matches anywhere in the id, as pytest's -k does.
+    assert matching("patience") == patience
+    assert {c.id for c in matching("best-only")} == {
+        c.id for c in CLAUSES if c.id.startswith("model_checkpoint.best-only.")
+    } | {"model_checkpoint.save-freq.best-only-crash"}
+    assert matching("Early_Stopping.Patience.*") == patience
+    # A glob matches whole ids: no prefix or suffix match without a star.
+    assert matching("early_stopping.patience") == patience  # as a substring
+    assert matching("early_stopping.patience.?") == ()
+    assert matching("*.zero-is-one") == (clause("early_stopping.patience.zero-is-one"),)
+    assert matching("no-such-rule") == ()
+    assert matching("[ef]*.hooks.order") == (clause("fit.hooks.order"),)
+
+
+def test_matching_keeps_registry_order_and_has_no_duplicates() -> None:
+    everything = matching("*")
+    assert everything == CLAUSES
+    assert matching(".") == CLAUSES
+
+
+# --- the registry against the docs ---------------------------------------------------------
+
+
+def test_every_docs_id_is_registered_and_vice_versa() -> None:
+    docs = set(_docs_ids())
+    registered = {c.id for c in CLAUSES}
+    assert sorted(docs - registered) == [], "defined in docs/ but not registered"
+    unwritten = set() if FIT_PAGE.exists() else {i for i in registered if i.startswith(FIT_PREFIX)}
+    assert sorted(registered - docs - unwritten) == [], "registered but not defined in docs/"
+
+
+def test_the_fit_exception_is_narrow() -> None:
+    """The docs may lack `fit.*` ids only: every such clause belongs to `fit` and points at
+    docs/fit.md, and no other page defines a `fit.*` id."""
+    for entry in CLAUSES:
+        if entry.id.startswith(FIT_PREFIX) or entry.anchor.startswith("fit.md#"):
+            assert entry.callback == "fit" and entry.anchor == f"fit.md#{entry.id}", entry
+    misplaced = [i for i, (page, _) in _docs_ids().items() if i.startswith(FIT_PREFIX)]
+    assert all(_docs_ids()[i][0] == "fit.md" for i in misplaced), misplaced
+
+
+def test_each_id_is_defined_on_the_page_its_anchor_names() -> None:
+    for id_, (page, _) in _docs_ids().items():
+        assert clause(id_).anchor == f"{page}#{id_}"
+
+
+def test_levels_match_the_docs() -> None:
+    wrong = {
+        id_: (clause(id_).level, _docs_level(page, section))
+        for id_, (page, section) in _docs_ids().items()
+        if clause(id_).level != _docs_level(page, section)
+    }
+    assert wrong == {}, "registry level vs docs level"
+
+
+def test_tensorboard_clause_id_list_matches_its_anchors() -> None:
+    text = (DOCS / "tensorboard.md").read_text(encoding="utf-8")
+    listing = text.split("## Clause ids", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`([^`]+)`", listing))
+    assert listed == {c.id for c in clauses_of("TensorBoard")}
+
+
+# --- the registry against the reference's comments -----------------------------------------
+
+
+def test_reference_mentions_are_found() -> None:
+    """The mention parser sees the comment forms the reference uses."""
+    found = {(keyword, id_) for _, keyword, id_ in _reference_mentions()}
+    assert ("Clause", "monitor.precision") in found  # backticked, two segments
+    assert ("Quirk", "tensorboard.update-freq.unvalidated") in found  # on the next line
+    assert ("Clause", "model_checkpoint.save.directory-error") in found  # sentence-final dot
+    assert ("Quirk", "model_checkpoint.save-freq.unclipped-end-step") in found  # "Quirks"
+
+
+def test_every_reference_mention_names_a_registered_clause() -> None:
+    registered = {c.id for c in CLAUSES}
+    unknown = sorted(
+        f"{name}: {keyword} {id_}"
+        for name, keyword, id_ in _reference_mentions()
+        if id_ not in registered
+    )
+    assert unknown == []
+
+
+def test_every_clause_shaped_id_in_the_reference_is_registered() -> None:
+    """Also the ids a mention lists after the first ("Quirks <id> (...) and <id>")."""
+    registered = {c.id for c in CLAUSES}
+    unknown = sorted(
+        f"{name}: {m.group(1)}"
+        for name, text in _reference_prose().items()
+        for m in _ID_ANYWHERE.finditer(text)
+        if m.group(1) not in registered
+    )
+    assert unknown == []
+
+
+def test_quirk_mentions_name_keras_quirks() -> None:
+    marked = {id_ for _, keyword, id_ in _reference_mentions() if keyword == "Quirk"}
+    not_quirks = {i for i in marked if clause(i).level != "keras-quirk"}
+    assert not_quirks == QUIRK_MARKS_ON_NON_QUIRK_CLAUSES
