@@ -1,0 +1,213 @@
+"""Every wrong implementation in `tests.wrong_implementations` really is wrong.
+
+For each module, one hand-written run drives the module's broken class and the
+reference's class through the same hooks on the same kind of duck-typed model, and the
+two observations must differ. The catalogue's shape is checked too: four classes, all
+the reference's but the one `CAUGHT_BY` names, Keras's constructor signatures, and
+clause ids that are headings of `docs/*.md`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+import pkgutil
+import re
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+import reference
+import tests.wrong_implementations as catalogue
+from tests.support.checkpoint_drive import Epoch as CheckpointEpoch
+from tests.support.checkpoint_drive import Fit
+from tests.support.checkpoint_drive import drive as drive_checkpoint
+from tests.support.checkpoint_model import CheckpointModel
+from tests.support.drive import Run, simulate_fit
+from tests.support.stub_model import StubModel
+from tests.support.tensorboard_model import LayerSpec, ModelSpec
+from tests.support.tensorboard_runs import Epoch as TensorBoardEpoch
+from tests.support.tensorboard_runs import Scenario, Session, observe
+
+CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+
+# A run: (callback class, a fresh directory of its own) -> what a user could observe.
+RunFn = Callable[[type, Path], Any]
+
+
+def _early_stopping(options: dict[str, Any], *fits: list[float]) -> RunFn:
+    """Fits on one instance and one model, monitoring `loss` at every epoch end."""
+
+    def run(callback_class: type, root: Path) -> Any:
+        callback = callback_class(monitor="loss", **options)
+        model, observation = StubModel(), None
+        for losses in fits:
+            run = Run([{"loss": loss} for loss in losses])
+            observation = simulate_fit(callback, model, run, observation)
+        return observation
+
+    return run
+
+
+def _scheduler(schedule: Callable[..., Any], initial_epoch: int = 0) -> RunFn:
+    """Three epochs from `initial_epoch`, starting at rate 0.5."""
+
+    def run(callback_class: type, root: Path) -> Any:
+        epochs = Run([{"loss": 1.0}] * 3, initial_epoch=initial_epoch)
+        return simulate_fit(callback_class(schedule), StubModel(learning_rate=0.5), epochs)
+
+    return run
+
+
+def _checkpoint_fit(*epoch_losses: float, initial_epoch: int = 0, steps: int = 1) -> Fit:
+    epochs = [CheckpointEpoch([{}] * steps, {"loss": loss}) for loss in epoch_losses]
+    return Fit(epochs, steps_per_epoch=steps, initial_epoch=initial_epoch)
+
+
+def _checkpoint(template: str, options: dict[str, Any], *fits: Fit) -> RunFn:
+    def run(callback_class: type, root: Path) -> Any:
+        callback = callback_class(str(root / template), **options)
+        return drive_checkpoint(callback, CheckpointModel(), list(fits), str(root))
+
+    return run
+
+
+def _tensorboard(
+    config: dict[str, Any], *epochs: TensorBoardEpoch, model: ModelSpec | None = None
+) -> RunFn:
+    scenario = Scenario(
+        config=config,
+        model=model or ModelSpec(),
+        metrics=("loss",),
+        sessions=(Session("fit", epochs=epochs),),
+    )
+
+    def run(callback_class: type, root: Path) -> Any:
+        return observe(callback_class, scenario, "reference", str(root))
+
+    return run
+
+
+def _lr_per_epoch(epoch: int, lr: float) -> float:
+    return 0.1 * (epoch + 1)
+
+
+BEST_ONLY = {"monitor": "loss", "save_best_only": True}
+
+RUNS: dict[str, RunFn] = {
+    # EarlyStopping: where it stops, which weights it restores.
+    "es_patience_counted_after_test": _early_stopping({"patience": 1}, [3.0, 2.0, 2.5, 2.5, 2.5]),
+    "es_min_delta_non_strict": _early_stopping({"patience": 1}, [1.0, 1.0, 1.0]),
+    "es_min_delta_signed": _early_stopping({"patience": 1, "min_delta": -0.5}, [1.0, 1.25, 1.25]),
+    "es_baseline_as_initial_best": _early_stopping(
+        {"patience": 1, "baseline": 1.0}, [10.0, 9.0, 8.0]
+    ),
+    "es_restore_only_after_own_stop": _early_stopping(
+        {"patience": 5, "restore_best_weights": True}, [1.0, 2.0]
+    ),
+    "es_best_kept_across_fits": _early_stopping({"patience": 1}, [1.0], [2.0, 1.5, 1.5]),
+    "es_nan_skipped": _early_stopping({"patience": 1}, [math.nan, 1.0, 2.0]),
+    # LearningRateScheduler: the rate of each epoch, the logs, the error.
+    "lrs_schedule_one_epoch_late": _scheduler(_lr_per_epoch),
+    "lrs_one_based_epoch": _scheduler(_lr_per_epoch),
+    "lrs_epoch_relative_to_fit": _scheduler(_lr_per_epoch, initial_epoch=2),
+    "lrs_integers_accepted": _scheduler(lambda epoch: 1),
+    "lrs_rate_not_logged": _scheduler(lambda epoch, lr: lr / 2),
+    "lrs_two_argument_schedule_only": _scheduler(lambda epoch: 0.25),
+    # ModelCheckpoint: the save calls, the files and the final best.
+    "mc_zero_based_epoch_in_path": _checkpoint("m{epoch}.keras", {}, _checkpoint_fit(1.0)),
+    "mc_missing_monitor_skips_save": _checkpoint(
+        "m{epoch}.keras", {"monitor": "val_loss", "save_best_only": True}, _checkpoint_fit(1.0)
+    ),
+    "mc_batch_counter_reset_per_epoch": _checkpoint(
+        "m{epoch}-{batch}.keras", {"save_freq": 3}, _checkpoint_fit(1.0, 1.0, steps=2)
+    ),
+    "mc_saves_on_ties": _checkpoint("m{epoch}.keras", BEST_ONLY, _checkpoint_fit(1.0, 1.0)),
+    "mc_initial_value_threshold_ignored": _checkpoint(
+        "m{epoch}.keras", {**BEST_ONLY, "initial_value_threshold": 0.5}, _checkpoint_fit(1.0)
+    ),
+    "mc_best_reset_per_fit": _checkpoint(
+        "m{epoch}.keras",
+        BEST_ONLY,
+        _checkpoint_fit(0.5),
+        _checkpoint_fit(1.0, initial_epoch=1),
+    ),
+    "mc_save_weights_instead_of_save": _checkpoint("m.keras", {}, _checkpoint_fit(1.0)),
+    # TensorBoard: the records in the event files.
+    "tb_epoch_step_one_based": _tensorboard({}, TensorBoardEpoch(1)),
+    "tb_batch_step_reset_per_epoch": _tensorboard(
+        {"update_freq": "batch"}, TensorBoardEpoch(2), TensorBoardEpoch(2)
+    ),
+    "tb_test_batch_reset_per_evaluation": _tensorboard(
+        {"update_freq": 2}, TensorBoardEpoch(2, 1), TensorBoardEpoch(2, 1)
+    ),
+    "tb_learning_rate_not_logged": _tensorboard({}, TensorBoardEpoch(1)),
+    "tb_validation_metrics_in_train_run": _tensorboard({}, TensorBoardEpoch(1, 1)),
+    "tb_histograms_without_histogram_freq": _tensorboard(
+        {}, TensorBoardEpoch(1), model=ModelSpec(layers=(LayerSpec("dense_0", ((2, 3),)),))
+    ),
+}
+
+PREFIX = "tests.wrong_implementations."
+
+
+def _short(name: str) -> str:
+    return name.removeprefix(PREFIX)
+
+
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(name)
+
+
+def _documented_clause_ids() -> set[str]:
+    heading = re.compile(r"^## (?:<a id=\"[^\"]*\"></a>)?([a-z0-9_.-]+)\s*$", re.MULTILINE)
+    return {match for page in DOCS.glob("*.md") for match in heading.findall(page.read_text())}
+
+
+def test_all_lists_every_module_and_every_module_has_a_run() -> None:
+    found = {info.name for info in pkgutil.iter_modules(catalogue.__path__)}
+    assert sorted(map(_short, catalogue.ALL)) == sorted(found)
+    assert set(RUNS) == found
+
+
+def test_at_least_three_wrong_implementations_per_callback() -> None:
+    broken = [_module(name).CAUGHT_BY[0] for name in catalogue.ALL]
+    assert len(broken) >= 14
+    assert {callback: broken.count(callback) >= 3 for callback in CALLBACKS} == dict.fromkeys(
+        CALLBACKS, True
+    )
+
+
+@pytest.mark.parametrize("name", catalogue.ALL, ids=_short)
+def test_exactly_one_callback_is_broken_and_caught_by_names_real_clauses(name: str) -> None:
+    module = _module(name)
+    assert module.__doc__ and module.__doc__.strip()
+    callback, clause_ids = module.CAUGHT_BY
+    assert callback in CALLBACKS
+    for other in CALLBACKS:
+        if other == callback:
+            broken, correct = getattr(module, other), getattr(reference, other)
+            assert broken is not correct and issubclass(broken, correct)
+            # Keras's signature, so the engine can construct it like Keras's own class.
+            assert inspect.signature(broken) == inspect.signature(correct)
+        else:
+            assert getattr(module, other) is getattr(reference, other)
+    assert clause_ids and set(clause_ids) <= _documented_clause_ids()
+
+
+@pytest.mark.parametrize("name", catalogue.ALL, ids=_short)
+def test_wrong_implementation_differs_from_the_reference(name: str, tmp_path: Path) -> None:
+    module = _module(name)
+    callback = module.CAUGHT_BY[0]
+    run = RUNS[_short(name)]
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "wrong").mkdir()
+    expected = run(getattr(reference, callback), tmp_path / "reference")
+    actual = run(getattr(module, callback), tmp_path / "wrong")
+    # Compared as text: NaN logs would otherwise make equal observations unequal.
+    assert repr(actual) != repr(expected), f"{name} behaves like the reference here"

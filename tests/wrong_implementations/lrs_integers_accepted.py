@@ -1,0 +1,39 @@
+"""LearningRateScheduler accepts an `int` (or `bool`) from the schedule and converts it to
+float, where Keras raises ValueError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from reference import EarlyStopping, LearningRateScheduler, ModelCheckpoint, TensorBoard
+from reference.learning_rate_scheduler import _current_rate
+
+__all__ = [
+    "CAUGHT_BY",
+    "EarlyStopping",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
+    "TensorBoard",
+]
+
+CAUGHT_BY = ("LearningRateScheduler", ("learning_rate_scheduler.schedule.float-only",))
+
+
+class LearningRateScheduler(LearningRateScheduler):
+    def _update_optimizer_lr(self, optimizer: Any, epoch: int) -> Any:
+        if not hasattr(optimizer, "learning_rate"):
+            raise ValueError('Optimizer must have a "learning_rate" attribute.')
+        try:
+            learning_rate = self.schedule(epoch, _current_rate(optimizer))
+        except TypeError:
+            learning_rate = self.schedule(epoch)
+        if isinstance(learning_rate, int):
+            learning_rate = float(learning_rate)  # Bug: Keras rejects ints.
+        if not isinstance(learning_rate, (float, np.float32, np.float64)):
+            raise ValueError(
+                f"The output of the `schedule` function should be a float. Got: {learning_rate}"
+            )
+        optimizer.learning_rate = learning_rate
+        return learning_rate
