@@ -31,7 +31,7 @@ class EarlyStopping(MonitorCallback):
         restore_best_weights: bool = False,
         start_from_epoch: int = 0,
     ) -> None:
-        # Quirk `early_stopping.baseline.not-initial-best`: the baseline is not handed
+        # Clause `early_stopping.baseline.not-initial-best`: the baseline is not handed
         # to the monitor as the starting best; it only gates the reset of `wait`.
         super().__init__(monitor, mode, min_delta=min_delta)
         self.patience = patience

@@ -56,10 +56,6 @@ CALLBACK_OF_PREFIX = {
 FIT_PAGE = DOCS / "fit.md"
 FIT_PREFIX = "fit."
 
-# A `Quirk <id>` comment in reference/ naming a clause the docs call core: the docs and the
-# reference disagree on its level. Listed so the disagreement is visible; the test below
-# fails once it is resolved, so the entry is removed then.
-QUIRK_MARKS_ON_NON_QUIRK_CLAUSES = frozenset({"early_stopping.baseline.not-initial-best"})
 
 _HEADING = re.compile(r"^## +(\S+) *$", re.MULTILINE)
 _ANCHOR = re.compile(r'<a id="([^"]+)"></a>')
@@ -316,4 +312,4 @@ def test_every_clause_shaped_id_in_the_reference_is_registered() -> None:
 def test_quirk_mentions_name_keras_quirks() -> None:
     marked = {id_ for _, keyword, id_ in _reference_mentions() if keyword == "Quirk"}
     not_quirks = {i for i in marked if clause(i).level != "keras-quirk"}
-    assert not_quirks == QUIRK_MARKS_ON_NON_QUIRK_CLAUSES
+    assert not_quirks == set()

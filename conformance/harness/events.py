@@ -34,7 +34,8 @@ class Record(NamedTuple):
 def _decode_png(png: bytes) -> tuple[tuple[int, ...], bytes]:
     """(height, width, channels) and the raw 8-bit pixels of a PNG, whichever encoder
     wrote it: TensorFlow's and the reference's compress differently."""
-    chunks, position = {}, 8
+    chunks: dict[bytes, bytes] = {}
+    position = 8
     while position < len(png):
         (length,) = struct.unpack(">I", png[position : position + 4])
         kind = png[position + 4 : position + 8]

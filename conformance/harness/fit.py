@@ -56,7 +56,7 @@ class HookCall:
 @dataclass
 class FitRecord:
     hooks: list[HookCall] = field(default_factory=list)
-    learning_rates: list[float] = field(default_factory=list)  # during each epoch
+    learning_rates: list[tuple[float, ...]] = field(default_factory=list)  # during each epoch
     history: dict[str, list[Any]] = field(default_factory=dict)
     current_hook: str = ""  # the hook being dispatched: where an exception came from
 
@@ -151,7 +151,7 @@ class _Loop:
         for offset, epoch_plan in enumerate(plan.epochs):
             epoch = plan.initial_epoch + offset
             self.dispatch("on_epoch_begin", epoch, {})
-            self.record.learning_rates.append(_rate(model))
+            self.record.learning_rates.append(_rates(model))
             executions = _executions(epoch_plan.batches, per_execution)
             for number, (begin, end) in enumerate(executions):
                 self.dispatch("on_train_batch_begin", begin, {})
@@ -173,11 +173,10 @@ class _Loop:
         self.dispatch("on_train_end", None, training_logs)
 
 
-def _rate(model: SimModel) -> float:
-    try:
-        return float(model.optimizer.learning_rate)
-    except Exception:  # no single rate (a multi-optimizer, or none at all)
-        return math.nan
+def _rates(model: SimModel) -> tuple[float, ...]:
+    """The optimizer's rate (each sub-optimizer's, for a multi-optimizer) right now."""
+    optimizers = getattr(model.optimizer, "optimizers", [model.optimizer])
+    return tuple(float(o.learning_rate) for o in optimizers if hasattr(o, "learning_rate"))
 
 
 def simulate_fit(callback: Any, model: SimModel, plan: FitPlan, record: FitRecord) -> None:

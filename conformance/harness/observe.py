@@ -39,7 +39,7 @@ class Scenario:
 class Observation:
     constructed: bool = False
     hooks: list[tuple[str, int | None, bool]] = field(default_factory=list)
-    learning_rates: list[float] = field(default_factory=list)
+    learning_rates: list[tuple[float, ...]] = field(default_factory=list)
     history: dict[str, list[Any]] = field(default_factory=dict)
     model_calls: list[tuple[Any, ...]] = field(default_factory=list)
     final_weights: float = 0.0

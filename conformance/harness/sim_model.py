@@ -39,6 +39,7 @@ class ModelSpec:
     class_name: str = "Sequential"
     metrics: tuple[str, ...] = ()
     learning_rate: float = 0.5
+    optimizer: str = "sgd"  # "sgd", "multi" (two sub-optimizers) or "none"
     embedding: bool = False
     to_json_fails: bool = False
 
@@ -76,6 +77,23 @@ class Optimizer:
 
 class SGD(Optimizer):
     pass
+
+
+class MultiOptimizer:
+    """Stands for Keras's MultiOptimizer: callbacks find the rates in `optimizers`."""
+
+    def __init__(self, learning_rate: float) -> None:
+        self.optimizers = [SGD(learning_rate), SGD(learning_rate / 2)]
+        self.optimizers[0].name, self.optimizers[1].name = "first", "second"
+        self.iterations = 0
+
+
+def _optimizer(spec: ModelSpec) -> Any:
+    if spec.optimizer == "multi":
+        return MultiOptimizer(spec.learning_rate)
+    if spec.optimizer == "none":
+        return None
+    return SGD(spec.learning_rate)
 
 
 class Weight:
@@ -119,7 +137,7 @@ class SimModel:
     def __init__(self, spec: ModelSpec) -> None:
         self.spec = spec
         self.stop_training = False
-        self.optimizer: Any = SGD(spec.learning_rate)
+        self.optimizer: Any = _optimizer(spec)
         self.metrics: list[Any] = [
             MetricsList([Metric(name, METRIC_DIRECTIONS[name]) for name in spec.metrics])
         ]
@@ -151,6 +169,8 @@ class SimModel:
                 weight.value = value
 
     def advance_iterations(self, steps: int) -> None:
+        if self.optimizer is None:
+            return
         iterations = self.optimizer.iterations
         if hasattr(iterations, "assign"):
             iterations.assign(int(np.asarray(iterations)) + steps)

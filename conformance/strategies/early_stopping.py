@@ -1,0 +1,82 @@
+"""EarlyStopping scenarios: a configuration drawn towards the edges, and one or more fits.
+
+Patience and `start_from_epoch` straddle 0 and the run lengths; the baseline is often
+set; monitors cover `loss`, compiled metrics with and without a direction, and their
+`val_` forms.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from conformance.harness.fit import EpochPlan, FitPlan
+from conformance.harness.observe import Scenario
+from conformance.harness.sim_model import ModelSpec
+from conformance.strategies.monitored import (
+    COMPILED_METRICS,
+    fits,
+    grid_values,
+    likely_monitors,
+    min_deltas,
+)
+
+MODEL = ModelSpec(metrics=COMPILED_METRICS)
+
+
+@st.composite
+def configs(draw: st.DrawFn) -> dict[str, Any]:
+    return {
+        "monitor": draw(st.sampled_from(likely_monitors), label="monitor"),
+        "min_delta": draw(min_deltas, label="min_delta"),
+        "patience": draw(st.sampled_from([0, 1, 1, 2, 2, 3, -1, 4]), label="patience"),
+        "verbose": draw(st.sampled_from([0, 1]), label="verbose"),
+        "mode": draw(st.sampled_from(["auto", "auto", "min", "max", "sideways"]), label="mode"),
+        "baseline": draw(st.none() | st.none() | grid_values, label="baseline"),
+        "restore_best_weights": draw(st.booleans(), label="restore_best_weights"),
+        "start_from_epoch": draw(st.sampled_from([0, 0, 0, 1, 2, 4]), label="start_from_epoch"),
+    }
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    return Scenario(
+        "EarlyStopping", draw(configs(), label="config"), MODEL, draw(fits(), label="fits")
+    )
+
+
+# Off the grid, for `monitor.precision` only: neighbours closer than float32 can tell
+# apart, and subnormals that flush to zero on jax and TensorFlow.
+near_values = st.sampled_from(
+    [1.0, 1.0 + 1e-9, 1.0 - 1e-9, 1.0 + 2**-23, 1e-40, 2e-40, 0.0, -1e-40, 1e-39]
+)
+
+
+@st.composite
+def precision_scenarios(draw: st.DrawFn) -> Scenario:
+    values = draw(st.lists(near_values, min_size=2, max_size=6), label="loss per epoch")
+    config = {
+        "monitor": "loss",
+        "patience": 0,
+        "mode": draw(st.sampled_from(["min", "max"]), label="mode"),
+    }
+    plan = FitPlan([EpochPlan({"loss": value}) for value in values])
+    return Scenario("EarlyStopping", config, MODEL, [plan])
+
+
+@st.composite
+def improving_scenarios(draw: st.DrawFn) -> Scenario:
+    """Runs whose monitored loss beats the best by more than `min_delta` every epoch."""
+    config = draw(configs(), label="config") | {
+        "monitor": "loss",
+        "mode": "min",
+        "start_from_epoch": 0,
+    }
+    step = abs(config["min_delta"]) + draw(
+        st.sampled_from([0.25, 0.5]), label="improvement beyond min_delta"
+    )
+    start = draw(st.integers(0, 8), label="first loss") / 4
+    epochs = draw(st.integers(1, 8), label="epochs")
+    plan = FitPlan([EpochPlan({"loss": start - step * e}) for e in range(epochs)])
+    return Scenario("EarlyStopping", config, MODEL, [plan])

@@ -1,0 +1,211 @@
+"""Targets: the implementations the suite checks, named by a string.
+
+* `reference`: this project's executable specification.
+* `keras`: the installed Keras 3, under whatever `KERAS_BACKEND` says.
+* `tf_keras`: the installed tf-keras (Keras 2).
+* `pkg.mod` or `pkg.mod:obj`: any importable module (or object in one) exposing
+  `EarlyStopping`, `LearningRateScheduler`, `ModelCheckpoint` and `TensorBoard`.
+
+A target may define, on the module or object, the optional hooks
+`conformance_adapt_model(model) -> model` (adapt the simulated model it is driven
+with), `conformance_precision` (`"float32-ftz"`, `"float32"` or `"float64"`: how it
+compares monitored values) and `conformance_version` (else `__version__` is used).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from conformance.harness.observe import ModelAdapter
+from conformance.harness.sim_model import SGD, Embedding, MultiOptimizer, SimModel
+
+CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
+PRECISIONS = ("float32-ftz", "float32", "float64")
+
+
+class TargetError(Exception):
+    """A target that cannot be used; the message is one line for the command line."""
+
+
+@dataclass
+class Target:
+    spec: str
+    module: str
+    classes: dict[str, type | None]
+    version: str | None = None
+    backend: str | None = None
+    precision: str = "float32-ftz"
+    adapt: ModelAdapter | None = None
+    not_run: dict[str, str] = field(default_factory=dict)  # callback -> why it is not run
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "spec": self.spec,
+            "module": self.module,
+            "version": self.version,
+            "backend": self.backend,
+        }
+
+
+def resolve(spec: str) -> Target:
+    """The target named `spec`, or TargetError with a one-line reason."""
+    if spec == "reference":
+        return _reference_target()
+    if spec == "keras":
+        return _keras_target()
+    if spec == "tf_keras":
+        return _tf_keras_target()
+    return _module_target(spec)
+
+
+def _import(name: str, spec: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name and name.startswith(error.name):
+            raise TargetError(f"unknown target {spec!r}: no module named {error.name!r}") from None
+        raise TargetError(
+            f"target {spec!r} failed to import: {type(error).__name__}: {error}"
+        ) from None
+    except BaseException as error:  # a module raising anything at import is a bad target
+        raise TargetError(
+            f"target {spec!r} failed to import: {type(error).__name__}: {error}"
+        ) from None
+
+
+def _classes(holder: Any) -> tuple[dict[str, type | None], dict[str, str]]:
+    classes = {name: getattr(holder, name, None) for name in CALLBACKS}
+    not_run = {name: "class absent from the target" for name, cls in classes.items() if cls is None}
+    for name, cls in classes.items():
+        if cls is not None and not callable(cls):
+            classes[name] = None
+            not_run[name] = f"{name} is not a class or callable"
+    return classes, not_run
+
+
+def _reference_target() -> Target:
+    import reference
+    from conformance import __version__
+
+    classes, not_run = _classes(reference)
+    return Target("reference", "reference", classes, version=__version__, not_run=not_run)
+
+
+def _keras_target() -> Target:
+    os.environ.setdefault("KERAS_BACKEND", "jax")
+    keras = _import("keras", "keras")
+    backend = keras.backend.backend()
+    classes, not_run = _classes(keras.callbacks)
+    if (
+        importlib.util.find_spec("tensorflow") is None
+        or importlib.util.find_spec("tensorboard") is None
+    ):
+        classes["TensorBoard"] = None
+        not_run["TensorBoard"] = "Keras's TensorBoard needs TensorFlow and tensorboard installed"
+    precision = {"numpy": "float64", "torch": "float32"}.get(backend, "float32-ftz")
+    return Target(
+        "keras",
+        "keras.callbacks",
+        classes,
+        version=keras.__version__,
+        backend=backend,
+        precision=precision,
+        adapt=adapt_for_keras,
+        not_run=not_run,
+    )
+
+
+def _tf_keras_target() -> Target:
+    tf_keras = _import("tf_keras", "tf_keras")
+    classes, not_run = _classes(tf_keras.callbacks)
+    return Target(
+        "tf_keras",
+        "tf_keras.callbacks",
+        classes,
+        version=tf_keras.__version__,
+        backend="tensorflow",
+        precision="float64",
+        adapt=adapt_for_keras,
+        not_run=not_run,
+    )
+
+
+def _module_target(spec: str) -> Target:
+    module_name, _, attribute = spec.partition(":")
+    if not module_name or not all(part.isidentifier() for part in module_name.split(".")):
+        raise TargetError(
+            f"unknown target {spec!r}: expected reference, keras, tf_keras, module or module:object"
+        )
+    holder: Any = _import(module_name, spec)
+    for name in filter(None, attribute.split(".")):
+        if not hasattr(holder, name):
+            raise TargetError(f"target {spec!r}: module {module_name!r} has no attribute {name!r}")
+        holder = getattr(holder, name)
+    classes, not_run = _classes(holder)
+    if len(not_run) == len(CALLBACKS):
+        raise TargetError(f"target {spec!r} exposes none of {', '.join(CALLBACKS)}")
+    precision = getattr(holder, "conformance_precision", "float32-ftz")
+    if precision not in PRECISIONS:
+        raise TargetError(
+            f"target {spec!r}: conformance_precision must be one of {PRECISIONS}, got {precision!r}"
+        )
+    version = getattr(holder, "conformance_version", None) or getattr(holder, "__version__", None)
+    return Target(
+        spec,
+        module_name,
+        classes,
+        version=None if version is None else str(version),
+        precision=precision,
+        adapt=getattr(holder, "conformance_adapt_model", None),
+        not_run=not_run,
+    )
+
+
+# Keras's own metric classes for the simulated metric names (see sim_model.METRIC_DIRECTIONS).
+_KERAS_METRICS = {
+    "accuracy": "Accuracy",
+    "auc": "AUC",
+    "mean_squared_error": "MeanSquaredError",
+    "mean_absolute_error": "MeanAbsoluteError",
+}
+
+
+def adapt_for_keras(model: SimModel) -> SimModel:
+    """Swap the stand-ins Keras tests by type for Keras's own objects: a real
+    optimizer (TensorBoard logs the rate of an `Optimizer` only), compiled metric
+    containers (`mode="auto"`), and a real `Embedding` layer (the projector)."""
+    import keras
+
+    try:
+        from keras.src.trainers.compile_utils import MetricsList
+    except ImportError:  # tf-keras: no compiled-metric containers to adapt
+        MetricsList = None  # noqa: N806
+    if isinstance(model.optimizer, SGD):
+        model.optimizer = keras.optimizers.SGD(learning_rate=float(model.optimizer.learning_rate))
+    elif isinstance(model.optimizer, MultiOptimizer):
+        for index, sub in enumerate(model.optimizer.optimizers):
+            rate = float(sub.learning_rate)
+            model.optimizer.optimizers[index] = keras.optimizers.SGD(
+                learning_rate=rate, name=sub.name
+            )
+    if MetricsList is not None:
+        metrics = [
+            getattr(keras.metrics, _KERAS_METRICS[name])()
+            if name in _KERAS_METRICS
+            else keras.metrics.Mean(name=name)
+            for name in model.spec.metrics
+        ]
+        model.metrics = [MetricsList(metrics)]
+    for index, layer in enumerate(model.layers):
+        if isinstance(layer, Embedding):
+            (table,) = layer.weights
+            real = keras.layers.Embedding(*table.shape, name=layer.name)
+            real.build()
+            model.layers[index] = real
+    model.set_label(model.label)
+    return model
