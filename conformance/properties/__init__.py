@@ -1,6 +1,6 @@
 """Every property of the suite, by callback."""
 
-from conformance.properties import early_stopping
+from conformance.properties import early_stopping, learning_rate_scheduler
 from conformance.properties.base import Property
 
-PROPERTIES: tuple[Property, ...] = (*early_stopping.PROPERTIES,)
+PROPERTIES: tuple[Property, ...] = (*early_stopping.PROPERTIES, *learning_rate_scheduler.PROPERTIES)

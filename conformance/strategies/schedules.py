@@ -27,12 +27,14 @@ RETURN_TYPES: dict[str, Callable[[float], Any]] = {
 
 @dataclass(frozen=True)
 class ScheduleSpec:
-    arity: str  # "one", "two", or "two-raising-type-error"
+    arity: str  # "one", "two", "two-raising-type-error", or "not-callable"
     factor: float
     returns: str = "float"
     fails_at_epoch: int | None = None
 
-    def build(self) -> Callable[..., Any]:
+    def build(self) -> Any:
+        if self.arity == "not-callable":
+            return f"a schedule that is not callable ({self.factor})"
         convert = RETURN_TYPES[self.returns]
         spec = self
 

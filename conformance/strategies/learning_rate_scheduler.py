@@ -1,0 +1,70 @@
+"""LearningRateScheduler scenarios: described schedules of every arity and return type,
+single, multi and missing optimizers, epoch logs that are full, empty or absent, and
+several fits with one instance."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from conformance.harness.fit import EpochPlan, FitPlan
+from conformance.harness.observe import Scenario
+from conformance.harness.sim_model import ModelSpec
+from conformance.strategies.schedules import RETURN_TYPES, ScheduleSpec
+
+factors = st.sampled_from([0.25, 0.5, 1.0, 2.0, 0.1])
+accepted_returns = ["float", "np.float32", "np.float64"]
+
+
+@st.composite
+def schedules(draw: st.DrawFn, returns: list[str] | None = None) -> ScheduleSpec:
+    # Accepted types half the time; each rejected one (int and bool most) the rest.
+    kinds = returns or accepted_returns * 3 + list(RETURN_TYPES) + ["int", "bool", "int"]
+    return ScheduleSpec(
+        arity=draw(
+            st.sampled_from(["one", "two", "two", "two-raising-type-error"] * 3 + ["not-callable"]),
+            label="arity",
+        ),
+        factor=draw(factors, label="factor"),
+        returns=draw(st.sampled_from(kinds), label="returns"),
+        fails_at_epoch=draw(
+            st.none() | st.none() | st.none() | st.integers(0, 5), label="fails at epoch"
+        ),
+    )
+
+
+epoch_metrics = st.sampled_from([{"loss": 1.0}, {"loss": 0.5, "accuracy": 0.75}, {}])
+
+
+@st.composite
+def fit_plans(draw: st.DrawFn) -> FitPlan:
+    return FitPlan(
+        epochs=[
+            EpochPlan(draw(epoch_metrics, label="metrics"))
+            for _ in range(draw(st.integers(0, 5), label="epochs"))
+        ],
+        initial_epoch=draw(st.sampled_from([0, 0, 2]), label="initial_epoch"),
+    )
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, returns: list[str] | None = None) -> Scenario:
+    config = {
+        "schedule": draw(schedules(returns), label="schedule"),
+        "verbose": draw(st.sampled_from([0, 1]), label="verbose"),
+    }
+    model = ModelSpec(
+        learning_rate=draw(st.sampled_from([0.5, 0.1, 0.01]), label="initial rate"),
+        optimizer=draw(st.sampled_from(["sgd", "sgd", "sgd", "multi", "none"]), label="optimizer"),
+    )
+    fits = draw(st.lists(fit_plans(), min_size=1, max_size=2), label="fits")
+    return Scenario("LearningRateScheduler", config, model, fits)
+
+
+@st.composite
+def one_argument_float_scenarios(draw: st.DrawFn) -> Scenario:
+    """A one-argument schedule returning floats, on a single optimizer."""
+    scenario = draw(scenarios(returns=["float"]))
+    factor = scenario.config["schedule"].factor
+    scenario.config["schedule"] = ScheduleSpec("one", factor)
+    scenario.model = ModelSpec(learning_rate=scenario.model.learning_rate)
+    return scenario

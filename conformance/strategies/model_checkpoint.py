@@ -1,0 +1,212 @@
+"""ModelCheckpoint scenarios: a configuration and a template drawn towards the edges, and
+one or more fits with the same instance.
+
+Templates mix every placeholder kind the callback formats (`{epoch}`, `{epoch:02d}`,
+`{batch}`, the logs with and without format specs, unknown keys, positional fields) with
+nested directories and the three extensions, right and wrong for `save_weights_only`.
+`save_freq` is `"epoch"` or an int (0, negatives and the bools included) run with
+`steps_per_execution` 1 to 3 over epochs whose last execution may be partial. The
+monitored streams are `monitored.py`'s walks (ties, NaN, ±inf, missing keys, validation
+on some epochs only); extra log keys reach the quirks: a `batch` or `epoch` key, string
+values that make `best` unformattable, and a `where` key whose values make one save's
+path another save's directory (the `IsADirectoryError` and "is a directory" branches).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from hypothesis import strategies as st
+
+from conformance.harness.fit import EpochPlan, FitPlan
+from conformance.harness.observe import Scenario
+from conformance.harness.sim_model import ModelSpec
+from conformance.strategies.early_stopping import near_values
+from conformance.strategies.monitored import (
+    COMPILED_METRICS,
+    fit_plans,
+    grid_values,
+    likely_monitors,
+)
+
+CALLBACK = "ModelCheckpoint"
+MODEL = ModelSpec(metrics=COMPILED_METRICS)
+
+EXTENSIONS = (".keras", ".h5", ".weights.h5")
+PLACEHOLDERS = ("{epoch}", "{epoch:02d}", "{batch}", "{loss:.3f}", "{val_loss:.2f}", "{accuracy}")
+# Placeholders that raise on some runs or all: an unknown key, a positional field, a
+# format spec floats reject.
+RARE_PLACEHOLDERS = ("{unknown}", "{0}", "{loss:d}")
+DIRECTORIES = ("ckpt", "run_{epoch}", "b{batch}", "deep/er")
+# Values of the `where` log key, filling a `{where}` template: one save's directory can
+# be a later save's path, or one save's file a later save's directory.
+WHERE_VALUES = ("d", "d.keras/m", "d.h5/m", "d.weights.h5/m", "e")
+# Monitored values a `.5f` format rejects once they are `best`.
+NON_NUMBERS = ("n/a",)
+MODES = ("auto", "auto", "min", "max", "sideways")
+
+
+def save_freqs() -> st.SearchStrategy[str | int]:
+    """Mostly "epoch"; else an int from -1 to 5 (0 and -1 save every batch) or a bool."""
+    return st.sampled_from(["epoch", "epoch", "epoch"]) | st.integers(-1, 5) | st.booleans()
+
+
+@st.composite
+def templates(draw: st.DrawFn, save_weights_only: bool) -> str:
+    """A relative filepath: optional directories, then one to three name pieces, then
+    the extension (right for `save_weights_only` nine times in ten)."""
+    if draw(st.integers(0, 9), label="where template?") == 0:
+        name = "{where}"
+        directories: list[str] = []
+    else:
+        directories = draw(st.lists(st.sampled_from(DIRECTORIES), max_size=2), label="dirs")
+        piece = st.sampled_from(["m", *PLACEHOLDERS] * 4 + list(RARE_PLACEHOLDERS))
+        name = "_".join(draw(st.lists(piece, min_size=1, max_size=3), label="name pieces"))
+    right = ".weights.h5" if save_weights_only else draw(st.sampled_from(EXTENSIONS), label="ext")
+    extension = draw(st.sampled_from([right] * 15 + [".txt", ".keras"]), label="extension")
+    return "/".join([*directories, name + extension])
+
+
+@st.composite
+def configs(draw: st.DrawFn) -> dict[str, Any]:
+    """Constructor arguments other than `filepath`."""
+    threshold = st.none() | st.none() | grid_values | st.sampled_from(NON_NUMBERS)
+    return {
+        "monitor": draw(st.sampled_from(likely_monitors), label="monitor"),
+        "verbose": draw(st.sampled_from([0, 0, 1]), label="verbose"),
+        "save_best_only": draw(st.booleans(), label="save_best_only"),
+        "save_weights_only": draw(st.booleans(), label="save_weights_only"),
+        "mode": draw(st.sampled_from(MODES), label="mode"),
+        "save_freq": draw(save_freqs(), label="save_freq"),
+        "initial_value_threshold": draw(threshold, label="initial_value_threshold"),
+    }
+
+
+@st.composite
+def epoch_extras(draw: st.DrawFn, epoch: EpochPlan, monitor: str) -> EpochPlan:
+    """`epoch` with, now and then, a quirk-reaching log key added."""
+    metrics = dict(epoch.metrics)
+    validation = None if epoch.validation is None else dict(epoch.validation)
+    metrics["where"] = draw(st.sampled_from(WHERE_VALUES), label="where")
+    extra = draw(st.sampled_from([None] * 30 + ["batch", "epoch", "non-number"]), label="extra")
+    if extra == "non-number":
+        logs = validation if monitor.startswith("val_") else metrics
+        if logs is not None:
+            logs[monitor.removeprefix("val_")] = NON_NUMBERS[0]
+    elif extra is not None:
+        metrics[extra] = draw(st.sampled_from([7.0, 2.0]), label=f"{extra} log value")
+    return dataclasses.replace(epoch, metrics=metrics, validation=validation)
+
+
+@st.composite
+def checkpoint_fits(draw: st.DrawFn, monitor: str) -> FitPlan:
+    """A `monitored.fit_plans` run, with 1 to 6 batches an epoch and 1 to 3 batches an
+    execution (so a final execution is often partial), plus the extra log keys."""
+    plan = draw(fit_plans(max_epochs=5), label="monitored run")
+    epochs = [
+        dataclasses.replace(
+            draw(epoch_extras(epoch, monitor), label="extras"),
+            batches=draw(st.integers(1, 6), label="batches"),
+        )
+        for epoch in plan.epochs
+    ]
+    per_execution = draw(st.sampled_from([1, 1, 2, 3]), label="steps_per_execution")
+    return dataclasses.replace(plan, epochs=epochs, steps_per_execution=per_execution)
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    """A constructible configuration (mostly) and one to three fits with one instance."""
+    config = draw(configs(), label="config")
+    config["filepath"] = draw(templates(config["save_weights_only"]), label="filepath")
+    count = draw(st.sampled_from([1, 1, 2, 3]), label="fits")
+    plans = [draw(checkpoint_fits(config["monitor"]), label="fit") for _ in range(count)]
+    return Scenario(CALLBACK, config, MODEL, plans)
+
+
+@st.composite
+def constructor_scenarios(draw: st.DrawFn) -> Scenario:
+    """Construction only: bad `save_freq` values, wrong extensions, non-str filepaths
+    and unknown modes, with no fit (a PathLike filepath is not plain data: not drawn)."""
+    save_weights_only = draw(st.booleans(), label="save_weights_only")
+    filepath = draw(
+        st.sampled_from(["m.keras", "m.h5", "m.weights.h5", "m.txt", "m", "m.keras.bak", ""])
+        | st.sampled_from([None, 5, ["m.keras"]]),
+        label="filepath",
+    )
+    save_freq = draw(
+        save_freqs() | st.sampled_from(["batch", "Epoch", 1.0, 2.5, None, [1]]), label="save_freq"
+    )
+    config = {
+        "filepath": filepath,
+        "save_weights_only": save_weights_only,
+        "save_freq": save_freq,
+        "mode": draw(st.sampled_from(MODES), label="mode"),
+    }
+    return Scenario(CALLBACK, config, MODEL, [])
+
+
+@st.composite
+def every_epoch_scenarios(draw: st.DrawFn) -> Scenario:
+    """`save_freq="epoch"` without `save_best_only`, an `{epoch}` in the name: one save
+    an epoch, at the 1-based epoch."""
+    config = draw(configs(), label="config") | {"save_freq": "epoch", "save_best_only": False}
+    extension = ".weights.h5" if config["save_weights_only"] else ".keras"
+    config["filepath"] = draw(
+        st.sampled_from(["m{epoch}", "m{epoch:02d}", "run_{epoch}/m"]), label="name"
+    ) + extension
+    count = draw(st.integers(1, 2), label="fits")
+    plans = [draw(fit_plans(max_epochs=5), label="fit") for _ in range(count)]
+    return Scenario(CALLBACK, {**config, "mode": "min"}, MODEL, plans)
+
+
+@st.composite
+def best_only_scenarios(draw: st.DrawFn) -> Scenario:
+    """`save_best_only` at every epoch end, minimising a finite `loss` logged at every
+    epoch end, over one to three fits: an epoch is saved exactly when its loss is below
+    every earlier saved loss and the threshold."""
+    threshold = draw(st.none() | grid_values, label="initial_value_threshold")
+    config = {
+        "filepath": "m{epoch}.keras",
+        "monitor": "loss",
+        "mode": draw(st.sampled_from(["min", "auto"]), label="mode"),
+        "save_best_only": True,
+        "initial_value_threshold": threshold,
+    }
+    plans = []
+    for _ in range(draw(st.integers(1, 3), label="fits")):
+        losses = draw(st.lists(grid_values, min_size=1, max_size=5), label="losses")
+        initial = draw(st.sampled_from([0, 0, 2]), label="initial_epoch")
+        plans.append(FitPlan([EpochPlan({"loss": loss}) for loss in losses], initial))
+    return Scenario(CALLBACK, config, MODEL, plans)
+
+
+@st.composite
+def batch_frequency_scenarios(draw: st.DrawFn) -> Scenario:
+    """A positive int `save_freq` with one batch an execution, over epochs and fits:
+    saves fall every `save_freq` batches counted across them all."""
+    config = {
+        "filepath": "m{epoch}-{batch}.keras",
+        "monitor": "loss",
+        "save_freq": draw(st.integers(1, 4), label="save_freq"),
+    }
+    plans = []
+    for _ in range(draw(st.integers(1, 2), label="fits")):
+        batches = draw(st.lists(st.integers(1, 5), min_size=1, max_size=4), label="batches")
+        plans.append(FitPlan([EpochPlan({"loss": 1.0}, batches=b) for b in batches]))
+    return Scenario(CALLBACK, config, MODEL, plans)
+
+
+@st.composite
+def precision_scenarios(draw: st.DrawFn) -> Scenario:
+    """Off the grid, for `monitor.precision` only: `save_best_only` on losses closer
+    together than float32 tells apart, and subnormals jax and TensorFlow flush to zero."""
+    values = draw(st.lists(near_values, min_size=2, max_size=6), label="loss per epoch")
+    config = {
+        "filepath": "m{epoch}.keras",
+        "monitor": "loss",
+        "save_best_only": True,
+        "mode": draw(st.sampled_from(["min", "max"]), label="mode"),
+    }
+    return Scenario(CALLBACK, config, MODEL, [FitPlan([EpochPlan({"loss": v}) for v in values])])

@@ -1,0 +1,184 @@
+"""TensorBoard scenarios: constructor arguments drawn across every documented form, a
+simulated model, and one or more fits with the same instance.
+
+`scenarios()` draws fits: every `update_freq` that writes (`"epoch"`, `"batch"`, 1, 2, 3,
+2.0), histograms at 0/1/2 with and without images, steps per second, the model summary
+(for `Sequential`, `Functional` and a subclassed model, with a `to_json` that may fail),
+embeddings with str or dict metadata, validation on some epochs, `steps_per_execution`
+1-3 with partial last executions, epochs whose logs are empty, and up to three fits.
+`constructor_scenarios()` draws `profile_batch` and `update_freq` forms with no fit.
+
+Two harness limits shape the draws (see the notes by `SAFE_UPDATE_FREQS` and
+`FreshDict`): Keras's TensorBoard leaves TensorFlow's thread-global summary contexts
+entered when it raises under its writer stack, and a dict `embeddings_metadata` is
+consumed by `pop`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from hypothesis import strategies as st
+
+from conformance.harness.fit import EpochPlan, FitPlan
+from conformance.harness.observe import Scenario
+from conformance.harness.sim_model import ModelSpec
+
+CALLBACK = "TensorBoard"
+
+# Weighted towards the forms that keep a writer stack and gate writes (`N > 1`). 0 and
+# non-numeric strings are drawn by `constructor_scenarios` only: Keras raises at the
+# first write *under its stack* and leaves TensorFlow's thread-global default writer and
+# `record_if(step % 0 == 0)` entered (the harness does not unwind them), which breaks
+# every later Keras scenario in the process.
+SAFE_UPDATE_FREQS: list[Any] = ["epoch", "epoch", "batch", 1, 2, 2, 2, 3, 3, 2.0]
+UPDATE_FREQ_FORMS: list[Any] = ["epoch", "batch", 0, 1, 2, 3, 2.0, -1, "sometimes", "Epoch"]
+PROFILE_BATCH_FORMS: list[Any] = [
+    0, 0, 5, 1, True, False, "5", "2,4", "0,0", "4,2", [2, 4], [0, 3], [5, 2], [1, 2, 3],
+    -1, "a", None, "", [], 0.0, 2.5,
+]  # fmt: skip
+# Training metric names: the loss, a compiled metric, a training metric named like a
+# validation one, and the names TensorBoard adds itself.
+TRAIN_METRICS = ["loss", "accuracy", "val_odd", "learning_rate", "steps_per_second"]
+VALIDATION_METRICS = ["loss", "accuracy"]
+LOG_DIRS = ["logs", "logs", "logs", "logs/run"]
+
+grid_values = st.integers(-16, 16).map(lambda k: k / 4)
+values = grid_values | st.sampled_from([math.nan, math.inf, -math.inf, 0.0])
+
+
+class FreshDict(dict[str, str]):
+    """A dict argument handed to each construction as a fresh copy.
+
+    Keras pops the user's `embeddings_metadata` dict (quirk
+    `tensorboard.embeddings.metadata-dict-consumed`) and the harness passes the
+    scenario's own dict to the target and then to the reference, so the second would
+    see it emptied. The harness builds any argument with a `build()` method; this dict
+    is still plain data (it serialises, and replays, as a dict)."""
+
+    def build(self) -> dict[str, str]:
+        return dict(self)
+
+
+@st.composite
+def model_specs(draw: st.DrawFn) -> ModelSpec:
+    return ModelSpec(
+        class_name=draw(
+            st.sampled_from(["Sequential", "Sequential", "Functional", "MySubclassedModel"]),
+            label="model class",
+        ),
+        learning_rate=draw(st.sampled_from([0.5, 0.25, 1.5]), label="learning rate"),
+        optimizer=draw(st.sampled_from(["sgd", "sgd", "sgd", "multi", "none"]), label="optimizer"),
+        embedding=draw(st.sampled_from([False, False, True]), label="has an Embedding layer"),
+        to_json_fails=draw(st.sampled_from([False] * 5 + [True]), label="to_json fails"),
+    )
+
+
+@st.composite
+def metadata(draw: st.DrawFn) -> Any:
+    """`embeddings_metadata`: None, a str for every layer, or a dict (known layer,
+    unknown layer, or both)."""
+    kind = draw(st.sampled_from(["none", "str", "dict", "dict", "unknown", "both"]), label="kind")
+    if kind == "none":
+        return None
+    if kind == "str":
+        return "metadata.tsv"
+    entries = {
+        "dict": {"embedding": "meta.tsv"},
+        "unknown": {"no_such_layer": "other.tsv"},
+        "both": {"embedding": "meta.tsv", "no_such_layer": "other.tsv"},
+    }[kind]
+    return FreshDict(entries)
+
+
+@st.composite
+def configs(draw: st.DrawFn, model: ModelSpec) -> dict[str, Any]:
+    update_freq = draw(st.sampled_from(SAFE_UPDATE_FREQS), label="update_freq")
+    steps_per_second = draw(st.sampled_from([False, False, True]), label="write_steps_per_second")
+    if model.optimizer == "none" and update_freq != "epoch":
+        # Without an optimizer Keras raises AttributeError under its writer stack
+        # (see SAFE_UPDATE_FREQS); with "epoch" there is no stack to leave behind.
+        steps_per_second = False
+    config: dict[str, Any] = {
+        "log_dir": draw(st.sampled_from(LOG_DIRS), label="log_dir"),
+        "histogram_freq": draw(st.sampled_from([0, 0, 1, 1, 2]), label="histogram_freq"),
+        "write_graph": draw(st.sampled_from([True, True, False]), label="write_graph"),
+        "write_images": draw(st.booleans(), label="write_images"),
+        "write_steps_per_second": steps_per_second,
+        "update_freq": update_freq,
+        "embeddings_freq": draw(st.sampled_from([0, 0, 0, 1, 2]), label="embeddings_freq"),
+    }
+    if config["embeddings_freq"] or draw(st.booleans(), label="metadata without embeddings"):
+        config["embeddings_metadata"] = draw(metadata(), label="embeddings_metadata")
+    return config
+
+
+@st.composite
+def metric_logs(draw: st.DrawFn, names: list[str], label: str) -> dict[str, float]:
+    """Some of `names` with grid values (NaN and ±inf now and then); may be empty."""
+    chosen = draw(st.lists(st.sampled_from(names), max_size=3, unique=True), label=f"{label} keys")
+    return {name: draw(values, label=f"{label} {name}") for name in sorted(chosen)}
+
+
+@st.composite
+def epoch_plans(draw: st.DrawFn) -> EpochPlan:
+    kind = draw(st.sampled_from(["loss"] * 4 + ["drawn", "drawn", "empty"]), label="train logs")
+    if kind == "loss":
+        metrics: dict[str, float] = {"loss": draw(grid_values, label="loss")}
+    elif kind == "drawn":
+        metrics = draw(metric_logs(TRAIN_METRICS, "train"), label="train metrics")
+    else:
+        metrics = {}
+    validation = None
+    if draw(st.booleans(), label="validation this epoch"):
+        validation = draw(
+            st.sampled_from([None, None, "empty"]).flatmap(
+                lambda k: st.just({}) if k else metric_logs(VALIDATION_METRICS, "val")
+            ),
+            label="validation metrics",
+        )
+    return EpochPlan(
+        metrics=metrics,
+        batches=draw(st.integers(1, 5) | st.just(0), label="batches"),
+        validation=validation,
+        validation_batches=draw(st.integers(0, 3), label="validation batches"),
+    )
+
+
+@st.composite
+def fit_plans(draw: st.DrawFn) -> FitPlan:
+    return FitPlan(
+        epochs=draw(st.lists(epoch_plans(), min_size=1, max_size=4), label="epochs"),
+        initial_epoch=draw(st.sampled_from([0, 0, 0, 1, 2]), label="initial_epoch"),
+        steps_per_execution=draw(st.sampled_from([1, 1, 2, 3]), label="steps_per_execution"),
+        stop_requested_at_epoch=draw(
+            st.sampled_from([None] * 6 + [0, 1]), label="another callback stops at"
+        ),
+    )
+
+
+@st.composite
+def scenarios(draw: st.DrawFn) -> Scenario:
+    """A configuration and model, and one to three fits with the same instance."""
+    model = draw(model_specs(), label="model")
+    return Scenario(
+        CALLBACK,
+        draw(configs(model), label="config"),
+        model,
+        draw(st.lists(fit_plans(), min_size=1, max_size=3), label="fits"),
+    )
+
+
+@st.composite
+def constructor_scenarios(draw: st.DrawFn) -> Scenario:
+    """Construction only: `profile_batch` and `update_freq` in every form (the
+    documented, the odd and the invalid), and now and then an argument Keras lacks."""
+    config: dict[str, Any] = {"log_dir": "logs"}
+    if draw(st.sampled_from([True, True, True, False]), label="profile_batch given"):
+        config["profile_batch"] = draw(st.sampled_from(PROFILE_BATCH_FORMS), label="profile_batch")
+    if draw(st.booleans(), label="update_freq given"):
+        config["update_freq"] = draw(st.sampled_from(UPDATE_FREQ_FORMS), label="update_freq")
+    if draw(st.sampled_from([False] * 5 + [True]), label="unknown argument"):
+        config["write_grads"] = True  # a tf.keras 1 argument: no **kwargs to take it
+    return Scenario(CALLBACK, config, ModelSpec(), [])
