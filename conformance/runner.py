@@ -22,6 +22,10 @@ from conformance.properties.base import Property, comparable
 from conformance.targets import Target, resolve
 
 PROFILES = {"quick": 25, "default": 100, "thorough": 1000}  # examples per property
+FIT_LOOP_REASON = (
+    "a rule of the fit loop the suite simulates, not of the target: checked against a real "
+    "keras.Model.fit by the project's fidelity tests"
+)
 SHRINK_BUDGET = {"shrinks": 100, "seconds": 20}  # per failing property
 
 
@@ -43,6 +47,7 @@ def _shrink_budget() -> Iterator[None]:
 
 @dataclass
 class Counterexample:
+    property: str
     scenario: Scenario
     target: Observation
     reference: Observation | None
@@ -67,7 +72,7 @@ class ClauseResult:
     counterexample: Counterexample | None
 
 
-def _reference_for(target: Target, callback: str) -> type:
+def reference_for(target: Target, callback: str) -> type:
     """The reference class, comparing as the target declares it compares."""
     reference_class = resolve("reference").classes[callback]
     assert reference_class is not None
@@ -89,7 +94,7 @@ def check(
         prop.holds(scenario, observed)
         return observed, None
     assert prop.project is not None
-    expected = observe(_reference_for(target, prop.callback), scenario)
+    expected = observe(reference_for(target, prop.callback), scenario)
     ours, theirs = comparable(prop.project(expected)), comparable(prop.project(observed))
     if ours != theirs:
         raise AssertionError(f"{prop.name}: the target's {_first_difference(ours, theirs)}")
@@ -145,9 +150,9 @@ def run_property(
         expected = (
             None
             if prop.kind == "invariant"
-            else observe(_reference_for(target, prop.callback), scenario)
+            else observe(reference_for(target, prop.callback), scenario)
         )
-        counterexample = Counterexample(scenario, observed, expected, failure["reason"])
+        counterexample = Counterexample(prop.name, scenario, observed, expected, failure["reason"])
         return PropertyResult(prop, "fail", ran, failure["reason"], counterexample)
     except Exception as error:  # the suite itself could not run the property
         return PropertyResult(

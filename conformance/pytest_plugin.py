@@ -1,0 +1,39 @@
+"""The suite's properties as pytest tests, for a third party's own test suite.
+
+    pytest --pyargs conformance --target=my_package.callbacks
+
+Each property becomes one test (`test_property[<name>]`), run against `--target` with
+the examples of `--conformance-profile` (default `quick`), derandomized unless
+`--conformance-seed` is given. Without `--target` the tests are skipped. The plugin is
+registered through the `pytest11` entry point, so installing the package is enough.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("callback-conformance")
+    group.addoption(
+        "--target", default=None, help="the implementation to check (see callback-conformance run)"
+    )
+    group.addoption(
+        "--conformance-profile", default="quick", choices=("quick", "default", "thorough")
+    )
+    group.addoption("--conformance-seed", type=int, default=None)
+
+
+@pytest.fixture(scope="session")
+def conformance_target(request: pytest.FixtureRequest) -> Any:
+    from conformance.targets import TargetError, resolve
+
+    spec = request.config.getoption("--target")
+    if spec is None:
+        pytest.skip("no --target given")
+    try:
+        return resolve(spec)
+    except TargetError as error:
+        pytest.exit(str(error), returncode=2)

@@ -1,0 +1,126 @@
+"""The JSON result model, and the counterexample table people read.
+
+Every other rendering (terminal table, replay) reads the same data. Schema
+`callback-conformance/report/1`:
+
+    {"schema", "suite": {"version"}, "target": {"spec", "module", "version", "backend"},
+     "profile", "seed", "clauses": [{"id", "callback", "level", "verdict", "examples",
+     "reason", "counterexample": {"property", "scenario", "target", "reference",
+     "reason", "table"} | null}], "summary": {verdict: count}}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance import __version__
+from conformance.harness.observe import Observation, Scenario
+from conformance.runner import ClauseResult, Counterexample
+from conformance.scenario_io import to_data
+from conformance.targets import Target
+
+SCHEMA = "callback-conformance/report/1"
+VERDICTS = ("pass", "fail", "divergent", "stale", "not-run")
+
+
+def build(
+    target: Target, profile: str, seed: int | None, results: list[ClauseResult]
+) -> dict[str, Any]:
+    clauses = [_clause(result) for result in results]
+    summary = {verdict: sum(1 for c in clauses if c["verdict"] == verdict) for verdict in VERDICTS}
+    return {
+        "schema": SCHEMA,
+        "suite": {"version": __version__},
+        "target": target.describe(),
+        "profile": profile,
+        "seed": seed,
+        "clauses": clauses,
+        "summary": summary,
+    }
+
+
+def _clause(result: ClauseResult) -> dict[str, Any]:
+    return {
+        "id": result.clause.id,
+        "callback": result.clause.callback,
+        "level": result.clause.level,
+        "verdict": result.verdict,
+        "examples": result.examples,
+        "reason": result.reason,
+        "counterexample": None
+        if result.counterexample is None
+        else counterexample_data(result.counterexample),
+    }
+
+
+def counterexample_data(counterexample: Counterexample) -> dict[str, Any]:
+    return {
+        "property": counterexample.property,
+        "scenario": to_data(counterexample.scenario),
+        "target": to_data(counterexample.target),
+        "reference": None
+        if counterexample.reference is None
+        else to_data(counterexample.reference),
+        "reason": counterexample.reason,
+        "table": table(counterexample.scenario, counterexample.target, counterexample.reference),
+    }
+
+
+def _cell(values: dict[str, Any] | None) -> str:
+    if values is None:
+        return "-"
+    return " ".join(f"{key}={value}" for key, value in values.items()) or "{}"
+
+
+def _what_happened(obs: Observation, fit: int, epoch: int) -> str:
+    """What an implementation did at one epoch: rates, stop, saves, raising."""
+    notes = []
+    epoch_hooks = [
+        i
+        for i, (hook, index, _) in enumerate(obs.hooks)
+        if hook == "on_epoch_end" and index == epoch
+    ]
+    if fit < len(epoch_hooks) and obs.hooks[epoch_hooks[fit]][2]:
+        notes.append("stop")
+    if (
+        obs.error
+        and obs.error[2].startswith(("on_epoch", "on_train_batch"))
+        and f"({epoch})" in obs.error[2]
+    ):
+        notes.append(f"raised {obs.error[0]}")
+    return ", ".join(notes) or "·"
+
+
+def table(scenario: Scenario, target: Observation, reference: Observation | None) -> str:
+    """The run as a short table: per epoch its metrics, what the reference did and what
+    the target did; then the outcomes that differ."""
+    lines = [f"{scenario.callback}({_cell(scenario.config)})"]
+    lines.append("fit | epoch | train | validation | reference | target")
+    for number, plan in enumerate(scenario.fits):
+        for offset, epoch_plan in enumerate(plan.epochs):
+            epoch = plan.initial_epoch + offset
+            expected = _what_happened(reference, number, epoch) if reference else "(invariant)"
+            lines.append(
+                f"{number} | {epoch} | {_cell(epoch_plan.metrics)} | {_cell(epoch_plan.validation)}"
+                f" | {expected} | {_what_happened(target, number, epoch)}"
+            )
+    if reference is not None:
+        for name in (
+            "learning_rates",
+            "model_calls",
+            "files",
+            "warnings",
+            "stdout",
+            "error",
+            "final_weights",
+        ):
+            ours, theirs = getattr(reference, name), getattr(target, name)
+            if repr(ours) != repr(theirs):
+                lines.append(f"{name}: reference {ours!r}")
+                lines.append(f"{' ' * len(name)}  target    {theirs!r}")
+        if repr(reference.summaries) != repr(target.summaries):
+            only_ref = sorted(set(reference.summaries) - set(target.summaries), key=repr)[:5]
+            only_target = sorted(set(target.summaries) - set(reference.summaries), key=repr)[:5]
+            lines.append(f"summaries only the reference wrote: {only_ref}")
+            lines.append(f"summaries only the target wrote:    {only_target}")
+    return "\n".join(lines)
