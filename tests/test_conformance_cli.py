@@ -103,3 +103,29 @@ def test_a_wrong_implementation_fails_with_a_replayable_counterexample(tmp_path)
     assert replayed.returncode == 1 and "FAIL" in replayed.stdout
     assert "fit | epoch | train | validation | reference | target" in replayed.stdout
     assert cli("replay", str(saved), "reference").returncode == 0
+
+
+def test_properties_run_inside_a_third_party_pytest_session(tmp_path):
+    """`pytest --pyargs conformance --target=...`, as a port's own CI would run it."""
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "--pyargs",
+        "conformance",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+    ]
+    environment = {**os.environ, "PYTHONPATH": ROOT}
+
+    def pytest_run(target: str) -> subprocess.CompletedProcess[str]:
+        args = [*command, f"--target={target}", "-k", "learning_rate_scheduler"]
+        return subprocess.run(
+            args, capture_output=True, text=True, cwd=str(tmp_path), env=environment
+        )
+
+    assert pytest_run("reference").returncode == 0
+    failing = pytest_run("tests.wrong_implementations.lrs_rate_not_logged")
+    assert failing.returncode == 1
+    assert "logs-the-rates-keras-logs" in failing.stdout
