@@ -12,7 +12,8 @@ Each clause belongs to one callback class (`EarlyStopping`, `LearningRateSchedul
   internal `MonitorCallback`, `docs/monitor.md`). These clauses apply to **both**
   callbacks: `clauses_of("EarlyStopping")` and `clauses_of("ModelCheckpoint")` include them.
 - `"fit"`: what `keras.Model.fit` guarantees every callback (dispatch, logs, hook order,
-  stopping). Their page, `docs/fit.md`, is not written yet.
+  stopping), on `docs/fit.md`. A target cannot break them: the suite reports them
+  `not-run` and checks them against a real `keras.Model.fit` in the project's tests.
 
 Levels (DESIGN.md, "Clauses"): `core`, what any faithful implementation must match;
 `keras-quirk`, what Keras 3.15.1 does incidentally or by a bug (an implementation may
@@ -690,8 +691,7 @@ CLAUSES: tuple[Clause, ...] = (
     ),
     # ---------------------------------------------------------------------------------------
     # The fit protocol every callback sees (shared/keras-3.15.1-callback-semantics.md
-    # §1.2-§2). All core. Their page, docs/fit.md, will be written later: until then the
-    # anchors point at a page that does not exist yet.
+    # §1.2-§2), on docs/fit.md. All core.
     # ---------------------------------------------------------------------------------------
     Clause(
         id="fit.callbacks.history-after-user",

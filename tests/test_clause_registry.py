@@ -2,8 +2,7 @@
 
 Every clause id a docs page defines (a `## <id>` heading, or an `<a id="<id>">` tag in
 `docs/tensorboard.md`) is registered with the level the page gives it, and every registered
-id is defined on the page its anchor names. The one exception: `fit.*` clauses, whose page
-`docs/fit.md` is not written yet. Every `Clause <id>` / `Quirk <id>` comment in
+id is defined on the page its anchor names. Every `Clause <id>` / `Quirk <id>` comment in
 `reference/*.py` names a registered clause.
 """
 
@@ -51,9 +50,6 @@ CALLBACK_OF_PREFIX = {
     "fit": "fit",
 }
 
-# The one page that does not exist yet. Once docs/fit.md is written, its clauses are
-# checked like every other page's, and this exception no longer applies.
-FIT_PAGE = DOCS / "fit.md"
 FIT_PREFIX = "fit."
 
 
@@ -240,13 +236,12 @@ def test_every_docs_id_is_registered_and_vice_versa() -> None:
     docs = set(_docs_ids())
     registered = {c.id for c in CLAUSES}
     assert sorted(docs - registered) == [], "defined in docs/ but not registered"
-    unwritten = set() if FIT_PAGE.exists() else {i for i in registered if i.startswith(FIT_PREFIX)}
-    assert sorted(registered - docs - unwritten) == [], "registered but not defined in docs/"
+    assert sorted(registered - docs) == [], "registered but not defined in docs/"
 
 
-def test_the_fit_exception_is_narrow() -> None:
-    """The docs may lack `fit.*` ids only: every such clause belongs to `fit` and points at
-    docs/fit.md, and no other page defines a `fit.*` id."""
+def test_fit_clauses_live_on_the_fit_page() -> None:
+    """Every `fit.*` clause belongs to `fit` and points at docs/fit.md, and no other page
+    defines a `fit.*` id."""
     for entry in CLAUSES:
         if entry.id.startswith(FIT_PREFIX) or entry.anchor.startswith("fit.md#"):
             assert entry.callback == "fit" and entry.anchor == f"fit.md#{entry.id}", entry

@@ -2,19 +2,20 @@
 
 What callbacks can see of the real loop, and this loop reproduces:
 
-* `fit.callbacks.history-appended`: the callbacks run in list order, then History.
-* `fit.logs.dispatch-copy`: every hook gets a fresh dict built from the loop's logs,
+* `fit.callbacks.history-after-user`: the callbacks run in list order, then History.
+* `fit.logs.shared-per-dispatch` (and `sorted-keys`, `nested-dicts-flattened`,
+  `scalars-are-floats`): every hook gets a fresh dict built from the loop's logs,
   key-sorted, nested dicts flattened, values made `float` where `float()` accepts them;
   the callbacks of one dispatch share that dict (a key one adds, the next sees).
 * `fit.hooks.order`: `on_train_begin`; per epoch `on_epoch_begin`, per execution of
   `steps_per_execution` batches `on_train_batch_begin(k*N)` and
   `on_train_batch_end(k*N+N-1)` (unclipped on a partial last execution), validation
   (`on_test_*`) when `validation_freq` says, `on_epoch_end`; `on_train_end`.
-* `fit.stop.read-points`: `stop_training` is read after every batch end and every
+* `fit.stop-training.read-after-batch-and-epoch-end`, `fit.stop-training.epoch-completes`: `stop_training` is read after every batch end and every
   epoch end; a batch-level stop still validates and ends the epoch.
-* `fit.train-end.logs`: `on_train_end` gets the loop's own last epoch logs, without
+* `fit.train-end.last-epoch-logs`: `on_train_end` gets the loop's own last epoch logs, without
   keys callbacks added.
-* `fit.errors.no-train-end`: an exception from a callback ends the run at once.
+* `fit.exceptions.skip-train-end`: an exception from a callback ends the run at once.
 """
 
 from __future__ import annotations
