@@ -79,7 +79,10 @@ def model_specs(draw: st.DrawFn) -> ModelSpec:
 def metadata(draw: st.DrawFn) -> Any:
     """`embeddings_metadata`: None, a str for every layer, or a dict (known layer,
     unknown layer, or both)."""
-    kind = draw(st.sampled_from(["none", "str", "dict", "dict", "unknown", "both"]), label="kind")
+    kind = draw(
+        st.sampled_from(["none", "str", "str", "dict", "dict", "dict", "unknown", "both"]),
+        label="kind",
+    )
     if kind == "none":
         return None
     if kind == "str":
@@ -107,7 +110,7 @@ def configs(draw: st.DrawFn, model: ModelSpec) -> dict[str, Any]:
         "write_images": draw(st.booleans(), label="write_images"),
         "write_steps_per_second": steps_per_second,
         "update_freq": update_freq,
-        "embeddings_freq": draw(st.sampled_from([0, 0, 0, 1, 2]), label="embeddings_freq"),
+        "embeddings_freq": draw(st.sampled_from([0] * 5 + [1, 2]), label="embeddings_freq"),
     }
     if config["embeddings_freq"] or draw(st.booleans(), label="metadata without embeddings"):
         config["embeddings_metadata"] = draw(metadata(), label="embeddings_metadata")
@@ -131,13 +134,14 @@ def epoch_plans(draw: st.DrawFn) -> EpochPlan:
     else:
         metrics = {}
     validation = None
-    if draw(st.booleans(), label="validation this epoch"):
-        validation = draw(
-            st.sampled_from([None, None, "empty"]).flatmap(
-                lambda k: st.just({}) if k else metric_logs(VALIDATION_METRICS, "val")
-            ),
-            label="validation metrics",
-        )
+    if draw(st.sampled_from([True, True, False]), label="validation this epoch"):
+        kind = draw(st.sampled_from(["loss"] * 3 + ["drawn", "empty"]), label="validation logs")
+        if kind == "loss":
+            validation = {"loss": draw(grid_values, label="val loss")}
+        elif kind == "drawn":
+            validation = draw(metric_logs(VALIDATION_METRICS, "val"), label="val metrics")
+        else:
+            validation = {}
     return EpochPlan(
         metrics=metrics,
         batches=draw(st.integers(1, 5) | st.just(0), label="batches"),

@@ -1,0 +1,289 @@
+"""TensorBoard properties, each tagged with the clauses it checks.
+
+The differential properties each project one aspect of what a run left behind: the
+`epoch_*`, `batch_*` and `evaluation_*` scalars, the weight histograms and images, the
+`keras` model summary, the steps-per-second timings (presence and step: the reader
+blanks their values), the events files per run directory, the projector config and
+embedding checkpoints, the warnings, and what raised where. The invariants hold of any
+conforming run, whatever the reference says.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conformance.harness.events import TIMING_TAGS, Record
+from conformance.harness.observe import Observation, Scenario
+from conformance.properties.base import Property
+from conformance.strategies import tensorboard as strategies
+
+CALLBACK = "TensorBoard"
+
+
+def _records(obs: Observation, keep: Any) -> list[Record]:
+    return [record for record in obs.summaries if keep(record)]
+
+
+def epoch_scalars(obs: Observation) -> object:
+    """`epoch_*` records in every run: (run, tag, step, value, plugin)."""
+    return _records(obs, lambda r: r.tag.startswith("epoch_"))
+
+
+def batch_scalars(obs: Observation) -> object:
+    return _records(obs, lambda r: r.tag.startswith("batch_"))
+
+
+def evaluation_scalars(obs: Observation) -> object:
+    return _records(obs, lambda r: r.tag.startswith("evaluation_"))
+
+
+def weights(obs: Observation) -> object:
+    return _records(obs, lambda r: r.plugin in ("histograms", "images"))
+
+
+def model_summary(obs: Observation) -> object:
+    """The `keras` record(s), and the warning a failing `to_json` gives."""
+    summaries = _records(obs, lambda r: r.plugin == "graph_keras_model" or r.tag == "keras")
+    json_warnings = [w for w in obs.warnings if "JSON" in w[1]]
+    return summaries, json_warnings
+
+
+def timings(obs: Observation) -> object:
+    """Steps-per-second records: where and when, not how fast."""
+    return [(r.run, r.tag, r.step) for r in obs.summaries if r.tag in TIMING_TAGS]
+
+
+def event_files(obs: Observation) -> object:
+    """The run directory of every events file: how many writers each run created."""
+    return obs.event_files
+
+
+def projector(obs: Observation) -> object:
+    """Files other than events (the projector config, embedding checkpoints and the
+    directories holding them) and the model's `save_weights` calls."""
+    saves = [call[:2] for call in obs.model_calls if call[0] == "save_weights"]
+    return obs.files, saves
+
+
+def raised(obs: Observation) -> object:
+    """Constructed or not; the exception's type and the hook it came from."""
+    return obs.constructed, obs.error and (obs.error[0], obs.error[2])
+
+
+def constructed(obs: Observation) -> object:
+    """Construction: whether it succeeded, what it raised, and warning categories."""
+    return obs.constructed, obs.error and obs.error[0], [w[0] for w in obs.warnings]
+
+
+def warned(obs: Observation) -> object:
+    return obs.warnings
+
+
+# Invariants -------------------------------------------------------------------------
+
+
+def epoch_scalars_at_epochs_run(scenario: Scenario, obs: Observation) -> None:
+    """Every `epoch_*` scalar in a `train/` run is at the index of an epoch that ran."""
+    ran = set(obs.epochs_run())
+    for record in obs.summaries:
+        if record.tag.startswith("epoch_") and record.run.endswith("/train"):
+            assert record.step in ran, (
+                f"{record.tag} written at step {record.step}; epochs run: {sorted(ran)}"
+            )
+
+
+def no_batch_scalars_per_epoch(scenario: Scenario, obs: Observation) -> None:
+    """With `update_freq="epoch"` (the default) no `batch_*` tag is ever written."""
+    if scenario.config.get("update_freq", "epoch") != "epoch":
+        return
+    written = sorted({r.tag for r in obs.summaries if r.tag.startswith("batch_")})
+    assert not written, f"update_freq='epoch' but wrote {written}"
+
+
+def histograms_only_when_asked(scenario: Scenario, obs: Observation) -> None:
+    """Without `histogram_freq` no histogram or image is written, images or not; with
+    it, only at epochs `e % histogram_freq == 0` that ran."""
+    freq = scenario.config.get("histogram_freq", 0)
+    ran = set(obs.epochs_run())
+    for record in obs.summaries:
+        if record.plugin not in ("histograms", "images"):
+            continue
+        assert freq, f"histogram_freq=0 but wrote {record.tag} at step {record.step}"
+        assert record.step in ran and record.step % freq == 0, (
+            f"{record.tag} at step {record.step}: histogram_freq={freq}, epochs run {sorted(ran)}"
+        )
+
+
+def batch_steps_count_executions(scenario: Scenario, obs: Observation) -> None:
+    """Each fit's `batch_*` steps stay within the number of train executions that fit
+    could have run (its batch step is reset at train begin, never per epoch)."""
+    most = max(
+        (
+            sum(-(-epoch.batches // plan.steps_per_execution) for epoch in plan.epochs)
+            for plan in scenario.fits
+        ),
+        default=0,
+    )
+    for record in obs.summaries:
+        if record.tag.startswith("batch_"):
+            assert 1 <= record.step <= most, (
+                f"{record.tag} at step {record.step}; at most {most} executions in a fit"
+            )
+
+
+EPOCH_CLAUSES = (
+    "tensorboard.epoch.scalars",
+    "tensorboard.epoch.learning-rate",
+    "tensorboard.epoch.empty-logs-write-nothing",
+    "tensorboard.update-freq.batch-is-one",
+    "tensorboard.update-freq.gates-epoch-writes",
+    "tensorboard.writers.closed-at-train-end",
+)
+
+PROPERTIES: tuple[Property, ...] = (
+    Property(
+        "tensorboard.epoch-scalars-as-keras",
+        CALLBACK,
+        EPOCH_CLAUSES,
+        strategies.scenarios(),
+        project=epoch_scalars,
+    ),
+    Property(
+        "tensorboard.batch-scalars-as-keras",
+        CALLBACK,
+        (
+            "tensorboard.batch.scalars",
+            "tensorboard.batch.steps-count-executions",
+            "tensorboard.update-freq.batch-is-one",
+            "tensorboard.update-freq.gates-epoch-writes",
+        ),
+        strategies.scenarios(),
+        project=batch_scalars,
+    ),
+    Property(
+        "tensorboard.evaluation-scalars-as-keras",
+        CALLBACK,
+        (
+            "tensorboard.evaluation.vs-iterations",
+            "tensorboard.steps.test-batch-never-reset",
+            "tensorboard.update-freq.gates-epoch-writes",
+        ),
+        strategies.scenarios(),
+        project=evaluation_scalars,
+    ),
+    Property(
+        "tensorboard.weights-as-keras",
+        CALLBACK,
+        (
+            "tensorboard.weights.histograms-and-images",
+            "tensorboard.weights.images-need-histograms",
+            "tensorboard.update-freq.gates-epoch-writes",
+        ),
+        strategies.scenarios(),
+        project=weights,
+    ),
+    Property(
+        "tensorboard.model-summary-as-keras",
+        CALLBACK,
+        ("tensorboard.model-summary.functional-or-sequential",),
+        strategies.scenarios(),
+        project=model_summary,
+    ),
+    Property(
+        "tensorboard.steps-per-second-as-keras",
+        CALLBACK,
+        ("tensorboard.batch.scalars", "tensorboard.epoch.scalars"),
+        strategies.scenarios(),
+        project=timings,
+    ),
+    Property(
+        "tensorboard.event-files-as-keras",
+        CALLBACK,
+        (
+            "tensorboard.writers.created-at-begin",
+            "tensorboard.writers.dropped-unclosed",
+            "tensorboard.writers.closed-at-train-end",
+        ),
+        strategies.scenarios(),
+        project=event_files,
+    ),
+    Property(
+        "tensorboard.projector-as-keras",
+        CALLBACK,
+        (
+            "tensorboard.embeddings.projector-config",
+            "tensorboard.embeddings.same-tensor-name",
+            "tensorboard.embeddings.metadata-dict-consumed",
+            "tensorboard.embeddings.needs-existing-log-dir",
+        ),
+        strategies.scenarios(),
+        project=projector,
+    ),
+    Property(
+        "tensorboard.warns-as-keras",
+        CALLBACK,
+        ("tensorboard.model-summary.functional-or-sequential",),
+        strategies.scenarios(),
+        project=warned,
+    ),
+    Property(
+        "tensorboard.raises-as-keras",
+        CALLBACK,
+        (
+            "tensorboard.embeddings.projector-config",
+            "tensorboard.embeddings.needs-existing-log-dir",
+            "tensorboard.model-summary.functional-or-sequential",
+        ),
+        strategies.scenarios(),
+        project=raised,
+    ),
+    Property(
+        "tensorboard.constructs-as-keras",
+        CALLBACK,
+        (
+            "tensorboard.constructor.signature",
+            "tensorboard.profile-batch.parsing",
+            "tensorboard.profile-batch.single-string-rejected",
+            "tensorboard.profile-batch.jax-discards-before-validating",
+            "tensorboard.update-freq.unvalidated",
+            "tensorboard.update-freq.batch-is-one",
+        ),
+        strategies.constructor_scenarios(),
+        project=constructed,
+    ),
+    Property(
+        "tensorboard.epoch-scalars-at-epochs-run",
+        CALLBACK,
+        ("tensorboard.epoch.scalars",),
+        strategies.scenarios(),
+        kind="invariant",
+        holds=epoch_scalars_at_epochs_run,
+    ),
+    Property(
+        "tensorboard.no-batch-scalars-per-epoch",
+        CALLBACK,
+        ("tensorboard.batch.scalars",),
+        strategies.scenarios(),
+        kind="invariant",
+        holds=no_batch_scalars_per_epoch,
+    ),
+    Property(
+        "tensorboard.histograms-only-when-asked",
+        CALLBACK,
+        (
+            "tensorboard.weights.histograms-and-images",
+            "tensorboard.weights.images-need-histograms",
+        ),
+        strategies.scenarios(),
+        kind="invariant",
+        holds=histograms_only_when_asked,
+    ),
+    Property(
+        "tensorboard.batch-steps-within-fit",
+        CALLBACK,
+        ("tensorboard.batch.steps-count-executions",),
+        strategies.scenarios(),
+        kind="invariant",
+        holds=batch_steps_count_executions,
+    ),
+)

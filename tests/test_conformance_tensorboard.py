@@ -1,0 +1,78 @@
+"""The TensorBoard conformance properties: they pass on the reference and on Keras, the
+invariants hold of the reference, every TensorBoard clause is checked, and each
+TensorBoard mutant of `tests.wrong_implementations` fails at least one property
+(100 examples, no shrinking)."""
+
+from __future__ import annotations
+
+import importlib
+
+import pytest
+
+from conformance.clauses import clauses_of
+from conformance.properties.base import Property
+from conformance.properties.tensorboard import PROPERTIES
+from conformance.runner import run_property
+from conformance.targets import Target, resolve
+from tests.wrong_implementations import ALL
+
+MUTANTS = [name for name in ALL if name.rsplit(".", 1)[-1].startswith("tb_")]
+INVARIANTS = [prop for prop in PROPERTIES if prop.kind == "invariant"]
+
+# The property expected to catch each mutant first: tried before the others, so a
+# caught mutant costs one property run.
+FIRST_CATCHER = {
+    "tb_batch_step_reset_per_epoch": "tensorboard.batch-scalars-as-keras",
+    "tb_epoch_step_one_based": "tensorboard.epoch-scalars-at-epochs-run",
+    "tb_histograms_without_histogram_freq": "tensorboard.histograms-only-when-asked",
+    "tb_learning_rate_not_logged": "tensorboard.epoch-scalars-as-keras",
+    "tb_test_batch_reset_per_evaluation": "tensorboard.evaluation-scalars-as-keras",
+    "tb_validation_metrics_in_train_run": "tensorboard.epoch-scalars-as-keras",
+}
+
+
+@pytest.fixture(scope="module")
+def keras_target() -> Target:
+    target = resolve("keras")
+    if target.classes["TensorBoard"] is None:
+        pytest.skip(target.not_run["TensorBoard"])
+    return target
+
+
+def test_every_tensorboard_clause_is_checked() -> None:
+    tagged = {clause for prop in PROPERTIES for clause in prop.clauses}
+    known = {clause.id for clause in clauses_of("TensorBoard")}
+    assert {c for c in known if c.startswith("tensorboard.")} <= tagged
+    assert tagged <= known, f"unknown clauses: {sorted(tagged - known)}"
+    assert len({prop.name for prop in PROPERTIES}) == len(PROPERTIES)
+
+
+@pytest.mark.parametrize("prop", PROPERTIES, ids=lambda p: p.name)
+def test_passes_on_the_reference(prop: Property) -> None:
+    result = run_property(prop, resolve("reference"), 30, None)
+    assert result.verdict == "pass", result.reason
+
+
+@pytest.mark.parametrize("prop", PROPERTIES, ids=lambda p: p.name)
+def test_passes_on_keras(prop: Property, keras_target: Target) -> None:
+    result = run_property(prop, keras_target, 30, None)
+    assert result.verdict == "pass", result.reason
+
+
+@pytest.mark.parametrize("prop", INVARIANTS, ids=lambda p: p.name)
+def test_invariant_holds_of_the_reference(prop: Property) -> None:
+    result = run_property(prop, resolve("reference"), 100, None)
+    assert result.verdict == "pass", result.reason
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.rsplit(".", 1)[-1])
+def test_mutant_is_caught(mutant: str) -> None:
+    callback, _ = importlib.import_module(mutant).CAUGHT_BY
+    assert callback == "TensorBoard"
+    target = resolve(mutant)
+    first = FIRST_CATCHER.get(mutant.rsplit(".", 1)[-1])
+    ordered = sorted(PROPERTIES, key=lambda prop: prop.name != first)
+    for prop in ordered:
+        if run_property(prop, target, 100, None, shrink=False).verdict == "fail":
+            return
+    pytest.fail(f"{mutant} passes every TensorBoard property")
