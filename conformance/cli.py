@@ -190,7 +190,7 @@ def _replay(args: argparse.Namespace) -> int:
         verdict, code = f"pass {prop.name}", 0
     except AssertionError as error:
         verdict, code = f"FAIL {error}", 1
-    observed = observe(target.classes[prop.callback], scenario, target.adapt)  # type: ignore[arg-type]
+    observed = observe(target.classes[prop.callback], scenario, target.adapt, target.cleanup)  # type: ignore[arg-type]
     expected = (
         None
         if prop.kind == "invariant"

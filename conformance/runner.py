@@ -88,7 +88,7 @@ def check(
     """Run `scenario` for `prop`; AssertionError with a one-line reason if it fails."""
     target_class = target.classes[prop.callback]
     assert target_class is not None
-    observed = observe(target_class, scenario, target.adapt)
+    observed = observe(target_class, scenario, target.adapt, target.cleanup)
     if prop.kind == "invariant":
         assert prop.holds is not None
         prop.holds(scenario, observed)
@@ -146,7 +146,7 @@ def run_property(
             holds_for()
     except AssertionError:
         scenario = failure["scenario"]
-        observed = observe(target.classes[prop.callback], scenario, target.adapt)  # type: ignore[arg-type]
+        observed = observe(target.classes[prop.callback], scenario, target.adapt, target.cleanup)  # type: ignore[arg-type]
         expected = (
             None
             if prop.kind == "invariant"

@@ -9,7 +9,9 @@
 A target may define, on the module or object, the optional hooks
 `conformance_adapt_model(model) -> model` (adapt the simulated model it is driven
 with), `conformance_precision` (`"float32-ftz"`, `"float32"` or `"float64"`: how it
-compares monitored values) and `conformance_version` (else `__version__` is used).
+compares monitored values), `conformance_cleanup(callback)` (restore process-wide state
+a callback may leave behind when it raises) and `conformance_version` (else `__version__`
+is used).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -41,6 +44,7 @@ class Target:
     backend: str | None = None
     precision: str = "float32-ftz"
     adapt: ModelAdapter | None = None
+    cleanup: Callable[[Any], None] | None = None  # after each run of a callback
     not_run: dict[str, str] = field(default_factory=dict)  # callback -> why it is not run
 
     def describe(self) -> dict[str, Any]:
@@ -116,8 +120,18 @@ def _keras_target() -> Target:
         backend=backend,
         precision=precision,
         adapt=adapt_for_keras,
+        cleanup=leave_tensorflow_summary_contexts,
         not_run=not_run,
     )
+
+
+def leave_tensorflow_summary_contexts(callback: Any) -> None:
+    """Keras's TensorBoard enters TensorFlow's process-wide default writer and
+    `record_if` contexts and leaves them in `on_train_end`; a run that raised before
+    leaves them entered, and every later summary in the process would be written (or
+    gated) by them. Leave them, as Keras's own `_pop_writer` does."""
+    while getattr(callback, "_prev_summary_state", None):
+        callback._pop_writer()
 
 
 def _tf_keras_target() -> Target:
@@ -150,6 +164,7 @@ def _module_target(spec: str) -> Target:
     if len(not_run) == len(CALLBACKS):
         raise TargetError(f"target {spec!r} exposes none of {', '.join(CALLBACKS)}")
     precision = getattr(holder, "conformance_precision", "float32-ftz")
+    cleanup = getattr(holder, "conformance_cleanup", None)
     if precision not in PRECISIONS:
         raise TargetError(
             f"target {spec!r}: conformance_precision must be one of {PRECISIONS}, got {precision!r}"
@@ -162,6 +177,7 @@ def _module_target(spec: str) -> Target:
         version=None if version is None else str(version),
         precision=precision,
         adapt=getattr(holder, "conformance_adapt_model", None),
+        cleanup=cleanup,
         not_run=not_run,
     )
 

@@ -11,8 +11,9 @@ What callbacks can see of the real loop, and this loop reproduces:
   `steps_per_execution` batches `on_train_batch_begin(k*N)` and
   `on_train_batch_end(k*N+N-1)` (unclipped on a partial last execution), validation
   (`on_test_*`) when `validation_freq` says, `on_epoch_end`; `on_train_end`.
-* `fit.stop-training.read-after-batch-and-epoch-end`, `fit.stop-training.epoch-completes`: `stop_training` is read after every batch end and every
-  epoch end; a batch-level stop still validates and ends the epoch.
+* `fit.stop-training.read-after-batch-and-epoch-end`, `fit.stop-training.epoch-completes`:
+  `stop_training` is read after every batch end and every epoch end; a batch-level stop
+  still validates and ends the epoch.
 * `fit.train-end.last-epoch-logs`: `on_train_end` gets the loop's own last epoch logs, without
   keys callbacks added.
 * `fit.exceptions.skip-train-end`: an exception from a callback ends the run at once.
@@ -185,6 +186,7 @@ def simulate_fit(callback: Any, model: SimModel, plan: FitPlan, record: FitRecor
     history = History()
     requester = StopRequester(plan.stop_requested_at_epoch)
     requester.set_model(model)
+    record.current_hook = "set_model"
     callback.set_model(model)
     steps = sum(epoch.batches for epoch in plan.epochs[:1]) or None
     callback.set_params(

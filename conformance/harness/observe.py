@@ -9,6 +9,7 @@ implementations run in two directories observe the same text.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import os
 import tempfile
@@ -63,7 +64,9 @@ def _constructor_arguments(config: dict[str, Any], run_dir: str) -> dict[str, An
             value = os.path.join(run_dir, value)
         elif hasattr(value, "build"):  # a described schedule
             value = value.build()
-        arguments[name] = value
+        # A callback may consume its arguments (TensorBoard pops `embeddings_metadata`):
+        # each run gets its own copy.
+        arguments[name] = copy.deepcopy(value)
     return arguments
 
 
@@ -99,9 +102,16 @@ def _relative(value: Any, run_dir: str) -> Any:
 
 
 def observe(
-    callback_class: type, scenario: Scenario, adapt: ModelAdapter | None = None
+    callback_class: type,
+    scenario: Scenario,
+    adapt: ModelAdapter | None = None,
+    cleanup: Callable[[Any], None] | None = None,
 ) -> Observation:
-    """Construct `callback_class` from `scenario`, run its fits, and observe them."""
+    """Construct `callback_class` from `scenario`, run its fits, and observe them.
+
+    `cleanup(callback)` runs afterwards, whatever happened: a target whose callbacks
+    leave process-wide state behind when they raise (Keras's TensorBoard leaves
+    TensorFlow's default writer entered) restores it there."""
     with tempfile.TemporaryDirectory(prefix="conformance-") as run_dir:
         run_dir = os.path.realpath(run_dir)
         observation, record = Observation(), FitRecord()
@@ -111,6 +121,7 @@ def observe(
         out = io.StringIO()
         with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
             warnings.simplefilter("always")
+            callback = None
             try:
                 record.current_hook = "__init__"
                 callback = callback_class(**_constructor_arguments(scenario.config, run_dir))
@@ -119,6 +130,9 @@ def observe(
                     simulate_fit(callback, model, plan, record)
             except Exception as error:  # what raised, and where, is the observation
                 observation.error = (type(error).__name__, str(error), record.current_hook)
+            finally:
+                if cleanup is not None and callback is not None:
+                    cleanup(callback)
         observation.hooks = [(h.hook, h.index, h.stop_training) for h in record.hooks]
         observation.learning_rates = record.learning_rates
         observation.history = record.history
