@@ -123,7 +123,7 @@ PROPERTIES: tuple[Property, ...] = (
         "model_checkpoint.saves-where-keras-saves",
         CALLBACK,
         SAVE_CLAUSES,
-        strategies.scenarios(),
+        strategies.scenarios(edges=False),
         project=saves,
     ),
     Property(

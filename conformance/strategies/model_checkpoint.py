@@ -34,10 +34,11 @@ CALLBACK = "ModelCheckpoint"
 MODEL = ModelSpec(metrics=COMPILED_METRICS)
 
 EXTENSIONS = (".keras", ".h5", ".weights.h5")
-# Placeholders every run fills (the loss is missing or None now and then).
-PLACEHOLDERS = ("{epoch}", "{epoch:02d}", "{loss:.3f}")
-# Placeholders that raise on some runs or all: keys logged on some epochs only or never
-# at batch level, an unknown key, a positional field, a format spec floats reject.
+# Name pieces and their weights: the epoch, fillable at every save; the loss, missing
+# or None now and then (a KeyError or a TypeError); and, rarely, what raises on some runs
+# or all: keys logged on some epochs only or never at batch level, an unknown key, a
+# positional field, a format spec floats reject.
+PLACEHOLDERS = {"m": 12, "{epoch}": 9, "{epoch:02d}": 6, "{loss:.3f}": 4}
 RARE_PLACEHOLDERS = ("{val_loss:.2f}", "{accuracy}", "{unknown}", "{0}", "{loss:d}")
 DIRECTORIES = ("ckpt", "run_{epoch}", "deep/er")
 # Monitored values a `.5f` format rejects once they are `best`.
@@ -52,14 +53,18 @@ def save_freqs() -> st.SearchStrategy[str | int]:
 
 
 @st.composite
-def templates(draw: st.DrawFn, save_weights_only: bool, batch_level: bool) -> str:
+def templates(
+    draw: st.DrawFn, save_weights_only: bool, batch_level: bool, edges: bool = True
+) -> str:
     """A relative filepath: optional directories, then one to three name pieces, then
     the extension (right for `save_weights_only` but now and then). `{batch}` is common
     when saves happen at batch ends (`batch_level`), rare otherwise (a KeyError there).
-    One in eight is `{where}` alone, filled from the `where` log key."""
+    One in eight is `{where}` alone, filled from the `where` log key. Without `edges`,
+    no wrong extension, no rare placeholder and no `{where}`."""
     right = ".weights.h5" if save_weights_only else draw(st.sampled_from(EXTENSIONS), label="ext")
-    extension = draw(st.sampled_from([right] * 24 + [".txt", ".keras"]), label="extension")
-    if draw(st.integers(0, 7), label="where template?") == 0:
+    wrong = [".txt", ".keras"] if edges else []
+    extension = draw(st.sampled_from([right] * 24 + wrong), label="extension")
+    if edges and draw(st.integers(0, 7), label="where template?") == 0:
         return "{where}" + extension
     directories = draw(
         st.lists(
@@ -67,18 +72,19 @@ def templates(draw: st.DrawFn, save_weights_only: bool, batch_level: bool) -> st
         ),
         label="dirs",
     )
-    common = ["m", "m", *PLACEHOLDERS, *(["{batch}"] if batch_level else [])]
-    rare = [*RARE_PLACEHOLDERS, *([] if batch_level else ["{batch}"])]
-    piece = st.sampled_from(common * 8 + rare)
+    weights = PLACEHOLDERS | {"{batch}": 9 if batch_level else int(edges)}
+    pieces = [piece for piece, weight in weights.items() for _ in range(weight)]
+    piece = st.sampled_from(pieces + list(RARE_PLACEHOLDERS if edges else ()))
     name = "_".join(draw(st.lists(piece, min_size=1, max_size=3), label="name pieces"))
     return "/".join([*directories, name + extension])
 
 
 @st.composite
-def configs(draw: st.DrawFn) -> dict[str, Any]:
-    """Constructor arguments other than `filepath`."""
+def configs(draw: st.DrawFn, edges: bool = True) -> dict[str, Any]:
+    """Constructor arguments other than `filepath` (a non-number threshold only with
+    `edges`)."""
     threshold_kind = draw(
-        st.sampled_from(["none"] * 4 + ["grid"] * 5 + ["text"]), label="threshold"
+        st.sampled_from(["none"] * 4 + ["grid"] * 5 + ["text"] * edges), label="threshold"
     )
     threshold = {"none": st.none(), "grid": grid_values, "text": st.sampled_from(NON_NUMBERS)}
     save_freq = draw(save_freqs(), label="save_freq")
@@ -98,16 +104,20 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @st.composite
-def epoch_extras(draw: st.DrawFn, epoch: EpochPlan, monitor: str, template: str) -> EpochPlan:
+def epoch_extras(
+    draw: st.DrawFn, epoch: EpochPlan, monitor: str, template: str, edges: bool = True
+) -> EpochPlan:
     """`epoch` with a `where` key (for a `{where}` template: `d<ext>/m` makes the
     directory a later `d` saves to, `d` the file a later `d<ext>/m` needs as its
-    directory), and now and then a `batch` or `epoch` key, or a non-number monitored."""
+    directory), and now and then a `batch` key, or (with `edges`) an `epoch` key or a
+    non-number monitored."""
     metrics = dict(epoch.metrics)
     validation = None if epoch.validation is None else dict(epoch.validation)
     extension = next(e for e in (".weights.h5", ".keras", ".h5", "") if template.endswith(e))
     where = st.sampled_from(["d", f"d{extension}/m", f"d{extension}/m", "e"])
     metrics["where"] = draw(where, label="where")
-    extra = draw(st.sampled_from([None] * 60 + ["batch", "epoch", "non-number"]), label="extra")
+    rare = ["batch", "epoch", "non-number"] if edges else ["batch"]
+    extra = draw(st.sampled_from([None] * 60 + rare), label="extra")
     if extra == "non-number":
         logs = validation if monitor.startswith("val_") else metrics
         if logs is not None:
@@ -118,13 +128,13 @@ def epoch_extras(draw: st.DrawFn, epoch: EpochPlan, monitor: str, template: str)
 
 
 @st.composite
-def checkpoint_fits(draw: st.DrawFn, monitor: str, template: str) -> FitPlan:
+def checkpoint_fits(draw: st.DrawFn, monitor: str, template: str, edges: bool = True) -> FitPlan:
     """A `monitored.fit_plans` run, with 1 to 6 batches an epoch and 1 to 3 batches an
     execution (so a final execution is often partial), plus the extra log keys."""
     plan = draw(fit_plans(max_epochs=5), label="monitored run")
     epochs = [
         dataclasses.replace(
-            draw(epoch_extras(epoch, monitor, template), label="extras"),
+            draw(epoch_extras(epoch, monitor, template, edges), label="extras"),
             batches=draw(st.integers(1, 6), label="batches"),
         )
         for epoch in plan.epochs
@@ -134,14 +144,21 @@ def checkpoint_fits(draw: st.DrawFn, monitor: str, template: str) -> FitPlan:
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> Scenario:
-    """A constructible configuration (mostly) and one to three fits with one instance."""
-    config = draw(configs(), label="config")
+def scenarios(draw: st.DrawFn, edges: bool = True) -> Scenario:
+    """A constructible configuration (mostly) and one to three fits with one instance.
+
+    With `edges` the scenarios reach every error branch, and about half of them end in
+    an exception; without, only the monitor's own (an undecidable auto mode, a batch-level
+    best-only save before the first epoch end) and a missing or None loss in a template,
+    so that runs go on to the save decisions that come after several epochs and fits."""
+    config = draw(configs(edges), label="config")
     batch_level = config["save_freq"] != "epoch"
-    template = draw(templates(config["save_weights_only"], batch_level), label="filepath")
+    template = draw(templates(config["save_weights_only"], batch_level, edges), label="filepath")
     config["filepath"] = template
     count = draw(st.sampled_from([1, 2, 2, 3]), label="fits")
-    plans = [draw(checkpoint_fits(config["monitor"], template), label="fit") for _ in range(count)]
+    plans = [
+        draw(checkpoint_fits(config["monitor"], template, edges), label="fit") for _ in range(count)
+    ]
     return Scenario(CALLBACK, config, MODEL, plans)
 
 
