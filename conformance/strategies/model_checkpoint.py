@@ -47,8 +47,8 @@ MODES = ("auto", "auto", "min", "max", "sideways")
 
 
 def save_freqs() -> st.SearchStrategy[str | int]:
-    """ "epoch" half the time; else an int from -1 to 5 (0 and -1 save at every batch
-    end) or a bool (an int too)."""
+    """Half the time `"epoch"`; else an int from -1 to 5 (0 and -1 save at every
+    batch end) or a bool (an int too)."""
     return st.sampled_from(["epoch"] * 9 + [-1, 0, 1, 2, 3, 4, 5, True, False])
 
 
