@@ -185,7 +185,11 @@ PROPERTIES: tuple[Property, ...] = (
     Property(
         "model_checkpoint.leaves-the-loop-as-keras",
         CALLBACK,
-        ("fit.logs.shared-per-dispatch", "fit.exceptions.skip-train-end"),
+        # Where the run ends (an error ends it at once) and what History recorded.
+        (
+            "model_checkpoint.monitor.resolved-at-epoch-end",
+            "model_checkpoint.save-freq.best-only-crash",
+        ),
         strategies.scenarios(),
         project=loop_record,
     ),

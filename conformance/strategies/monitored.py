@@ -37,7 +37,7 @@ def walks(draw: st.DrawFn, length: int, label: str) -> list[float]:
     odd jump, and NaN or ±inf anywhere (the first epoch included)."""
     value, values = draw(grid_values, label=f"{label} start"), []
     for _ in range(length):
-        kind = draw(st.sampled_from(["step"] * 8 + ["edge", "jump"]), label=f"{label} move")
+        kind = draw(st.sampled_from(["step"] * 7 + ["edge", "edge", "jump"]), label=f"{label} move")
         if kind == "edge":
             values.append(draw(edge_values, label=f"{label} edge"))
             continue
