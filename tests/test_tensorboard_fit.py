@@ -12,8 +12,8 @@ import keras
 import numpy as np
 import pytest
 
-from reference.tensorboard import TensorBoard
 from conformance.harness.events import Record, event_file_runs, read_records
+from reference.tensorboard import TensorBoard
 
 BATCHES_PER_EPOCH = 3  # 12 samples, batch size 4
 VALIDATION_BATCHES = 2  # 8 samples
