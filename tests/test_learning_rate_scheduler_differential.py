@@ -1,78 +1,26 @@
 """LearningRateScheduler: the reference and Keras 3.15.1 agree on every drawn run.
 
 Hypothesis draws a schedule (one or two arguments, a TypeError raised inside, a failure
-at some epoch, every numeric return type), an optimizer (single, multi, none), epoch
-logs (non-empty, empty, None) and one or more fits, then compares the rates set, the
-logs after each hook, stdout and errors.
+at some epoch, every numeric return type; backend tensors are left to the examples), an
+optimizer (single, multi, none), epoch logs (non-empty, empty, None) and one or more
+fits, then compares the rates set, the logs after each hook, stdout and errors.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import keras
-import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import reference
+from conformance.strategies.schedules import RETURN_TYPES, ScheduleSpec
 from tests.support.drive import Run, simulate_fit
 from tests.support.mutants import assert_property_catches
 from tests.support.stub_model import StubModel, StubOptimizer
-
-RETURN_TYPES: dict[str, Callable[[float], Any]] = {
-    "float": float,
-    "np.float32": np.float32,
-    "np.float64": np.float64,
-    "int": int,
-    "bool": bool,
-    "np.float16": np.float16,
-    "0-d array": np.array,
-    "backend tensor": lambda v: keras.ops.convert_to_tensor(v),
-}
-
-
-@dataclass
-class ScheduleSpec:
-    """A schedule, described so that a failing example prints readably."""
-
-    arity: str  # "one", "two", "two-raising-type-error"
-    factor: float
-    returns: str
-    fails_at_epoch: int | None
-
-    def build(self) -> Callable[..., Any]:
-        convert = RETURN_TYPES[self.returns]
-
-        def check(epoch: int) -> None:
-            if epoch == self.fails_at_epoch:
-                raise RuntimeError(f"schedule fails at epoch {epoch}")
-
-        if self.arity == "one":
-
-            def one(epoch):
-                check(epoch)
-                return convert(self.factor * (epoch + 1))
-
-            return one
-        if self.arity == "two":
-
-            def two(epoch, lr):
-                check(epoch)
-                return convert(lr * self.factor)
-
-            return two
-
-        def masked(epoch, lr=None):
-            if lr is not None:
-                raise TypeError("raised inside a two-argument schedule")
-            check(epoch)
-            return convert(self.factor)
-
-        return masked
 
 
 @dataclass
