@@ -1,0 +1,205 @@
+"""Fidelity tier: the simulated fit drives callbacks exactly as a real `keras.Model.fit`
+(Keras 3.15.1, jax backend) does, hook by hook, for generated run shapes (issue 4).
+
+Clauses exercised (docs/fit.md): hook order, absolute epochs, `steps_per_execution` indices,
+validation cadence, shared/sorted/float logs, History after the user's callbacks (it sees a
+key the first callback added), both `stop_training` clauses, train-end logs, exceptions
+skipping train end. Not exercised: `fit.logs.nested-dicts-flattened` (the real model's only
+metric is `loss`) and the conversion of non-float values (scalars-are-floats is seen on floats
+only); `tests/test_harness_fit.py` checks those against Keras's `pythonify_logs` directly.
+
+Runtime: a real fit costs 0.1-0.2 s (a fresh model and its jit compile per shape), so the
+property runs FIDELITY_EXAMPLES examples if set, else the profile's count: 150 under the
+derandomized `ci` profile (~20 s), 2500 under HYPOTHESIS_PROFILE=thorough (~4.5 min).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis import strategies as st
+
+from conformance.harness import fit as harness_fit
+from tests.support.fidelity import (
+    HOOKS,
+    Record,
+    Shape,
+    diff,
+    record_harness,
+    record_real_fit,
+    validation_keys_where_expected,
+)
+
+pytestmark = pytest.mark.fidelity
+
+EXAMPLES = int(os.environ.get("FIDELITY_EXAMPLES", settings().max_examples))  # profile's count
+
+occurrences = st.tuples(st.sampled_from(HOOKS), st.integers(0, 3))
+
+
+@st.composite
+def shapes(draw: Any) -> Shape:
+    """Run shapes: epochs 1-4 from initial_epoch 0-2 (so sometimes none run), 1-5 batches,
+    steps_per_execution 1-3, validation with an int or list `validation_freq`, a stop and a
+    raise at some hook occurrence, logs mutation, and a second fit with the same callbacks."""
+    validation = draw(st.booleans(), label="validation")
+    freq = draw(
+        st.one_of(
+            st.integers(1, 2),
+            st.lists(st.integers(1, 4), max_size=3, unique=True).map(lambda v: tuple(sorted(v))),
+        ),
+        label="validation_freq",
+    )
+    return Shape(
+        epochs=draw(st.integers(1, 4), label="epochs"),
+        initial_epoch=draw(st.integers(0, 2), label="initial_epoch"),
+        batches=draw(st.integers(1, 5), label="batches"),
+        steps_per_execution=draw(st.integers(1, 3), label="steps_per_execution"),
+        validation=validation,
+        validation_freq=freq,
+        validation_batches=draw(st.integers(1, 3), label="validation_batches"),
+        stop_at=draw(st.none() | occurrences, label="stop_at"),
+        raise_at=draw(st.none() | occurrences, label="raise_at"),
+        mutate_logs=draw(st.booleans(), label="mutate_logs"),
+        two_fits=draw(st.booleans(), label="two_fits"),
+    )
+
+
+def comparable(shape: Shape, record: Record) -> Record:
+    """The record without the one known difference the property tolerates: when no epoch
+    runs (`initial_epoch >= epochs`) the harness cannot know fit's `epochs` argument nor the
+    data's batch count, so its `params` differ (see the strict xfail below)."""
+    if shape.epochs > shape.initial_epoch:
+        return record
+    return dataclasses.replace(record, params=())
+
+
+def fidelity_problem(shape: Shape, loop: type | None = None) -> str:
+    """Empty if the harness (or `loop` in its place) records `shape` as the real fit does;
+    otherwise a readable account of the difference."""
+    real = comparable(shape, record_real_fit(shape))
+    ours = comparable(shape, record_harness(shape, loop))
+    if real != ours:
+        return f"{shape}\n{diff(real, ours)}"
+    misplaced = validation_keys_where_expected(shape, real)
+    if misplaced:  # the shape's own notion of cadence is wrong, not the harness
+        return f"{shape}: val_ keys on the wrong epochs of the real fit:\n" + "\n".join(misplaced)
+    return ""
+
+
+@settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(shapes())
+def test_simulated_fit_records_as_the_real_fit(shape: Shape) -> None:
+    """All `fit.*` clauses: the harness's record of a shape equals the real fit's."""
+    problem = fidelity_problem(shape)
+    assert not problem, problem
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        Shape(
+            epochs=3,
+            initial_epoch=1,
+            batches=3,
+            steps_per_execution=2,
+            validation=True,
+            validation_freq=(1, 3),
+            validation_batches=3,
+            mutate_logs=True,
+            two_fits=True,
+        ),
+        Shape(
+            epochs=2,
+            batches=5,
+            steps_per_execution=3,
+            stop_at=("on_train_batch_end", 0),
+            validation=True,
+            validation_freq=1,
+        ),
+        Shape(epochs=2, batches=3, stop_at=("on_train_begin", 0), two_fits=True),
+        Shape(
+            epochs=3,
+            batches=2,
+            validation=True,
+            validation_freq=2,
+            raise_at=("on_test_end", 0),
+            two_fits=True,
+        ),
+        Shape(epochs=2, batches=2, stop_at=("on_test_batch_end", 0), validation=True),
+    ],
+    ids=["cadence-mutation-two-fits", "batch-stop", "stop-at-train-begin", "raise", "test-stop"],
+)
+def test_examples(shape: Shape) -> None:
+    """Hand-picked shapes, so the main edges are always run whatever Hypothesis draws."""
+    problem = fidelity_problem(shape)
+    assert not problem, problem
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="harness difference (no fit.* clause; FIT-1 params): with no epoch to run the "
+    "harness passes params epochs=initial_epoch and steps=None, Keras the fit's `epochs` and "
+    "the data's batch count",
+)
+def test_params_when_no_epoch_runs() -> None:
+    """Known harness difference, kept visible: `set_params` when `initial_epoch >= epochs`."""
+    shape = Shape(epochs=1, initial_epoch=2, batches=2)
+    assert record_real_fit(shape).params == record_harness(shape).params
+
+
+# --- the property catches wrong harnesses ---------------------------------------------
+
+
+class BatchEndAtBeginIndex(harness_fit._Loop):
+    """Wrong: `on_train_batch_end` gets the execution's begin index (Keras < 3.11)."""
+
+    def dispatch(self, hook: str, index: int | None, logs: Any) -> None:
+        if hook == "on_train_batch_begin":
+            self.begin = index
+        if hook == "on_train_batch_end":
+            index = self.begin
+        super().dispatch(hook, index, logs)
+
+
+class StopNotReadAfterBatchEnd(harness_fit._Loop):
+    """Wrong: `stop_training` is read only after epoch end, never after batch end."""
+
+    def fit(self, plan: harness_fit.FitPlan) -> None:
+        model, per_execution = self.model, plan.steps_per_execution
+        model.stop_training = False
+        self.dispatch("on_train_begin", None, {})
+        training_logs: dict[str, Any] = {}
+        for offset, epoch_plan in enumerate(plan.epochs):
+            epoch = plan.initial_epoch + offset
+            self.dispatch("on_epoch_begin", epoch, {})
+            executions = harness_fit._executions(epoch_plan.batches, per_execution)
+            for number, (begin, end) in enumerate(executions):
+                self.dispatch("on_train_batch_begin", begin, {})
+                logs = harness_fit.batch_logs(epoch_plan.metrics, number, len(executions))
+                self.dispatch("on_train_batch_end", end, logs)
+            epoch_logs = dict(epoch_plan.metrics)
+            if epoch_plan.validation is not None:
+                self.evaluate(epoch_plan.validation, epoch_plan.validation_batches, per_execution)
+                epoch_logs.update({f"val_{k}": v for k, v in epoch_plan.validation.items()})
+            self.dispatch("on_epoch_end", epoch, epoch_logs)
+            training_logs = epoch_logs
+            if model.stop_training:
+                break
+        self.dispatch("on_train_end", None, training_logs)
+
+
+@pytest.mark.parametrize("loop", [BatchEndAtBeginIndex, StopNotReadAfterBatchEnd])
+def test_fidelity_property_catches_a_wrong_loop(loop: type) -> None:
+    """The fidelity property, searched with the same strategy, finds a shape on which each
+    deliberately wrong loop differs from the real fit."""
+    found = find(
+        shapes(),
+        lambda shape: bool(fidelity_problem(shape, loop)),
+        settings=settings(max_examples=300, derandomize=True, database=None, deadline=None),
+    )
+    assert fidelity_problem(found, loop)
