@@ -153,10 +153,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from conformance.harness.observe import observe
     from conformance.properties import PROPERTIES
     from conformance.report import table
-    from conformance.runner import check, reference_for
+    from conformance.runner import examine
     from conformance.scenario_io import from_data
     from conformance.targets import TargetError, resolve
 
@@ -185,20 +184,11 @@ def _replay(args: argparse.Namespace) -> int:
         _fail(str(error))
     if target.classes.get(prop.callback) is None:
         _fail(f"target {args.target!r} has no {prop.callback}: {target.not_run.get(prop.callback)}")
-    try:
-        check(prop, target, scenario)
-        verdict, code = f"pass {prop.name}", 0
-    except AssertionError as error:
-        verdict, code = f"FAIL {error}", 1
-    observed = observe(target.classes[prop.callback], scenario, target.adapt, target.cleanup)  # type: ignore[arg-type]
-    expected = (
-        None
-        if prop.kind == "invariant"
-        else observe(reference_for(target, prop.callback), scenario)
-    )
-    print(table(scenario, observed, expected))
+    examination = examine(prop, target, scenario)
+    verdict = f"FAIL {examination.failure}" if examination.failure else f"pass {prop.name}"
+    print(table(scenario, examination.target, examination.reference))
     print(verdict)
-    return code
+    return 1 if examination.failure else 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -83,23 +83,35 @@ def reference_for(target: Target, callback: str) -> type:
     return type(reference_class.__name__, (reference_class,), overrides)
 
 
-def check(
-    prop: Property, target: Target, scenario: Scenario
-) -> tuple[Observation, Observation | None]:
-    """Run `scenario` for `prop`; AssertionError with a one-line reason if it fails."""
+@dataclass
+class Examination:
+    """One scenario run for one property: what the target and (for a differential
+    property) the reference did, and why the property fails, if it does."""
+
+    target: Observation
+    reference: Observation | None
+    failure: str | None
+
+
+def examine(prop: Property, target: Target, scenario: Scenario) -> Examination:
+    """Run `scenario` for `prop` on the target (and the reference) and judge it."""
     target_class = target.classes[prop.callback]
     assert target_class is not None
     observed = observe(target_class, scenario, target.adapt, target.cleanup)
     if prop.kind == "invariant":
         assert prop.holds is not None
-        prop.holds(scenario, observed)
-        return observed, None
+        try:
+            prop.holds(scenario, observed)
+        except AssertionError as broken:
+            return Examination(observed, None, f"{prop.name}: {broken}")
+        return Examination(observed, None, None)
     assert prop.project is not None
     expected = observe(reference_for(target, prop.callback), scenario)
     ours, theirs = comparable(prop.project(expected)), comparable(prop.project(observed))
-    if ours != theirs:
-        raise AssertionError(f"{prop.name}: the target's {_first_difference(ours, theirs)}")
-    return observed, expected
+    failure = (
+        None if ours == theirs else f"{prop.name}: the target's {_first_difference(ours, theirs)}"
+    )
+    return Examination(observed, expected, failure)
 
 
 def _first_difference(expected: str, actual: str) -> str:
@@ -118,7 +130,7 @@ def run_property(
     if target.classes.get(prop.callback) is None:
         return PropertyResult(prop, "not-run", 0, target.not_run.get(prop.callback, "class absent"))
     ran = 0
-    failure: dict[str, Any] = {}
+    failing: list[tuple[Scenario, Examination]] = []
 
     @settings(
         max_examples=examples,
@@ -133,11 +145,11 @@ def run_property(
     def holds_for(scenario: Scenario) -> None:
         nonlocal ran
         ran += 1
-        try:
-            check(prop, target, scenario)
-        except AssertionError as error:
-            failure.update(scenario=scenario, reason=str(error))
-            raise
+        examination = examine(prop, target, scenario)
+        if examination.failure is not None:
+            # Hypothesis replays the minimal failing example last: the last one kept is it.
+            failing.append((scenario, examination))
+            raise AssertionError(examination.failure)
 
     # Deterministic without a seed, yet each property draws its own examples: derandomized
     # Hypothesis would seed every property alike (from this one inner function).
@@ -148,15 +160,12 @@ def run_property(
         with _shrink_budget():
             holds_for()
     except AssertionError:
-        scenario = failure["scenario"]
-        observed = observe(target.classes[prop.callback], scenario, target.adapt, target.cleanup)  # type: ignore[arg-type]
-        expected = (
-            None
-            if prop.kind == "invariant"
-            else observe(reference_for(target, prop.callback), scenario)
+        scenario, examination = failing[-1]
+        reason = examination.failure or ""
+        counterexample = Counterexample(
+            prop.name, scenario, examination.target, examination.reference, reason
         )
-        counterexample = Counterexample(prop.name, scenario, observed, expected, failure["reason"])
-        return PropertyResult(prop, "fail", ran, failure["reason"], counterexample)
+        return PropertyResult(prop, "fail", ran, reason, counterexample)
     except Exception as error:  # the suite itself could not run the property
         return PropertyResult(
             prop, "fail", ran, f"error while checking: {type(error).__name__}: {error}"

@@ -188,7 +188,7 @@ def simulate_fit(callback: Any, model: SimModel, plan: FitPlan, record: FitRecor
     requester.set_model(model)
     record.current_hook = "set_model"
     callback.set_model(model)
-    steps = sum(epoch.batches for epoch in plan.epochs[:1]) or None
+    steps = (plan.epochs[0].batches or None) if plan.epochs else None
     callback.set_params(
         {"verbose": 0, "epochs": plan.initial_epoch + len(plan.epochs), "steps": steps}
     )

@@ -51,6 +51,10 @@ class Observation:
     stdout: str = ""
     error: tuple[str, str, str] | None = None  # type, message, the hook that raised
 
+    def raised(self) -> tuple[str, str] | None:
+        """What raised and in which hook, without the message (messages are cosmetic)."""
+        return None if self.error is None else (self.error[0], self.error[2])
+
     def epochs_run(self) -> list[int]:
         return [
             index for hook, index, _ in self.hooks if hook == "on_epoch_end" and index is not None

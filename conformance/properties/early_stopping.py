@@ -12,7 +12,7 @@ CALLBACK = "EarlyStopping"
 def stopping(obs: Observation) -> object:
     """Which epochs ran, where `stop_training` was set, and what raised where."""
     epoch_ends = [(index, stop) for hook, index, stop in obs.hooks if hook == "on_epoch_end"]
-    return epoch_ends, obs.error and (obs.error[0], obs.error[2])
+    return epoch_ends, obs.raised()
 
 
 def restored(obs: Observation) -> object:
@@ -84,7 +84,7 @@ PROPERTIES = (
         CALLBACK,
         ("early_stopping.mode.resolved-at-first-epoch-end", "monitor.mode.auto"),
         strategies.scenarios(),
-        project=lambda obs: obs.error and obs.error[::2],
+        project=Observation.raised,
     ),
     Property(
         "early_stopping.prints-as-keras",

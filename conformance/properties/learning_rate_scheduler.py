@@ -12,7 +12,7 @@ CALLBACK = "LearningRateScheduler"
 
 
 def rates_and_errors(obs: Observation) -> object:
-    return obs.learning_rates, obs.error and (obs.error[0], obs.error[2])
+    return obs.learning_rates, obs.raised()
 
 
 def logged_rates(obs: Observation) -> object:

@@ -28,7 +28,7 @@ def saves(obs: Observation) -> list[tuple[Any, ...]]:
 
 def raised(obs: Observation) -> object:
     """The exception's type and the hook it came from (its text is cosmetic)."""
-    return obs.error and (obs.error[0], obs.error[2])
+    return obs.raised()
 
 
 def construction(obs: Observation) -> object:

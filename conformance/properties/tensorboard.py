@@ -67,7 +67,7 @@ def projector(obs: Observation) -> object:
 
 def raised(obs: Observation) -> object:
     """Constructed or not; the exception's type and the hook it came from."""
-    return obs.constructed, obs.error and (obs.error[0], obs.error[2])
+    return obs.constructed, obs.raised()
 
 
 def constructed(obs: Observation) -> object:
