@@ -17,7 +17,9 @@ Each clause belongs to one callback class (`EarlyStopping`, `LearningRateSchedul
 
 Levels (DESIGN.md, "Clauses"): `core`, what any faithful implementation must match;
 `keras-quirk`, what Keras 3.15.1 does incidentally or by a bug (an implementation may
-differ and still be core conformant); `cosmetic`, message texts and verbose output. Where a
+differ and still be core conformant); `cosmetic`, message texts and verbose output;
+`out-of-scope`, a rule of Keras's `fit` the suite deliberately does not model (its statement
+and docs entry say why; always `not-run`). Where a
 docs entry names two levels (say "core (the warning), cosmetic (its text)"), the clause
 takes the strictest: core if any part is core, else keras-quirk; its statement says which
 part is cosmetic.
@@ -36,7 +38,7 @@ from typing import Literal
 
 __all__ = ["CLAUSES", "CALLBACKS", "Clause", "Level", "clause", "clauses_of", "matching"]
 
-Level = Literal["core", "keras-quirk", "cosmetic"]
+Level = Literal["core", "keras-quirk", "cosmetic", "out-of-scope"]
 
 
 @dataclass(frozen=True)
@@ -733,6 +735,14 @@ CLAUSES: tuple[Clause, ...] = (
         anchor="fit.md#fit.logs.scalars-are-floats",
     ),
     Clause(
+        id="fit.callbacks.set-model-then-params",
+        callback="fit",
+        statement="Every fit calls set_model, then set_params, once on each callback before"
+        " on_train_begin; validation does not call them again.",
+        level="core",
+        anchor="fit.md#fit.callbacks.set-model-then-params",
+    ),
+    Clause(
         id="fit.hooks.order",
         callback="fit",
         statement="on_train_begin; per epoch on_epoch_begin, batch begin/end per execution,"
@@ -781,6 +791,22 @@ CLAUSES: tuple[Clause, ...] = (
         anchor="fit.md#fit.validation.cadence",
     ),
     Clause(
+        id="fit.validation.evaluate-hooks",
+        callback="fit",
+        statement="Validation is evaluate on the same callbacks: test hooks with training's index"
+        " rule, on_test_end with unprefixed final metrics.",
+        level="core",
+        anchor="fit.md#fit.validation.evaluate-hooks",
+    ),
+    Clause(
+        id="fit.logs.running-metrics",
+        callback="fit",
+        statement="Batch ends get the metrics accumulated since the epoch (or evaluation) began;"
+        " epoch ends get those after the last batch run.",
+        level="core",
+        anchor="fit.md#fit.logs.running-metrics",
+    ),
+    Clause(
         id="fit.train-end.last-epoch-logs",
         callback="fit",
         statement="on_train_end gets fit's own last epoch logs, without keys added by callbacks"
@@ -795,6 +821,30 @@ CLAUSES: tuple[Clause, ...] = (
         " is not called.",
         level="core",
         anchor="fit.md#fit.exceptions.skip-train-end",
+    ),
+    Clause(
+        id="fit.dispatch.async-batch-end",
+        callback="fit",
+        statement="Out of scope: batch ends dispatched on a worker thread when no callback"
+        " overrides them; invisible to the callbacks that would see it.",
+        level="out-of-scope",
+        anchor="fit.md#fit.dispatch.async-batch-end",
+    ),
+    Clause(
+        id="fit.data.unsized-final-batch-begin",
+        callback="fit",
+        statement="Out of scope: on data of unknown length the last on_train_batch_begin has no"
+        " batch end; the suite's runs have a known length.",
+        level="out-of-scope",
+        anchor="fit.md#fit.data.unsized-final-batch-begin",
+    ),
+    Clause(
+        id="fit.params.when-no-epoch-runs",
+        callback="fit",
+        statement="Out of scope: with initial_epoch >= epochs, params hold fit's epochs argument"
+        " and the data's batch count; no callback reads them.",
+        level="out-of-scope",
+        anchor="fit.md#fit.params.when-no-epoch-runs",
     ),
 )
 

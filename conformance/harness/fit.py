@@ -11,9 +11,13 @@ What callbacks can see of the real loop, and this loop reproduces:
   `steps_per_execution` batches `on_train_batch_begin(k*N)` and
   `on_train_batch_end(k*N+N-1)` (unclipped on a partial last execution), validation
   (`on_test_*`) when `validation_freq` says, `on_epoch_end`; `on_train_end`.
+* `fit.callbacks.set-model-then-params`: `set_model`, then `set_params`, once per fit.
+* `fit.validation.evaluate-hooks`, `fit.logs.running-metrics`: batch ends report running
+  metrics (the plan's, or a walk to the epoch's values); validation is an evaluate on the same
+  callbacks, ending with its unprefixed metrics.
 * `fit.stop-training.read-after-batch-and-epoch-end`, `fit.stop-training.epoch-completes`:
   `stop_training` is read after every batch end and every epoch end; a batch-level stop
-  still validates and ends the epoch.
+  still validates and ends the epoch, with that batch end's metrics as the epoch's.
 * `fit.train-end.last-epoch-logs`: `on_train_end` gets the loop's own last epoch logs, without
   keys callbacks added.
 * `fit.exceptions.skip-train-end`: an exception from a callback ends the run at once.
@@ -32,12 +36,19 @@ from conformance.harness.sim_model import SimModel
 class EpochPlan:
     """One epoch of a run: the training metrics at its end (a value of None means the
     key is present with None; leave a key out to make it missing), its batches, and
-    the validation metrics (unprefixed) if validation runs this epoch."""
+    the validation metrics (unprefixed) if validation runs this epoch.
+
+    `batch_metrics` and `validation_batch_metrics`, one dict per execution of
+    `steps_per_execution` batches, are the running metrics each batch end reports; by
+    default they walk to the epoch's values (`batch_logs`). A plan that gives them makes
+    the last equal to `metrics` (or `validation`), as a real fit's are."""
 
     metrics: dict[str, Any]
     batches: int = 1
     validation: dict[str, Any] | None = None
     validation_batches: int = 1
+    batch_metrics: list[dict[str, Any]] | None = None
+    validation_batch_metrics: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -114,6 +125,15 @@ def batch_logs(metrics: dict[str, Any], execution: int, executions: int) -> dict
     }
 
 
+def _running(
+    metrics: dict[str, Any], given: list[dict[str, Any]] | None, execution: int, executions: int
+) -> dict[str, Any]:
+    """The running metrics after `execution`: the plan's own, else `batch_logs`'s walk."""
+    if given is not None:
+        return dict(given[execution])
+    return batch_logs(metrics, execution, executions)
+
+
 def _executions(batches: int, per_execution: int) -> list[tuple[int, int]]:
     return [(step, step + per_execution - 1) for step in range(0, batches, per_execution)]
 
@@ -137,13 +157,16 @@ class _Loop:
                 method(index, logs=shared)
         self.record.hooks.append(HookCall(hook, index, bool(self.model.stop_training)))
 
-    def evaluate(self, metrics: dict[str, Any], batches: int, per_execution: int) -> None:
+    def evaluate(self, plan: EpochPlan, per_execution: int) -> None:
+        """Validation: `evaluate` on the same callbacks (no new set_model or set_params)."""
+        assert plan.validation is not None
         self.dispatch("on_test_begin", None, {})
-        executions = _executions(batches, per_execution)
+        executions = _executions(plan.validation_batches, per_execution)
         for number, (begin, end) in enumerate(executions):
             self.dispatch("on_test_batch_begin", begin, {})
-            self.dispatch("on_test_batch_end", end, batch_logs(metrics, number, len(executions)))
-        self.dispatch("on_test_end", None, metrics)
+            logs = _running(plan.validation, plan.validation_batch_metrics, number, len(executions))
+            self.dispatch("on_test_batch_end", end, logs)
+        self.dispatch("on_test_end", None, plan.validation)
 
     def fit(self, plan: FitPlan) -> None:
         model, per_execution = self.model, plan.steps_per_execution
@@ -155,18 +178,22 @@ class _Loop:
             self.dispatch("on_epoch_begin", epoch, {})
             self.record.learning_rates.append(_rates(model))
             executions = _executions(epoch_plan.batches, per_execution)
+            epoch_logs = dict(epoch_plan.metrics)
             for number, (begin, end) in enumerate(executions):
                 self.dispatch("on_train_batch_begin", begin, {})
                 steps = min(per_execution, epoch_plan.batches - begin)
                 model.advance_iterations(steps)
                 model.set_label(model.label + steps)
-                logs = batch_logs(epoch_plan.metrics, number, len(executions))
+                logs = _running(
+                    epoch_plan.metrics, epoch_plan.batch_metrics, number, len(executions)
+                )
                 self.dispatch("on_train_batch_end", end, logs)
                 if model.stop_training:
+                    # The epoch's logs are the metrics so far: those of this batch end.
+                    epoch_logs.update(logs)
                     break
-            epoch_logs = dict(epoch_plan.metrics)
             if epoch_plan.validation is not None:
-                self.evaluate(epoch_plan.validation, epoch_plan.validation_batches, per_execution)
+                self.evaluate(epoch_plan, per_execution)
                 epoch_logs.update({f"val_{k}": v for k, v in epoch_plan.validation.items()})
             self.dispatch("on_epoch_end", epoch, epoch_logs)
             training_logs = epoch_logs

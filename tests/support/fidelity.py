@@ -2,10 +2,16 @@
 harness's `simulate_fit` hook by hook, for the same run *shape*, and compare the records.
 
 A record is what callbacks can observe of the loop: per hook dispatch, the hook, its index
-argument, the `logs` keys (in order) and value types, whether the second of two recording
-callbacks got the *same dict object* as the first, and `model.stop_training` after the hook;
-plus the `params` the first recorder was given, which hook raised, and the keys History
-recorded. Metric *values* are not compared: real training values differ from a plan's.
+argument, the `logs` keys (in order), value types and values, whether the second of two
+recording callbacks got the *same dict object* as the first, and `model.stop_training` after
+the hook; the first recorder's `set_model` and `set_params` calls; the `params` it was given,
+which fit raised, and what History recorded (keys and values).
+
+Values are made comparable by making the real model's losses known: a zero-initialised
+`Dense` trained by SGD at rate 0 predicts 0, so with batches of one sample each step's loss is
+`y**2`, and the reported loss is its running mean in float32 (Keras's `Mean`). The harness
+plan gets those running means, computed here from the data (`running_means`), as its
+`batch_metrics`.
 
 Known, deliberate differences between the two call lists, handled here:
 
@@ -53,7 +59,9 @@ HOOKS: tuple[str, ...] = (
     "on_epoch_end",
     "on_train_end",
 )
-ADDED_KEY = "added_by_first"  # what the first recorder adds to the epoch-end logs
+ADDED_BY = {"first": "added_by_first", "second": "added_by_second"}  # keys mutators add
+TRAIN_TARGETS = (0.5, 1.0, 1.5, 2.0)  # y of training sample i is TRAIN_TARGETS[i % 4]
+VALIDATION_TARGETS = (1.0, 2.0, 0.5)  # exact squares, exact float32 sums
 
 
 class InjectedError(Exception):
@@ -66,7 +74,9 @@ class Shape:
 
     `epochs` is `fit`'s argument (epochs `initial_epoch .. epochs-1` run); `stop_at` and
     `raise_at` are `(hook, occurrence)` with the occurrence counted from 0 over the first
-    recorder's life (across both fits when `two_fits`)."""
+    recorder's life (across both fits when `two_fits`). `mutators` name the recorders that
+    change the logs they get at every hook: "first" adds a key, "second" adds a key and
+    negates `loss`."""
 
     epochs: int = 1
     initial_epoch: int = 0
@@ -77,7 +87,7 @@ class Shape:
     validation_batches: int = 1
     stop_at: tuple[str, int] | None = None
     raise_at: tuple[str, int] | None = None
-    mutate_logs: bool = False
+    mutators: tuple[str, ...] = ()
     two_fits: bool = False
 
     def validates(self, epoch: int) -> bool:
@@ -98,15 +108,14 @@ class Event:
     recorder: str
     hook: str
     index: int | None
-    keys: tuple[str, ...]
-    types: tuple[str, ...]
+    logs: tuple[tuple[str, str, Any], ...]  # (key, type name, value), in the dict's order
     shared: bool | None
     stop_training: bool
     raised: bool = False
 
     def line(self) -> str:
         arg = "" if self.index is None else str(self.index)
-        logs = ", ".join(f"{k}:{t}" for k, t in zip(self.keys, self.types, strict=True))
+        logs = ", ".join(f"{k}:{t}={v!r}" for k, t, v in self.logs)
         extra = "" if self.shared is None else f" shared={self.shared}"
         raised = " RAISED" if self.raised else ""
         return (
@@ -122,18 +131,14 @@ class Record:
     events: tuple[Event, ...]
     params: tuple[tuple[tuple[str, Any], ...], ...]  # per fit, as the first recorder got them
     exceptions: tuple[tuple[int, str], ...]  # (fit, exception type) per fit that raised
-    history_keys: tuple[tuple[str, ...], ...]  # per fit, sorted keys History recorded
-    history_lengths: tuple[tuple[int, ...], ...]  # per fit, entries per key
+    histories: tuple[tuple[tuple[str, tuple[Any, ...]], ...], ...]  # per fit, sorted by key
 
     def lines(self) -> list[str]:
         return (
             [e.line() for e in self.events]
             + [f"params {p}" for p in self.params]
             + [f"exception fit{f} {t}" for f, t in self.exceptions]
-            + [
-                f"history {k} {n}"
-                for k, n in zip(self.history_keys, self.history_lengths, strict=True)
-            ]
+            + [f"history fit{n} {h}" for n, h in enumerate(self.histories)]
         )
 
 
@@ -146,7 +151,7 @@ def diff(real: Record, harness: Record) -> str:
 
 class RecordingCallback(keras.callbacks.Callback):
     """Records every hook it receives into a shared event list; the first of a pair can
-    also stop training, raise, or add a key to the epoch-end logs, at chosen occurrences.
+    also stop training or raise at chosen occurrences; either can mutate its logs.
 
     Overriding `on_train_batch_end` and `on_test_batch_end` makes Keras dispatch them
     synchronously (no async batch-end thread), so the record is in call order."""
@@ -159,40 +164,55 @@ class RecordingCallback(keras.callbacks.Callback):
         partner: RecordingCallback | None = None,
         stop_at: tuple[str, int] | None = None,
         raise_at: tuple[str, int] | None = None,
-        mutate_logs: bool = False,
+        mutates: bool = False,
     ) -> None:
         super().__init__()
         self.name = name
         self.events = events
         self.fit_number = fit_number  # a one-element list the driver bumps per fit
         self.partner = partner
-        self.stop_at, self.raise_at, self.mutate_logs = stop_at, raise_at, mutate_logs
+        self.stop_at, self.raise_at, self.mutates = stop_at, raise_at, mutates
         self.counts: dict[str, int] = {}
         self.last_logs: Any = None  # kept alive, so `is` can't be fooled by id reuse
         self.params_seen: list[dict[str, Any]] = []
 
+    def _note(self, hook: str) -> None:
+        """Record a call that carries no logs (only the first recorder's: the harness calls
+        `set_model` and `set_params` on the callback under test only)."""
+        if self.partner is None:
+            self.events.append(Event(self.fit_number[0], self.name, hook, None, (), None, False))
+
+    def set_model(self, model: Any) -> None:
+        super().set_model(model)
+        self._note("set_model")
+
     def set_params(self, params: dict[str, Any]) -> None:
         super().set_params(params)
         self.params_seen.append(dict(params))
+        self._note("set_params")
+
+    def _mutate(self, logs: dict[str, Any]) -> None:
+        logs[ADDED_BY[self.name]] = 1.0
+        if self.name == "second" and "loss" in logs:
+            logs["loss"] = -logs["loss"]
 
     def _hook(self, hook: str, index: int | None, logs: Any) -> None:
         occurrence = self.counts.get(hook, 0)
         self.counts[hook] = occurrence + 1
         self.last_logs = logs
-        if self.mutate_logs and hook == "on_epoch_end" and isinstance(logs, dict):
-            logs[ADDED_KEY] = 1.0
+        if self.mutates and isinstance(logs, dict):
+            self._mutate(logs)
         if self.stop_at == (hook, occurrence):
             self.model.stop_training = True
         raising = self.raise_at == (hook, occurrence)
-        items = list((logs or {}).items()) if isinstance(logs, dict) else []
+        items = list(logs.items()) if isinstance(logs, dict) else []
         self.events.append(
             Event(
                 fit=self.fit_number[0],
                 recorder=self.name,
                 hook=hook,
                 index=index,
-                keys=tuple(k for k, _ in items),
-                types=tuple(type(v).__name__ for _, v in items),
+                logs=tuple((k, type(v).__name__, v) for k, v in items),
                 shared=None if self.partner is None else logs is self.partner.last_logs,
                 stop_training=bool(self.model.stop_training),
                 raised=raising,
@@ -232,15 +252,21 @@ class RecordingCallback(keras.callbacks.Callback):
         self._hook("on_test_batch_end", batch, logs)
 
 
-def _pair(shape: Shape, events: list[Event], fit_number: list[int]) -> RecordingCallback:
+def _first(shape: Shape, events: list[Event], fit_number: list[int]) -> RecordingCallback:
     return RecordingCallback(
         "first",
         events,
         fit_number,
         stop_at=shape.stop_at,
         raise_at=shape.raise_at,
-        mutate_logs=shape.mutate_logs,
+        mutates="first" in shape.mutators,
     )
+
+
+def _second(
+    cls: type[RecordingCallback], shape: Shape, events: list[Event], fit_number: list[int], first
+) -> RecordingCallback:
+    return cls("second", events, fit_number, partner=first, mutates="second" in shape.mutators)
 
 
 def _record(
@@ -253,24 +279,22 @@ def _record(
         events=tuple(events),
         params=tuple(tuple(sorted(p.items())) for p in first.params_seen),
         exceptions=tuple(exceptions),
-        history_keys=tuple(tuple(sorted(h)) for h in histories),
-        history_lengths=tuple(tuple(len(h[k]) for k in sorted(h)) for h in histories),
+        histories=tuple(tuple((k, tuple(h[k])) for k in sorted(h)) for h in histories),
     )
 
 
 # --- the real fit ---------------------------------------------------------------------
 
 
-@functools.cache
-def _data(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    return rng.normal(size=(n, 2)).astype("float32"), rng.normal(size=(n, 1)).astype("float32")
+def _data(n: int, targets: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
+    y = np.array([[targets[i % len(targets)]] for i in range(n)], dtype="float32")
+    return np.zeros((n, 2), dtype="float32"), y
 
 
 def _real_model(steps_per_execution: int) -> keras.Model:
-    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, kernel_initializer="zeros")])
     model.compile(
-        optimizer=keras.optimizers.SGD(0.01), loss="mse", steps_per_execution=steps_per_execution
+        optimizer=keras.optimizers.SGD(0.0), loss="mse", steps_per_execution=steps_per_execution
     )
     return model
 
@@ -282,12 +306,14 @@ def record_real_fit(shape: Shape) -> Record:
     model = _real_model(shape.steps_per_execution)
     events: list[Event] = []
     fit_number = [0]
-    first = _pair(shape, events, fit_number)
-    second = RecordingCallback("second", events, fit_number, partner=first)
+    first = _first(shape, events, fit_number)
+    second = _second(RecordingCallback, shape, events, fit_number, first)
     exceptions: list[tuple[int, str]] = []
     histories: list[dict[str, list[Any]]] = []
-    x, y = _data(shape.batches, 0)
-    validation_data = _data(shape.validation_batches, 1) if shape.validation else None
+    x, y = _data(shape.batches, TRAIN_TARGETS)
+    validation_data = (
+        _data(shape.validation_batches, VALIDATION_TARGETS) if shape.validation else None
+    )
     freq = shape.validation_freq
     for number in range(2 if shape.two_fits else 1):
         fit_number[0] = number
@@ -313,20 +339,35 @@ def record_real_fit(shape: Shape) -> Record:
 
 # --- the harness ----------------------------------------------------------------------
 
-TRAIN_METRICS = {"loss": 0.5}  # the compiled metrics of the real model: loss only
-VALIDATION_METRICS = {"loss": 0.25}
+
+def running_means(
+    samples: int, targets: tuple[float, ...], per_execution: int
+) -> list[dict[str, float]]:
+    """The `loss` a real fit reports after each execution over `samples` one-sample batches
+    with targets `targets` and predictions 0: the float32 mean of `y**2` so far."""
+    losses = [np.float32(targets[i % len(targets)]) ** 2 for i in range(samples)]
+    means = []
+    for end in range(per_execution, samples + per_execution, per_execution):
+        seen = losses[: min(end, samples)]
+        total = np.float32(sum(seen, np.float32(0)))
+        means.append({"loss": float(total / np.float32(len(seen)))})
+    return means
 
 
 def fit_plan(shape: Shape) -> FitPlan:
-    """The harness plan of `shape`: one EpochPlan per epoch that runs, validating on the
-    epochs `validation_freq` selects."""
+    """The harness plan of `shape`: one EpochPlan per epoch that runs, with the real fit's
+    running losses, validating on the epochs `validation_freq` selects."""
+    train = running_means(shape.batches, TRAIN_TARGETS, shape.steps_per_execution)
+    test = running_means(shape.validation_batches, VALIDATION_TARGETS, shape.steps_per_execution)
     return FitPlan(
         epochs=[
             EpochPlan(
-                dict(TRAIN_METRICS),
+                dict(train[-1]),
                 batches=shape.batches,
-                validation=dict(VALIDATION_METRICS) if shape.validates(epoch) else None,
+                validation=dict(test[-1]) if shape.validates(epoch) else None,
                 validation_batches=shape.validation_batches,
+                batch_metrics=train,
+                validation_batch_metrics=test,
             )
             for epoch in range(shape.initial_epoch, shape.epochs)
         ],
@@ -341,10 +382,9 @@ _HarnessHistory = harness_fit.History  # the real one, before any patching
 class _SecondAsHistory(RecordingCallback, _HarnessHistory):
     """The second recorder in the harness's History slot: it records, then is History."""
 
-    def __init__(self, events: list[Event], fit_number: list[int], first: Any, model: Any):
-        RecordingCallback.__init__(self, "second", events, fit_number, partner=first)
+    def __init__(self, name: str, events: list[Event], fit_number: list[int], **kwargs: Any):
+        RecordingCallback.__init__(self, name, events, fit_number, **kwargs)
         _HarnessHistory.__init__(self)
-        self._model = model  # the harness calls set_model on History never; Keras does
 
     def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
         RecordingCallback.on_epoch_end(self, epoch, logs)
@@ -352,17 +392,12 @@ class _SecondAsHistory(RecordingCallback, _HarnessHistory):
 
 
 @contextmanager
-def _second_in_history_slot(factory: Any) -> Iterator[None]:
-    with mock.patch.object(harness_fit, "History", factory):
-        yield
-
-
-@contextmanager
-def _loop_class(loop: type | None) -> Iterator[None]:
-    if loop is None:
+def _patched(name: str, value: Any) -> Iterator[None]:
+    """`conformance.harness.fit.<name>` replaced by `value` (kept when `value` is None)."""
+    if value is None:
         yield
         return
-    with mock.patch.object(harness_fit, "_Loop", loop):
+    with mock.patch.object(harness_fit, name, value):
         yield
 
 
@@ -372,15 +407,20 @@ def record_harness(shape: Shape, loop: type | None = None) -> Record:
     model = SimModel(ModelSpec())
     events: list[Event] = []
     fit_number = [0]
-    first = _pair(shape, events, fit_number)
+    first = _first(shape, events, fit_number)
     exceptions: list[tuple[int, str]] = []
     histories: list[dict[str, list[Any]]] = []
     for number in range(2 if shape.two_fits else 1):
         fit_number[0] = number
         record = FitRecord()
-        factory = functools.partial(_SecondAsHistory, events, fit_number, first, model)
+
+        def second_as_history() -> RecordingCallback:
+            second = _second(_SecondAsHistory, shape, events, fit_number, first)
+            second._model = model  # the harness never calls History's set_model; Keras does
+            return second
+
         try:
-            with _second_in_history_slot(factory), _loop_class(loop):
+            with _patched("History", second_as_history), _patched("_Loop", loop):
                 simulate_fit(first, model, fit_plan(shape), record)
         except InjectedError as error:
             exceptions.append((number, type(error).__name__))
@@ -395,7 +435,7 @@ def validation_keys_where_expected(shape: Shape, record: Record) -> list[str]:
     for event in record.events:
         if event.hook != "on_epoch_end":
             continue
-        has_val = any(k.startswith("val_") for k in event.keys)
+        has_val = any(k.startswith("val_") for k, _, _ in event.logs)
         if has_val != shape.validates(event.index or 0):
             problems.append(event.line())
     return problems
