@@ -13,7 +13,7 @@ xfail below pins one of them.
 
 Runtime: a real fit costs 0.1-0.2 s (a fresh model and its jit compile per shape), so the
 property runs FIDELITY_EXAMPLES examples if set, else the profile's count: 150 under the
-derandomized `ci` profile (~20 s), 2500 under HYPOTHESIS_PROFILE=thorough (~4.5 min).
+derandomized `ci` profile (~20 s), 2500 under HYPOTHESIS_PROFILE=thorough (~6 min).
 """
 
 from __future__ import annotations
