@@ -1,20 +1,27 @@
 """The command line: `callback-conformance run TARGET` and `replay FILE TARGET`.
 
 Exit status: 0 when no clause fails, 1 when one does, 2 with a one-line message for a
-usage error or a target that cannot be used.
+usage error or a target that cannot be used. Hypothesis's cache goes to a temporary
+directory the command removes (not `.hypothesis/` in the working directory), unless
+HYPOTHESIS_STORAGE_DIRECTORY names one.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import math
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 from conformance import __version__
 
 PROFILE_NAMES = ("quick", "default", "thorough")
+DEFAULT_SCENARIO_TIMEOUT = 10.0  # conformance.runner's, without importing it for --help
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +52,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("target")
     replay.add_argument("--clause", default=None, help="with a JSON report: the clause to replay")
+    for command in (run, replay):
+        command.add_argument(
+            "--scenario-timeout",
+            type=_seconds,
+            default=DEFAULT_SCENARIO_TIMEOUT,
+            metavar="SECONDS",
+            help="stop a scenario whose target code runs longer, and fail its property"
+            f" (default: {DEFAULT_SCENARIO_TIMEOUT:g})",
+        )
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(
+            f"invalid --scenario-timeout {text!r}: expected a positive number of seconds"
+        )
+    return value
 
 
 def _seed(text: str) -> int:
@@ -66,11 +94,48 @@ def _fail(message: str) -> NoReturn:
 
 
 def _writable(path: str | None, what: str) -> None:
+    """Fail now, before the run, if `path` cannot be written (tried: permissions alone
+    do not tell, e.g. for root or on a read-only file system)."""
     if path is None:
         return
     directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory) or not os.access(directory, os.W_OK):
-        _fail(f"cannot write the {what} to {path!r}: {directory!r} is not a writable directory")
+    if not os.path.isdir(directory):
+        _fail(f"cannot write the {what} to {path!r}: {directory!r} is not a directory")
+    if os.path.isdir(path):
+        _fail(f"cannot write the {what} to {path!r}: it is a directory")
+    existed = os.path.exists(path)
+    try:
+        with open(path, "a"):
+            pass
+    except OSError as error:
+        _fail(f"cannot write the {what} to {path!r}: {error.strerror or error}")
+    if not existed:
+        os.remove(path)
+
+
+def _write(path: str, text: str, what: str) -> None:
+    try:
+        with open(path, "w") as out:
+            out.write(text)
+    except OSError as error:
+        _fail(f"cannot write the {what} to {path!r}: {error.strerror or error}")
+
+
+@contextlib.contextmanager
+def _hypothesis_storage() -> Iterator[None]:
+    """Hypothesis caches (e.g. constants it found in the code) in a directory of ours
+    that goes away afterwards, instead of `.hypothesis/` in the working directory."""
+    if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
+        yield
+        return
+    from hypothesis import configuration
+
+    with tempfile.TemporaryDirectory(prefix="callback-conformance-hypothesis-") as storage:
+        configuration.set_hypothesis_home_dir(storage)
+        try:
+            yield
+        finally:
+            configuration.set_hypothesis_home_dir(None)
 
 
 def _progress(number: int, total: int, prop: Any) -> None:
@@ -116,8 +181,12 @@ def _run(args: argparse.Namespace) -> int:
     from conformance.targets import TargetError, resolve
 
     _writable(args.json_path, "JSON report")
-    if args.counterexamples is not None and not os.path.isdir(args.counterexamples):
-        _fail(f"--counterexamples {args.counterexamples!r} is not a directory")
+    if args.counterexamples is not None:
+        if not os.path.isdir(args.counterexamples):
+            _fail(f"--counterexamples {args.counterexamples!r} is not a directory")
+        _writable(
+            os.path.join(args.counterexamples, ".callback-conformance-probe"), "counterexamples"
+        )
     clauses = matching(args.pattern) if args.pattern else CLAUSES
     if not clauses:
         _fail(f"-k {args.pattern!r} matches no clause id")
@@ -127,32 +196,36 @@ def _run(args: argparse.Namespace) -> int:
         _fail(str(error))
     wanted = {clause.id for clause in clauses}
     properties = [prop for prop in PROPERTIES if wanted.intersection(prop.clauses)]
-    results = run(target, properties, PROFILES[args.profile], args.seed, progress=_progress)
+    with _hypothesis_storage():
+        results = run(
+            target,
+            properties,
+            PROFILES[args.profile],
+            args.seed,
+            progress=_progress,
+            scenario_timeout=args.scenario_timeout,
+        )
     report = reports.build(
         target, args.profile, args.seed, clause_verdicts(target, results, clauses)
     )
     _print_table(report)
     if args.json_path:
-        with open(args.json_path, "w") as out:
-            json.dump(report, out, indent=1)
+        _write(args.json_path, json.dumps(report, indent=1), "JSON report")
     if args.counterexamples:
         for result in results:
             if result.counterexample is not None:
                 path = os.path.join(args.counterexamples, f"{result.property.name}.json")
-                with open(path, "w") as out:
-                    out.write(
-                        dumps(
-                            {
-                                "property": result.property.name,
-                                "scenario": result.counterexample.scenario,
-                            }
-                        )
-                    )
+                saved = {
+                    "property": result.property.name,
+                    "scenario": result.counterexample.scenario,
+                }
+                _write(path, dumps(saved), "counterexample")
                 print(f"counterexample: {path} (callback-conformance replay {path} {args.target})")
     return 1 if report["summary"]["fail"] or report["summary"]["stale"] else 0
 
 
 def _replay(args: argparse.Namespace) -> int:
+    from conformance.harness.observe import Scenario
     from conformance.properties import PROPERTIES
     from conformance.report import table
     from conformance.runner import examine
@@ -164,10 +237,17 @@ def _replay(args: argparse.Namespace) -> int:
             data = json.load(source)
     except (OSError, ValueError) as error:
         _fail(f"cannot read {args.file!r}: {error}")
+    if not isinstance(data, dict):
+        _fail(f"{args.file!r} is neither a counterexample nor a report")
     if "clauses" in data:  # a report: take the chosen, or first, failing clause
-        failing = [
-            c for c in data["clauses"] if c["counterexample"] and (args.clause in (None, c["id"]))
-        ]
+        try:
+            failing = [
+                c
+                for c in data["clauses"]
+                if c["counterexample"] and (args.clause in (None, c["id"]))
+            ]
+        except (TypeError, KeyError) as error:
+            _fail(f"{args.file!r} is not a report of this suite: {type(error).__name__}: {error}")
         if not failing:
             _fail(
                 f"{args.file!r} holds no counterexample"
@@ -175,16 +255,23 @@ def _replay(args: argparse.Namespace) -> int:
             )
         data = failing[0]["counterexample"]
     by_name = {prop.name: prop for prop in PROPERTIES}
-    if data.get("property") not in by_name:
-        _fail(f"{args.file!r}: unknown property {data.get('property')!r}")
-    prop, scenario = by_name[data["property"]], from_data(data["scenario"])
+    if not isinstance(data, dict) or data.get("property") not in by_name:
+        name = data.get("property") if isinstance(data, dict) else None
+        _fail(f"{args.file!r}: unknown property {name!r}")
+    prop = by_name[data["property"]]
+    try:
+        scenario = from_data(data["scenario"])
+        if not isinstance(scenario, Scenario):
+            raise TypeError(f"a {type(scenario).__name__}, not a Scenario")
+    except (KeyError, TypeError, ValueError) as error:
+        _fail(f"{args.file!r}: not a scenario: {type(error).__name__}: {error}")
     try:
         target = resolve(args.target)
     except TargetError as error:
         _fail(str(error))
     if target.classes.get(prop.callback) is None:
         _fail(f"target {args.target!r} has no {prop.callback}: {target.not_run.get(prop.callback)}")
-    examination = examine(prop, target, scenario)
+    examination = examine(prop, target, scenario, args.scenario_timeout)
     verdict = f"FAIL {examination.failure}" if examination.failure else f"pass {prop.name}"
     print(table(scenario, examination.target, examination.reference))
     print(verdict)

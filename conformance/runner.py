@@ -4,21 +4,35 @@ A failing property shrinks to a minimal scenario; its clauses fail with that
 counterexample. A clause passes when every property that checks it passed, is
 `not-run` when its callback's class is absent (with the reason), or when no property
 checks it yet.
+
+A broken target cannot break the run (docs/robustness.md): what its code raises is
+part of its observation; its code runs confined to the scenario's workspace, and a
+scenario that writes outside it fails; a scenario whose target code runs longer than
+`scenario_timeout` seconds is stopped and fails the property at once (no shrinking);
+a failure that does not reproduce on a fresh instance says so.
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
+from hypothesis.errors import Flaky
 from hypothesis.internal.conjecture import engine
 
 from conformance.clauses import CLAUSES, Clause
-from conformance.harness.observe import Observation, Scenario, observe
+from conformance.harness.observe import (
+    Observation,
+    Scenario,
+    ScenarioTimeout,
+    TimeLimit,
+    observe,
+)
 from conformance.properties.base import Property, comparable
 from conformance.targets import Target, resolve
 
@@ -28,6 +42,12 @@ FIT_LOOP_REASON = (
     "keras.Model.fit by the project's fidelity tests"
 )
 SHRINK_BUDGET = {"shrinks": 100, "seconds": 20}  # per failing property
+# Seconds the target's code may run per scenario (the reference's is not counted).
+DEFAULT_SCENARIO_TIMEOUT = 10.0
+NOT_REPRODUCIBLE = (
+    "the same scenario run again on a fresh instance {outcome}: the target's behaviour depends"
+    " on earlier runs (state kept between scenarios, e.g. on the class or module?)"
+)
 
 
 @contextlib.contextmanager
@@ -91,27 +111,65 @@ class Examination:
     target: Observation
     reference: Observation | None
     failure: str | None
+    timed_out: bool = False
 
 
-def examine(prop: Property, target: Target, scenario: Scenario) -> Examination:
-    """Run `scenario` for `prop` on the target (and the reference) and judge it."""
+def examine(
+    prop: Property,
+    target: Target,
+    scenario: Scenario,
+    scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
+) -> Examination:
+    """Run `scenario` for `prop` on the target (and the reference) and judge it. The
+    target's code may run `scenario_timeout` seconds (None: no limit)."""
     target_class = target.classes[prop.callback]
     assert target_class is not None
-    observed = observe(target_class, scenario, target.adapt, target.cleanup)
+    limit = None if scenario_timeout is None else TimeLimit(scenario_timeout)
+    try:
+        observed = observe(target_class, scenario, target.adapt, target.cleanup, limit)
+    except ScenarioTimeout as timeout:
+        assert timeout.observation is not None
+        return Examination(timeout.observation, None, f"{prop.name}: the target {timeout}", True)
+    if observed.outside_writes:
+        writes = "; ".join(observed.outside_writes[:5])
+        return Examination(
+            observed, None, f"{prop.name}: the target wrote outside its run directory: {writes}"
+        )
     if prop.kind == "invariant":
         assert prop.holds is not None
         try:
             prop.holds(scenario, observed)
         except AssertionError as broken:
-            return Examination(observed, None, f"{prop.name}: {broken}")
+            return Examination(observed, None, f"{prop.name}: {_raised(observed, None)}{broken}")
         return Examination(observed, None, None)
     assert prop.project is not None
     expected = observe(reference_for(target, prop.callback), scenario)
+    if expected.outside_writes:  # the suite's own fault: no verdict on the target
+        raise RuntimeError(
+            f"the reference wrote outside its run directory: {expected.outside_writes}"
+        )
     ours, theirs = comparable(prop.project(expected)), comparable(prop.project(observed))
     failure = (
-        None if ours == theirs else f"{prop.name}: the target's {_first_difference(ours, theirs)}"
+        None
+        if ours == theirs
+        else f"{prop.name}: {_raised(observed, expected)}the target's "
+        + _first_difference(ours, theirs)
     )
     return Examination(observed, expected, failure)
+
+
+def _raised(observed: Observation, expected: Observation | None) -> str:
+    """What the target raised, where the reference did not raise that (a lead-in for a
+    failure's reason), or nothing."""
+    if observed.error is None or (expected is not None and observed.raised() == expected.raised()):
+        return ""
+    kind, message, hook = observed.error
+    if expected is None:
+        return f"the target raised {kind}: {message[:200]} in {hook}; "
+    reference = (
+        "nothing" if expected.error is None else f"{expected.error[0]} in {expected.error[2]}"
+    )
+    return f"the target raised {kind}: {message[:200]} in {hook} (the reference: {reference}); "
 
 
 def _first_difference(expected: str, actual: str) -> str:
@@ -124,11 +182,29 @@ def _first_difference(expected: str, actual: str) -> str:
     return f"observation differs at …{actual[window]}… (reference: …{expected[window]}…)"
 
 
+class _Abandon(BaseException):
+    """Stops Hypothesis at once (not an Exception: no shrinking, no replay)."""
+
+
 def run_property(
-    prop: Property, target: Target, examples: int, random_seed: int | None, shrink: bool = True
+    prop: Property,
+    target: Target,
+    examples: int,
+    random_seed: int | None,
+    shrink: bool = True,
+    scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
 ) -> PropertyResult:
     if target.classes.get(prop.callback) is None:
         return PropertyResult(prop, "not-run", 0, target.not_run.get(prop.callback, "class absent"))
+    if target.warm_up is not None and prop.callback not in target.warmed_up:
+        target.warmed_up.add(prop.callback)
+        try:
+            target.warm_up(prop.callback)
+        except Exception as error:
+            reason = (
+                f"the target's warm-up for {prop.callback} raised {type(error).__name__}: {error}"
+            )
+            return PropertyResult(prop, "fail", 0, reason)
     ran = 0
     failing: list[tuple[Scenario, Examination]] = []
 
@@ -145,10 +221,12 @@ def run_property(
     def holds_for(scenario: Scenario) -> None:
         nonlocal ran
         ran += 1
-        examination = examine(prop, target, scenario)
+        examination = examine(prop, target, scenario, scenario_timeout)
         if examination.failure is not None:
             # Hypothesis replays the minimal failing example last: the last one kept is it.
             failing.append((scenario, examination))
+            if examination.timed_out:  # each further example could take as long again
+                raise _Abandon
             raise AssertionError(examination.failure)
 
     # Deterministic without a seed, yet each property draws its own examples: derandomized
@@ -159,18 +237,49 @@ def run_property(
     try:
         with _shrink_budget():
             holds_for()
-    except AssertionError:
-        scenario, examination = failing[-1]
-        reason = examination.failure or ""
-        counterexample = Counterexample(
-            prop.name, scenario, examination.target, examination.reference, reason
-        )
-        return PropertyResult(prop, "fail", ran, reason, counterexample)
+    except (AssertionError, _Abandon):
+        return _failed(prop, target, ran, *failing[-1], scenario_timeout)
+    except Flaky as flaky:  # a failure Hypothesis could not reproduce
+        if not failing:
+            return PropertyResult(prop, "fail", ran, f"error while checking: {flaky}")
+        return _failed(prop, target, ran, *failing[-1], scenario_timeout, reproduced=False)
     except Exception as error:  # the suite itself could not run the property
         return PropertyResult(
             prop, "fail", ran, f"error while checking: {type(error).__name__}: {error}"
         )
     return PropertyResult(prop, "pass", ran)
+
+
+def _unaddressed(text: str | None) -> str | None:
+    """`text` without memory addresses (reprs of fresh objects differ in them)."""
+    return None if text is None else re.sub(r"0x[0-9a-fA-F]+", "0x…", text)
+
+
+def _failed(
+    prop: Property,
+    target: Target,
+    ran: int,
+    scenario: Scenario,
+    examination: Examination,
+    scenario_timeout: float | None,
+    reproduced: bool | None = None,
+) -> PropertyResult:
+    """The failing result, its counterexample, and (unless it timed out) whether the
+    failure reproduces on a fresh instance: a target keeping state between runs would
+    otherwise fail with a counterexample that replays as a pass."""
+    reason = examination.failure or ""
+    if reproduced is None and not examination.timed_out:
+        again = examine(prop, target, scenario, scenario_timeout).failure
+        reproduced = _unaddressed(again) == _unaddressed(examination.failure)
+        outcome = "passed" if again is None else f"failed differently ({again[:300]})"
+    else:
+        outcome = "passed or failed differently"
+    if reproduced is False:
+        reason = f"{reason} — {NOT_REPRODUCIBLE.format(outcome=outcome)}"
+    counterexample = Counterexample(
+        prop.name, scenario, examination.target, examination.reference, reason
+    )
+    return PropertyResult(prop, "fail", ran, reason, counterexample)
 
 
 def run(
@@ -180,13 +289,14 @@ def run(
     random_seed: int | None = None,
     progress: Callable[[int, int, Property], None] | None = None,
     shrink: bool = True,
+    scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
 ) -> list[PropertyResult]:
     chosen = list(properties)
     results = []
     for number, prop in enumerate(chosen):
         if progress is not None:
             progress(number, len(chosen), prop)
-        results.append(run_property(prop, target, examples, random_seed, shrink))
+        results.append(run_property(prop, target, examples, random_seed, shrink, scenario_timeout))
     return results
 
 

@@ -10,8 +10,9 @@ A target may define, on the module or object, the optional hooks
 `conformance_adapt_model(model) -> model` (adapt the simulated model it is driven
 with), `conformance_precision` (`"float32-ftz"`, `"float32"` or `"float64"`: how it
 compares monitored values), `conformance_cleanup(callback)` (restore process-wide state
-a callback may leave behind when it raises) and `conformance_version` (else `__version__`
-is used).
+a callback may leave behind when it raises), `conformance_warm_up(callback_name)` (run
+once per callback class before its first scenario, outside the per-scenario time limit:
+imports, compilation) and `conformance_version` (else `__version__` is used).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class Target:
     adapt: ModelAdapter | None = None
     cleanup: Callable[[Any], None] | None = None  # after each run of a callback
     not_run: dict[str, str] = field(default_factory=dict)  # callback -> why it is not run
+    warm_up: Callable[[str], None] | None = None  # once per callback, before the time limit
+    warmed_up: set[str] = field(default_factory=set)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -122,7 +125,15 @@ def _keras_target() -> Target:
         adapt=adapt_for_keras,
         cleanup=leave_tensorflow_summary_contexts,
         not_run=not_run,
+        warm_up=import_tensorflow_for_tensorboard,
     )
+
+
+def import_tensorflow_for_tensorboard(callback: str) -> None:
+    """Keras's TensorBoard imports TensorFlow on first use: seconds that are not the
+    first scenario's to pay against the time limit."""
+    if callback == "TensorBoard":
+        importlib.import_module("tensorflow")
 
 
 def leave_tensorflow_summary_contexts(callback: Any) -> None:
@@ -179,6 +190,7 @@ def _module_target(spec: str) -> Target:
         adapt=getattr(holder, "conformance_adapt_model", None),
         cleanup=cleanup,
         not_run=not_run,
+        warm_up=getattr(holder, "conformance_warm_up", None),
     )
 
 

@@ -4,17 +4,40 @@ A scenario is plain data: which callback, its constructor arguments, the model, 
 one or more fits with the same instance. Paths in the arguments are relative to a
 fresh run directory; the observation writes `<run>` for that directory, so two
 implementations run in two directories observe the same text.
+
+The implementation's code (its constructor and hooks, and the target's
+`conformance_adapt_model` and `conformance_cleanup`) runs *confined*, inside a
+temporary workspace the suite owns and removes afterwards:
+
+* its working directory is a fresh directory of the workspace (`<cwd>`), and `tempfile`
+  and `TMPDIR` point at another (`<tmp>`);
+* a Python-level write (`open` for writing, `os.open` with a write flag, `os.mkdir`,
+  rename, remove, `shutil`'s copies and removals, ...) outside the run directory and
+  `<tmp>` is refused with `PermissionError` and recorded, through an audit hook
+  (PEP 578), and so is a save the model is asked to make outside the run directory;
+  whatever native code (which audit hooks do not see) leaves in `<cwd>` is recorded
+  after the run. `Observation.outside_writes` lists them all;
+* with a `TimeLimit`, the time spent in its code per scenario is limited: when it runs
+  out, `ScenarioTimeout` is raised inside that code, and `observe` raises it again,
+  carrying the partial observation, once the workspace is cleaned up. See
+  `docs/robustness.md`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import copy
+import ctypes
+import errno
 import io
 import os
+import signal
+import sys
 import tempfile
+import threading
+import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +47,7 @@ from conformance.harness.sim_model import ModelSpec, SimModel, read_checkpoint, 
 
 PATH_ARGUMENTS = ("filepath", "log_dir")  # constructor arguments taken relative to the run dir
 IGNORED_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning)
+REFIRE_SECONDS = 1.0  # after the limit, ScenarioTimeout again every second until the code stops
 
 ModelAdapter = Callable[[SimModel], SimModel]
 
@@ -50,6 +74,8 @@ class Observation:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     stdout: str = ""
     error: tuple[str, str, str] | None = None  # type, message, the hook that raised
+    # writes outside the run directory, refused or found: "open /abs/path", "left <cwd>/x"
+    outside_writes: list[str] = field(default_factory=list)
 
     def raised(self) -> tuple[str, str] | None:
         """What raised and in which hook, without the message (messages are cosmetic)."""
@@ -59,6 +85,330 @@ class Observation:
         return [
             index for hook, index, _ in self.hooks if hook == "on_epoch_end" and index is not None
         ]
+
+
+# --------------------------------------------------------------------------------------
+# The time limit
+# --------------------------------------------------------------------------------------
+
+
+class ScenarioTimeout(BaseException):
+    """Raised inside an implementation's code when its run of a scenario has used up the
+    time limit. A BaseException, so that a hook's `except Exception` does not swallow it.
+    `observe` raises it again after cleaning up, with `hook` (where the code was stopped)
+    and `observation` (what the run did until then) filled in."""
+
+    def __init__(self, seconds: float = 0.0, hook: str = "") -> None:
+        super().__init__(seconds, hook)
+        self.seconds = seconds
+        self.hook = hook
+        self.observation: Observation | None = None
+
+    def __str__(self) -> str:
+        where = f", stopped in {self.hook}" if self.hook else ""
+        return f"ran longer than the time limit of {self.seconds:g} s{where}"
+
+
+@dataclass(frozen=True)
+class TimeLimit:
+    """How long an implementation's code may run per scenario, and how it is stopped:
+    `"signal"` (SIGALRM from `setitimer`: interrupts Python code and blocking calls such
+    as `time.sleep`; POSIX, main thread only), `"thread"` (a watchdog thread raises the
+    exception asynchronously in the running thread: interrupts Python code, but a
+    blocking call only once it returns) or `"auto"` (the signal where it can be used)."""
+
+    seconds: float
+    mechanism: str = "auto"
+
+
+class _Clock:
+    """What is left of one scenario's time limit; spent only inside the target's code."""
+
+    def __init__(self, limit: TimeLimit) -> None:
+        self.limit = limit
+        self.remaining = limit.seconds
+        self.expired = False  # ScenarioTimeout was raised in the target's code
+        self.inside = False  # the target's code is running (the exception may be raised)
+
+    def stop(self) -> None:
+        self.expired = True
+        raise ScenarioTimeout(self.limit.seconds)
+
+
+def signal_usable() -> bool:
+    """Whether SIGALRM can stop the running code: POSIX, the main thread, and no other
+    interval timer of the process running (pytest-timeout's, say) to clobber."""
+    return (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+        and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    )
+
+
+def _arm_signal(clock: _Clock) -> Callable[[], None]:
+    def on_alarm(signum: int, frame: Any) -> None:
+        if clock.inside:
+            clock.stop()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, max(clock.remaining, 1e-3), REFIRE_SECONDS)
+
+    def disarm() -> None:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        if previous is not None:
+            signal.signal(signal.SIGALRM, previous)
+
+    return disarm
+
+
+def _arm_thread(clock: _Clock) -> Callable[[], None]:
+    """The fallback: a watchdog thread that, once the time is up, raises ScenarioTimeout
+    in the running thread (CPython's PyThreadState_SetAsyncExc), again every second."""
+    running = ctypes.c_ulong(threading.get_ident())
+    done, lock = threading.Event(), threading.Lock()
+
+    def watch() -> None:
+        wait = max(clock.remaining, 1e-3)
+        while not done.wait(wait):
+            with lock:
+                if done.is_set() or not clock.inside:
+                    return
+                clock.expired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    running, ctypes.py_object(ScenarioTimeout)
+                )
+            wait = REFIRE_SECONDS
+
+    threading.Thread(target=watch, name="conformance-time-limit", daemon=True).start()
+
+    def disarm() -> None:
+        with lock:
+            done.set()
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(running, None)  # drop one not raised yet
+
+    return disarm
+
+
+@contextlib.contextmanager
+def _timed(clock: _Clock | None) -> Iterator[None]:
+    """Run the body as the target's code, against what is left of the time limit."""
+    if clock is None:
+        yield
+        return
+    if clock.remaining <= 0:
+        clock.stop()
+    mechanism = clock.limit.mechanism
+    if mechanism == "auto":
+        mechanism = "signal" if signal_usable() else "thread"
+    disarm = _arm_signal(clock) if mechanism == "signal" else _arm_thread(clock)
+    started = time.monotonic()
+    try:
+        try:
+            clock.inside = True
+            yield
+        finally:
+            clock.inside = False
+    finally:
+        disarm()
+        clock.remaining -= time.monotonic() - started
+
+
+# --------------------------------------------------------------------------------------
+# Confinement: nothing written outside the workspace
+# --------------------------------------------------------------------------------------
+
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
+# Audit events that change the file system: (index of a path, index of its dir_fd or None).
+_CHANGES: dict[str, tuple[tuple[int, int | None], ...]] = {
+    "os.mkdir": ((0, 2),),
+    "os.rename": ((0, 2), (1, 3)),  # also os.replace
+    "os.remove": ((0, 1),),  # also os.unlink
+    "os.rmdir": ((0, 1),),
+    "os.symlink": ((1, 2),),
+    "os.link": ((1, 3),),
+    "os.truncate": ((0, None),),
+    "os.chmod": ((0, 2),),
+    "os.chown": ((0, 3),),
+    "os.utime": ((0, 3),),
+    "os.mkfifo": ((0, 2),),
+    "os.mknod": ((0, 3),),
+    "shutil.copyfile": ((1, None),),
+    "shutil.copytree": ((1, None),),
+    "shutil.move": ((0, None), (1, None)),
+    "shutil.rmtree": ((0, 1),),
+}
+
+
+class _Confinement:
+    """One scenario's workspace: the run directory, the working directory and the
+    temporary directory the implementation is given, and the writes it tried elsewhere."""
+
+    def __init__(self, workspace: str) -> None:
+        self.run_dir = os.path.join(workspace, "run")
+        self.cwd = os.path.join(workspace, "cwd")
+        self.scratch = os.path.join(workspace, "tmp")
+        for directory in (self.run_dir, self.cwd, self.scratch):
+            os.mkdir(directory)
+        self.allowed = (self.run_dir, self.scratch)
+        self.outside: list[str] = []
+        self.active = False
+
+    def check(self, path: Any, what: str) -> None:
+        """Refuse (PermissionError), and record, a write to `path` outside the run
+        directory and the temporary directory; bytecode caches and the null device pass."""
+        try:
+            text = os.fsdecode(os.fspath(path))
+            full = os.path.realpath(os.path.join(os.getcwd(), text))
+        except (TypeError, ValueError):  # a file descriptor, not a path, a NUL in it
+            return
+        if full == os.devnull or "__pycache__" in full.split(os.sep):
+            return
+        if any(full == root or full.startswith(root + os.sep) for root in self.allowed):
+            return
+        entry = f"{what} {full.replace(self.cwd, '<cwd>')}"
+        if entry not in self.outside:
+            self.outside.append(entry)
+        raise PermissionError(
+            errno.EACCES, "callback-conformance refuses writes outside the run directory", text
+        )
+
+    def leftovers(self) -> list[str]:
+        """What is left in the working directory: written there by native code."""
+        found = []
+        for directory, subdirectories, names in os.walk(self.cwd):
+            for name in [*subdirectories, *names]:
+                found.append(
+                    f"left <cwd>/{os.path.relpath(os.path.join(directory, name), self.cwd)}"
+                )
+        return sorted(found)
+
+
+_CONFINEMENT: _Confinement | None = None  # the confinement in force, if any
+_HOOK_INSTALLED = False
+
+
+def _audit(event: str, args: tuple[Any, ...]) -> None:
+    confinement = _CONFINEMENT
+    if confinement is None or not confinement.active:
+        return
+    if event == "open":
+        path, mode, flags = args
+        writes = (isinstance(flags, int) and flags & _WRITE_FLAGS) or (
+            isinstance(mode, str) and any(c in mode for c in "wax+")
+        )
+        if writes and not isinstance(path, int):
+            confinement.check(path, "open")
+    elif event in _CHANGES:
+        for path_index, fd_index in _CHANGES[event]:
+            dir_fd = args[fd_index] if fd_index is not None else None
+            path = args[path_index]
+            if dir_fd not in (None, -1) and not os.path.isabs(os.fsdecode(path)):
+                continue  # relative to a directory descriptor: shutil.rmtree's inner steps
+            confinement.check(path, event)
+
+
+def _install_audit_hook() -> None:
+    """Audit hooks cannot be removed: one, installed once, idle outside a confinement."""
+    global _HOOK_INSTALLED
+    if not _HOOK_INSTALLED:
+        sys.addaudithook(_audit)
+        _HOOK_INSTALLED = True
+
+
+@contextlib.contextmanager
+def _confined(confinement: _Confinement, clock: _Clock | None) -> Iterator[None]:
+    """Run the body as the implementation's code: in the workspace, writes confined,
+    against the time limit."""
+    global _CONFINEMENT
+    _install_audit_hook()
+    cwd, tempdir, tmpdir = os.getcwd(), tempfile.tempdir, os.environ.get("TMPDIR")
+    os.chdir(confinement.cwd)
+    tempfile.tempdir = os.environ["TMPDIR"] = confinement.scratch
+    _CONFINEMENT, confinement.active = confinement, True
+    try:
+        with _timed(clock):
+            yield
+    finally:
+        _CONFINEMENT, confinement.active = None, False
+        os.chdir(cwd)
+        tempfile.tempdir = tempdir
+        if tmpdir is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = tmpdir
+
+
+def _confine_saves(model: SimModel, confinement: _Confinement) -> None:
+    """Saves to where the model is told to save (h5py writes natively, unaudited) are
+    checked before they happen."""
+    for name in ("save", "save_weights"):
+        original = getattr(model, name)
+
+        def confined(
+            filepath: Any, *args: Any, _save: Any = original, _name: str = name, **kwargs: Any
+        ) -> Any:
+            confinement.check(filepath, f"model.{_name}")
+            return _save(filepath, *args, **kwargs)
+
+        setattr(model, name, confined)
+
+
+class _TargetCode:
+    """Runs steps of the implementation's code confined, and records what they raised."""
+
+    def __init__(
+        self, confinement: _Confinement, clock: _Clock | None, record: FitRecord, obs: Observation
+    ) -> None:
+        self.confinement, self.clock, self.record, self.observation = (
+            confinement,
+            clock,
+            record,
+            obs,
+        )
+        self.timed_out: ScenarioTimeout | None = None
+
+    def run(self, step: Callable[[], Any], hook: str, clock: _Clock | None = None) -> Any:
+        """`step()`, or None if it raised (recorded, with `hook` unless a later hook
+        was dispatched), against `clock` (default: the scenario's)."""
+        clock = clock or self.clock
+        self.record.current_hook = hook
+        try:
+            with _confined(self.confinement, clock):
+                return step()
+        except ScenarioTimeout:
+            self._stopped(clock)
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # SystemExit from a hook too: what raised, and where
+            if self.observation.error is None:
+                self.observation.error = (
+                    type(error).__name__,
+                    str(error),
+                    self.record.current_hook,
+                )
+        if clock is not None and clock.expired and self.timed_out is None:
+            self._stopped(clock)  # the code caught ScenarioTimeout and raised something else
+        return None
+
+    def _stopped(self, clock: _Clock | None) -> None:
+        assert clock is not None
+        if self.timed_out is None:
+            self.timed_out = ScenarioTimeout(clock.limit.seconds, self.record.current_hook)
+        self.observation.error = ("ScenarioTimeout", str(self.timed_out), self.timed_out.hook)
+
+
+def _adapted(adapt: ModelAdapter, model: SimModel) -> SimModel:
+    adapted = adapt(model)
+    if not isinstance(adapted, SimModel):
+        raise TypeError(
+            f"conformance_adapt_model returned {type(adapted).__name__}, not the model it was given"
+        )
+    return adapted
+
+
+# --------------------------------------------------------------------------------------
+# Observing a run
+# --------------------------------------------------------------------------------------
 
 
 def _constructor_arguments(config: dict[str, Any], run_dir: str) -> dict[str, Any]:
@@ -92,16 +442,20 @@ def _files(run_dir: str) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def _relative(value: Any, run_dir: str) -> Any:
-    """`value` with the run directory written as `<run>`, through containers."""
+def _relative(value: Any, run_dir: str, names: tuple[tuple[str, str], ...] = ()) -> Any:
+    """`value` with the run directory written as `<run>` (and each other `(path, name)`
+    of `names` as its name), through containers."""
     if isinstance(value, str):
-        return value.replace(run_dir, "<run>")
+        value = value.replace(run_dir, "<run>")
+        for path, name in names:
+            value = value.replace(path, name)
+        return value
     if isinstance(value, tuple):
-        return tuple(_relative(v, run_dir) for v in value)
+        return tuple(_relative(v, run_dir, names) for v in value)
     if isinstance(value, list):
-        return [_relative(v, run_dir) for v in value]
+        return [_relative(v, run_dir, names) for v in value]
     if isinstance(value, dict):
-        return {k: _relative(v, run_dir) for k, v in value.items()}
+        return {k: _relative(v, run_dir, names) for k, v in value.items()}
     return value
 
 
@@ -110,33 +464,44 @@ def observe(
     scenario: Scenario,
     adapt: ModelAdapter | None = None,
     cleanup: Callable[[Any], None] | None = None,
+    time_limit: TimeLimit | None = None,
 ) -> Observation:
     """Construct `callback_class` from `scenario`, run its fits, and observe them.
 
-    `cleanup(callback)` runs afterwards, whatever happened: a target whose callbacks
-    leave process-wide state behind when they raise (Keras's TensorBoard leaves
-    TensorFlow's default writer entered) restores it there."""
-    with tempfile.TemporaryDirectory(prefix="conformance-") as run_dir:
-        run_dir = os.path.realpath(run_dir)
+    `adapt(model)` adapts the simulated model first. `cleanup(callback)` runs afterwards,
+    whatever happened: a target whose callbacks leave process-wide state behind when
+    they raise (Keras's TensorBoard leaves TensorFlow's default writer entered) restores
+    it there. All three run confined (module docstring); with `time_limit`, a run whose
+    code takes longer raises ScenarioTimeout, carrying the observation so far."""
+    with tempfile.TemporaryDirectory(prefix="conformance-") as workspace:
+        confinement = _Confinement(os.path.realpath(workspace))
+        run_dir = confinement.run_dir
         observation, record = Observation(), FitRecord()
+        target = _TargetCode(
+            confinement, None if time_limit is None else _Clock(time_limit), record, observation
+        )
         model = sim_model_class(scenario.model.class_name)(scenario.model)
         if adapt is not None:
-            model = adapt(model)
+            model = target.run(lambda: _adapted(adapt, model), "conformance_adapt_model") or model
+        _confine_saves(model, confinement)
         out = io.StringIO()
         with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
             warnings.simplefilter("always")
             callback = None
-            try:
-                record.current_hook = "__init__"
+
+            def construct_and_fit() -> None:
+                nonlocal callback
                 callback = callback_class(**_constructor_arguments(scenario.config, run_dir))
                 observation.constructed = True
                 for plan in scenario.fits:
                     simulate_fit(callback, model, plan, record)
-            except Exception as error:  # what raised, and where, is the observation
-                observation.error = (type(error).__name__, str(error), record.current_hook)
-            finally:
-                if cleanup is not None and callback is not None:
-                    cleanup(callback)
+
+            if observation.error is None:
+                target.run(construct_and_fit, "__init__")
+            if cleanup is not None and callback is not None:
+                # Its own time limit: cleaning up after a run that timed out still matters.
+                fresh = None if time_limit is None else _Clock(time_limit)
+                target.run(lambda: cleanup(callback), "conformance_cleanup", fresh)
         observation.hooks = [(h.hook, h.index, h.stop_training) for h in record.hooks]
         observation.learning_rates = record.learning_rates
         observation.history = record.history
@@ -151,9 +516,14 @@ def observe(
         observation.files = _files(run_dir)
         observation.event_files = event_file_runs(run_dir)
         observation.summaries = read_records(run_dir)
+        observation.outside_writes = confinement.outside + confinement.leftovers()
+        names = ((confinement.cwd, "<cwd>"), (confinement.scratch, "<tmp>"))
         for name in ("model_calls", "files", "warnings", "stdout", "error", "event_files"):
-            setattr(observation, name, _relative(getattr(observation, name), run_dir))
+            setattr(observation, name, _relative(getattr(observation, name), run_dir, names))
         observation.summaries = [
             s._replace(run=_relative(s.run, run_dir)) for s in observation.summaries
         ]
+    if target.timed_out is not None:
+        target.timed_out.observation = observation
+        raise target.timed_out
     return observation
