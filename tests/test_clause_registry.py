@@ -53,7 +53,9 @@ CALLBACK_OF_PREFIX = {
 FIT_PREFIX = "fit."
 
 
-_HEADING = re.compile(r"^## +(\S+) *$", re.MULTILINE)
+# `## <id> {#<id>}`: the heading is the id, and the explicit anchor (attr_list) keeps the
+# dots that MkDocs's generated slug would drop.
+_HEADING = re.compile(r"^## +(\S+)(?: +\{ *#(\S+) *\})? *$", re.MULTILINE)
 _ANCHOR = re.compile(r'<a id="([^"]+)"></a>')
 _LEVEL_LINE = re.compile(r"^\*([^*\n]+)\*")
 _ID_TOKEN = r"[a-z_]+\.[a-z0-9-]+(?:\.[a-z0-9-]+)?"
@@ -81,6 +83,8 @@ def _section_of_each_id(page: Path) -> dict[str, str]:
         if next_heading:
             following = following[: next_heading.start()]
         assert match.group(1) not in sections, f"{page.name} defines {match.group(1)} twice"
+        explicit = match.group(2) if pattern is _HEADING else None
+        assert explicit in (None, match.group(1)), f"{page.name}: {match.group(0)!r}"
         sections[match.group(1)] = following
     return sections
 

@@ -1,0 +1,16 @@
+"""The documentation site's build-time machinery (`mkdocs.yml` loads `hook.py`).
+
+* `example`: an `Example` is a small scenario per clause; `render` runs it on the
+  reference callback through the harness (`observe`, hence `simulate_fit`), tracing every
+  hook, and returns the run as a Markdown table.
+* `examples`: the example of every clause (or, for an out-of-scope fit clause, why its
+  page explains it in prose only).
+* `sources`: where each clause lives in the code (its `Clause <id>` / `Quirk <id>`
+  comments, or the code a fit clause cites) and what checks it (properties, fidelity
+  tests), as links into the site's generated source pages.
+* `hook`: the MkDocs hook. It adds the source pages and replaces the markers
+  `<!-- example: <id> -->`, `<!-- refs: <id> -->` and `<!-- clauses: <callback> -->`.
+
+Nothing here imports MkDocs: the hook functions take MkDocs's objects duck-typed, so the
+tests (`tests/test_docs*.py`) run without the `docs` extra.
+"""

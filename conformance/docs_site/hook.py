@@ -1,0 +1,139 @@
+"""The MkDocs hook (`hooks:` in `mkdocs.yml`): source pages and clause markers.
+
+* `on_files` adds a generated page per file of `sources.code_files()` (`code/...md`),
+  each line anchored `#L<n>`, so links into the code resolve in the built site.
+* `on_page_markdown` replaces, on every page:
+  - `<!-- example: <id> -->` with the clause's example run, computed now from the
+    reference (`examples.EXAMPLES`);
+  - `<!-- refs: <id> -->` with where the clause is implemented and what checks it;
+  - `<!-- clauses: <callback> -->` with a table of that callback's clauses.
+
+An unknown id, a clause without an example, or an example whose run does not show what
+it `expect`s stops the build.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any
+
+from conformance.clauses import CLAUSES, clause
+from conformance.docs_site import sources
+from conformance.docs_site.example import contains, render
+from conformance.docs_site.examples import EXAMPLES, PROSE_ONLY
+
+MARKER = re.compile(r"<!--\s*(example|refs|clauses):\s*(\S+)\s*-->")
+
+
+def link(from_page: str, to: str) -> str:
+    """A Markdown link target from the page `from_page` to `to` (both relative to docs/)."""
+    path, _, anchor = to.partition("#")
+    relative = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
+    return relative + (f"#{anchor}" if anchor else "")
+
+
+def _indent(text: str) -> str:
+    return "\n".join(("    " + line) if line else "" for line in text.splitlines())
+
+
+def example_markdown(id_: str) -> str:
+    entry = clause(id_)
+    if id_ in PROSE_ONLY:
+        raise ValueError(f"{id_} is prose-only ({PROSE_ONLY[id_]}) but has an example marker")
+    example = EXAMPLES[entry.id]
+    rendered = render(example)
+    missing = [text for text in example.expect if not contains(rendered, text)]
+    if missing:
+        raise ValueError(f"the example of {id_} does not show {missing}:\n{rendered}")
+    title = "Example run, computed from the reference when this page was built"
+    return f'!!! example "{title}"\n\n{_indent(rendered)}\n'
+
+
+def refs_markdown(id_: str, page: str) -> str:
+    entry = clause(id_)
+    locations = sources.code_locations(entry)
+    if locations:
+        where = ", ".join(
+            f"[`{loc.label}`]({link(page, f'{loc.page}#{loc.anchor}')})" for loc in locations
+        )
+    else:
+        where = "nowhere: not modelled"
+    checked = []
+    for check in sources.checks(entry):
+        target = link(page, f"{check.where.page}#{check.where.anchor}")
+        kind = "" if check.kind == "test" else f" ({check.kind} property)"
+        checked.append(f"[`{check.name}`]({target}){kind}")
+    checked_text = ", ".join(checked) or "nothing: out of scope"
+    code_word = "Simulated fit" if entry.callback == "fit" else "Reference"
+    return (
+        '<div class="clause-refs" markdown>\n'
+        f"**Level** {entry.level} · **{code_word}** {where}  \n"
+        f"**Checked by** {checked_text}\n"
+        "</div>\n"
+    )
+
+
+def clauses_markdown(callback: str, page: str) -> str:
+    rows = ["| clause | level | rule |", "|---|---|---|"]
+    for entry in CLAUSES:
+        if entry.callback != callback:
+            continue
+        target = link(page, entry.anchor)
+        statement = entry.statement.replace("|", "\\|")
+        rows.append(f"| [`{entry.id}`]({target}) | {entry.level} | {statement} |")
+    if len(rows) == 2:
+        raise ValueError(f"no clauses for callback {callback!r}")
+    return "\n".join(rows) + "\n"
+
+
+def expand(markdown: str, page: str) -> str:
+    """`markdown` (the page `page`, relative to docs/) with its markers replaced."""
+
+    def replace(match: re.Match[str]) -> str:
+        kind, argument = match.group(1), match.group(2)
+        if kind == "example":
+            return example_markdown(argument)
+        if kind == "refs":
+            return refs_markdown(argument, page)
+        return clauses_markdown(argument, page)
+
+    return MARKER.sub(replace, markdown)
+
+
+# --- MkDocs entry points ---------------------------------------------------------------------
+
+
+SOURCE_SECTIONS = {
+    "reference": "The reference",
+    "conformance": "The suite",
+    "tests": "The project's tests",
+}
+
+
+def source_nav() -> list[dict[str, Any]]:
+    """The nav section listing the generated source pages, by top directory."""
+    sections: dict[str, list[dict[str, str]]] = {}
+    for path in sources.code_files():
+        title = SOURCE_SECTIONS[path.split("/")[0]]
+        sections.setdefault(title, []).append({path: sources.code_page(path)})
+    return [{title: pages} for title, pages in sections.items()]
+
+
+def on_config(config: Any) -> Any:
+    if config["nav"] is not None:
+        config["nav"].append({"Source code": source_nav()})
+    return config
+
+
+def on_files(files: Any, config: Any) -> Any:
+    from mkdocs.structure.files import File
+
+    for path in sources.code_files():
+        content = sources.code_page_markdown(path)
+        files.append(File.generated(config, sources.code_page(path), content=content))
+    return files
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    return expand(markdown, page.file.src_uri)
