@@ -281,9 +281,159 @@ EARLY_STOPPING: dict[str, Example] = {
     ),
 }
 
-EXAMPLES: dict[str, Example] = {**MONITOR, **EARLY_STOPPING}
+# --- LearningRateScheduler ------------------------------------------------------------------
+
+
+def lrs(config: dict[str, Any], *fits: FitPlan, model: ModelSpec | None = None) -> Scenario:
+    return scenario("LearningRateScheduler", config, *fits, model=model)
+
+
+def _masked(epoch: int, lr: float | None = None) -> float:
+    if lr is not None:
+        raise TypeError("raised inside the schedule")
+    return 0.25
+
+
+def _two_arguments_raising(epoch: int, lr: float) -> float:
+    raise TypeError("raised inside the schedule")
+
+
+def _docstring_schedule(epoch: int, lr: float) -> Any:
+    if epoch < 10:
+        return lr
+    return np.asarray(lr * math.exp(-0.1))  # stands for `lr * ops.exp(-0.1)`, a tensor
+
+
+PLUS_EPOCH = Shown("lambda epoch, lr: lr + epoch", lambda epoch, lr: lr + epoch)
+HALVE = Shown("lambda epoch, lr: lr / 2", lambda epoch, lr: lr / 2)
+LOSS = {"loss": 1.0}
+
+LEARNING_RATE_SCHEDULER: dict[str, Example] = {
+    "learning_rate_scheduler.init.no-validation": Example(
+        (lrs({"schedule": "not a function"}, fit("loss", [1.0, 1.0])),),
+        style="hooks",
+        hooks=("__init__", "on_epoch_begin"),
+        expect=("TypeError: 'str' object is not callable",),
+        note="The constructor accepts the string; the first epoch begin calls it.",
+    ),
+    "learning_rate_scheduler.schedule.absolute-epoch": Example(
+        (lrs({"schedule": PLUS_EPOCH}, fit("loss", [1.0, 1.0, 1.0], initial_epoch=2)),),
+        columns=("rate",),
+        note="The model's optimizer starts at 0.5. With `initial_epoch=2` the first call is"
+        " `schedule(2, 0.5)`: the epoch index is absolute, the rate is the current one.",
+        expect=("| 2 | `2.5` | sets the rate to 2.5 |", "| 4 | `9.5` |"),
+    ),
+    "learning_rate_scheduler.schedule.one-argument": Example(
+        (
+            lrs(
+                {"schedule": Shown("lambda epoch: 0.125 * (epoch + 1)", lambda e: 0.125 * (e + 1))},
+                fit("loss", [1.0, 1.0, 1.0]),
+            ),
+        ),
+        columns=("rate",),
+        expect=("| 0 | `0.125` |", "| 2 | `0.375` |"),
+    ),
+    "learning_rate_scheduler.schedule.type-error-falls-back": Example(
+        (
+            lrs(
+                {"schedule": Shown("masked(epoch, lr=None)", _masked)},
+                fit("loss", [1.0]),
+            ),
+            lrs(
+                {"schedule": Shown("raising(epoch, lr)", _two_arguments_raising)},
+                fit("loss", [1.0]),
+            ),
+        ),
+        style="cases",
+        labels=(
+            "`def masked(epoch, lr=None)`: raises `TypeError` when given `lr`, else returns 0.25",
+            "`def raising(epoch, lr)`: always raises `TypeError('raised inside the schedule')`",
+        ),
+        columns=("rate",),
+        expect=(
+            "`on_epoch_begin(0)`: sets the rate to 0.25",
+            "missing 1 required positional argument: 'lr'",
+        ),
+        note="In the second row the schedule's own error is lost: what surfaces is the retry's.",
+    ),
+    "learning_rate_scheduler.schedule.float-only": Example(
+        tuple(
+            lrs({"schedule": Shown(text, function)}, fit("loss", [1.0]))
+            for text, function in (
+                ("lambda epoch, lr: 0.25", lambda e, lr: 0.25),
+                ("lambda epoch, lr: np.float32(0.25)", lambda e, lr: np.float32(0.25)),
+                ("lambda epoch, lr: np.float64(0.25)", lambda e, lr: np.float64(0.25)),
+                ("lambda epoch, lr: 1", lambda e, lr: 1),
+                ("lambda epoch, lr: True", lambda e, lr: True),
+                ("lambda epoch, lr: np.float16(0.25)", lambda e, lr: np.float16(0.25)),
+                ("lambda epoch, lr: np.array(0.25)", lambda e, lr: np.array(0.25)),
+            )
+        ),
+        style="cases",
+        columns=("rate",),
+        note="The model's optimizer starts at 0.5: a rejected result leaves it there.",
+        expect=(
+            "ValueError: The output of the &#96;schedule&#96; function should be a float. Got: 1",
+            "Got: True",
+        ),
+    ),
+    "learning_rate_scheduler.schedule.docstring-example-rejected": Example(
+        (
+            lrs(
+                {"schedule": Shown("scheduler", _docstring_schedule)},
+                fit("loss", [1.0, 1.0], initial_epoch=9),
+            ),
+        ),
+        columns=("rate",),
+        setup="The docstring's `scheduler` (keep `lr` for ten epochs, then `lr *"
+        " ops.exp(-0.1)`), with a 0-d numpy array standing for the backend tensor `ops.exp`"
+        " returns; one `fit` from `initial_epoch=9`.",
+        expect=("| 10 |", "should be a float. Got: 0.45241870901797976"),
+    ),
+    "learning_rate_scheduler.optimizer.needs-learning-rate": Example(
+        (lrs({"schedule": HALVE}, fit("loss", [1.0]), model=ModelSpec(optimizer="none")),),
+        expect=('ValueError: Optimizer must have a "learning_rate" attribute.',),
+    ),
+    "learning_rate_scheduler.optimizer.multi": Example(
+        (
+            lrs(
+                {"schedule": HALVE},
+                fit("loss", [1.0, 1.0]),
+                model=ModelSpec(optimizer="multi"),
+            ),
+        ),
+        columns=("rate", "out:learning_rate_first", "out:learning_rate_second"),
+        note="The sub-optimizers start at 0.5 (`first`) and 0.25 (`second`).",
+        expect=("| 0 | `0.25, 0.125` | `0.25` | `0.125` |",),
+    ),
+    "learning_rate_scheduler.logs.rate-read-back": Example(
+        (
+            lrs(
+                {"schedule": HALVE},
+                fit("loss", [1.0, 1.0], extra={"learning_rate": 9.0}),
+            ),
+        ),
+        columns=("logs:learning_rate", "out:learning_rate"),
+        show_history=True,
+        note="The loop's logs carry a `learning_rate` of 9.0; the callback overwrites it with"
+        " the optimizer's rate, and History, after it in the list, records that.",
+        expect=("| 0 | `9.0` | `0.25` |", "'learning_rate': [0.25, 0.125]"),
+    ),
+    "learning_rate_scheduler.logs.empty-logs-dropped": Example(
+        (lrs({"schedule": HALVE}, fit("loss", [MISSING, MISSING])),),
+        columns=("logs", "rate", "out:learning_rate"),
+        show_history=True,
+        note="The epochs log no metric at all: the rate is written into a dict of the"
+        " callback's own, so neither the loop's logs nor History get it.",
+        expect=("| 0 | `{}` | `0.25` | — |", "`History` recorded: `{}`"),
+    ),
+    "learning_rate_scheduler.verbose.messages": Example(
+        (lrs({"schedule": HALVE, "verbose": 1}, fit("loss", [1.0, 1.0])),),
+        expect=("prints `Epoch 1: LearningRateScheduler setting learning rate to 0.25.`",),
+    ),
+}
+
+EXAMPLES: dict[str, Example] = {**MONITOR, **EARLY_STOPPING, **LEARNING_RATE_SCHEDULER}
 
 PROSE_ONLY: dict[str, str] = {}
 """Clauses whose docs entry explains them in prose, with why there is no example run."""
-
-_ = np  # numpy is used by the examples of later callbacks
