@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +125,10 @@ def examine(
     target_class = target.classes[prop.callback]
     assert target_class is not None
     limit = None if scenario_timeout is None else TimeLimit(scenario_timeout)
+    before = class_state(target_class)
+    # A class may set class attributes once, on first use: only later changes count.
+    first_use = prop.callback not in target.examined
+    target.examined.add(prop.callback)
     try:
         observed = observe(target_class, scenario, target.adapt, target.cleanup, limit)
     except ScenarioTimeout as timeout:
@@ -134,6 +138,13 @@ def examine(
         writes = "; ".join(observed.outside_writes[:5])
         return Examination(
             observed, None, f"{prop.name}: the target wrote outside its run directory: {writes}"
+        )
+    changed = _changes(before, class_state(target_class))
+    if changed and not first_use:
+        return Examination(
+            observed,
+            None,
+            f"{prop.name}: the target keeps state on its classes between scenarios: {changed}",
         )
     if prop.kind == "invariant":
         assert prop.holds is not None
@@ -156,6 +167,34 @@ def examine(
         + _first_difference(ours, theirs)
     )
     return Examination(observed, expected, failure)
+
+
+_DATA = (type(None), bool, int, float, complex, str, bytes, tuple, list, dict, set, frozenset)
+
+
+def class_state(cls: type) -> dict[str, str]:
+    """The data attributes of `cls` and its bases (not methods, not dunders), as text:
+    what a run must leave as it found it."""
+    state = {}
+    for klass in cls.__mro__:
+        if klass is object:
+            continue
+        for name, value in list(vars(klass).items()):
+            if isinstance(value, _DATA) and not (name.startswith("__") and name.endswith("__")):
+                text = repr(value)
+                size = f"{len(value)} items: " if isinstance(value, Sized) else ""
+                state[f"{klass.__qualname__}.{name}"] = size + text[:500]
+    return state
+
+
+def _changes(before: dict[str, str], after: dict[str, str]) -> str:
+    absent = "(absent)"
+    changed = [
+        f"{name} was {before.get(name, absent)[:120]}, is now {after.get(name, absent)[:120]}"
+        for name in sorted(set(before) | set(after))
+        if before.get(name) != after.get(name)
+    ]
+    return "; ".join(changed[:3])
 
 
 def _raised(observed: Observation, expected: Observation | None) -> str:

@@ -49,6 +49,7 @@ class Target:
     not_run: dict[str, str] = field(default_factory=dict)  # callback -> why it is not run
     warm_up: Callable[[str], None] | None = None  # once per callback, before the time limit
     warmed_up: set[str] = field(default_factory=set)
+    examined: set[str] = field(default_factory=set)  # callbacks run at least once
 
     def describe(self) -> dict[str, Any]:
         return {
