@@ -19,7 +19,9 @@ Table styles:
 from __future__ import annotations
 
 import contextlib
+import html
 import io
+import os
 import re
 import tempfile
 import warnings
@@ -30,12 +32,13 @@ from typing import Any, Literal
 import numpy as np
 
 import reference
-from conformance.harness.events import Record
+from conformance.harness.events import Record, event_file_runs, read_records
 from conformance.harness.fit import FitPlan
 from conformance.harness.observe import (  # the harness's own argument handling
     Observation,
     Scenario,
     _constructor_arguments,
+    _files,
     observe,
 )
 from conformance.harness.sim_model import sim_model_class
@@ -46,6 +49,7 @@ Style = Literal["epochs", "hooks", "cases", "records"]
 HOOKS = (
     "__init__",
     "set_model",
+    "set_params",
     "on_train_begin",
     "on_epoch_begin",
     "on_train_batch_begin",
@@ -91,6 +95,8 @@ class Example:
     """The class to run (default: the reference class the scenario names)."""
     setup: str = ""
     """Replaces the generated description of the run (the constructor call and fits)."""
+    adapt: Callable[[Any], Any] | None = None
+    """Passed to `observe`: changes the simulated model (say, a `save` that fails)."""
     direct: tuple[tuple[str, int | None, Any], ...] = ()
     """Hooks called directly, `(hook, index, logs)`, instead of the scenario's fits: for
     the few rules no `fit` can show (Keras's `fit` never passes `logs=None`)."""
@@ -154,7 +160,7 @@ def traced(cls: type, watch: tuple[str, ...], steps: list[Step]) -> type:
             logs = kwargs.get("logs", args[-1] if args and hook not in _NO_LOGS else None)
             if hook in _INDEXED and len(args) < 2 and "logs" not in kwargs:
                 logs = None
-            if hook == "on_train_begin":
+            if hook == "set_model":  # every fit starts with it
                 self._docs_fit = getattr(self, "_docs_fit", 0) + 1
             step = Step(
                 fit=getattr(self, "_docs_fit", 1),
@@ -218,7 +224,7 @@ def run(example: Example) -> list[Run]:
         if example.direct:
             observation = _drive(callback_class, scenario, example.direct)
         else:
-            observation = observe(callback_class, scenario)
+            observation = observe(callback_class, scenario, adapt=example.adapt)
         runs.append(Run(scenario, observation, steps))
     return runs
 
@@ -226,29 +232,44 @@ def run(example: Example) -> list[Run]:
 def _drive(
     callback_class: type, scenario: Scenario, hooks: tuple[tuple[str, int | None, Any], ...]
 ) -> Observation:
-    """Call `hooks` on a new instance directly, with a simulated model, until one raises."""
+    """Call `hooks` on a new instance directly, with a simulated model (`set_model` first,
+    unless `hooks` call it: its `logs` entry is ignored); a hook that raises is recorded
+    and the next one called, as a driver catching errors would."""
     observation = Observation()
-    with tempfile.TemporaryDirectory(prefix="conformance-") as run_dir:
+    with tempfile.TemporaryDirectory(prefix="conformance-") as workspace:
+        run_dir = os.path.join(workspace, "run")
+        os.mkdir(run_dir)
         model = sim_model_class(scenario.model.class_name)(scenario.model)
         try:
             callback = callback_class(**_constructor_arguments(scenario.config, run_dir))
-            observation.constructed = True
+        except Exception as error:
+            observation.error = (type(error).__name__, str(error), "__init__")
+            return observation
+        observation.constructed = True
+        if all(hook != "set_model" for hook, _, _ in hooks):
             callback.set_model(model)
-            for hook, index, logs in hooks:
-                method = getattr(callback, hook)
-                if index is None:
+        for hook, index, logs in hooks:
+            method = getattr(callback, hook)
+            try:
+                if hook == "set_model":
+                    method(model)
+                elif index is None:
                     method(logs)
                 else:
                     method(index, logs)
-        except Exception as error:
-            observation.error = (type(error).__name__, str(error), "")
+            except Exception as error:
+                if observation.error is None:
+                    observation.error = (type(error).__name__, str(error), hook)
         observation.model_calls = list(model.calls)
+        observation.files = _files(run_dir)
+        observation.event_files = event_file_runs(run_dir)
+        observation.summaries = read_records(run_dir)
     return observation
 
 
 # --- showing values ------------------------------------------------------------------------
 
-_RUN_DIR = re.compile(r"(?:/[^/\s'\"`]+)*/conformance-[A-Za-z0-9_]+")
+_RUN_DIR = re.compile(r"(?:/[^/\s'\"`]+)*/conformance-[A-Za-z0-9_]+(?:/run)?")
 
 
 def relative(text: str) -> str:
@@ -424,6 +445,8 @@ def _cell(step: Step, column: str) -> str:
         return code(show(step.state.get(name)))
     if kind == "rate":
         return code(", ".join(show(r) for r in step.rates_after))
+    if kind == "stop":
+        return code(show(step.stop_after))
     raise ValueError(f"unknown column {column!r}")
 
 
@@ -437,6 +460,8 @@ def _header(column: str) -> str:
         return f"`logs['{name}']` after"
     if kind == "state":
         return f"`{name}` after"
+    if kind == "stop":
+        return "`stop_training` after"
     return "rate during the epoch"
 
 
@@ -449,6 +474,7 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 _OUTSIDE_EPOCHS = {
     "__init__": "constructor",
     "set_model": "set_model",
+    "set_params": "set_params",
     "on_train_begin": "train begin",
     "on_train_end": "train end",
 }
@@ -515,6 +541,11 @@ def _outcome(run_: Run, example: Example) -> str:
         if words:
             where = "constructor" if step.hook == "__init__" else f"`{_hook_text(step)}`"
             said.append(f"{where}: " + "; ".join(words))
+    if run_.observation.summaries:
+        records = [
+            r._replace(run=_in_log_dir(r.run, run_.scenario)) for r in run_.observation.summaries
+        ]
+        said.append("writes " + _records_summary(records))
     if not said:
         epochs = [s.index for s in run_.steps if s.hook == "on_epoch_end"]
         if not epochs:
@@ -557,9 +588,33 @@ def _record_value(record: Record) -> str:
     return code(show(record.value))
 
 
+def _records_summary(records: list[Record], most: int = 6) -> str:
+    """`train/epoch_loss@0 = 1.0, ...`: what a run wrote, in a line."""
+    texts = []
+    for record in records[:most]:
+        text = f"{record.run}/{record.tag}@{record.step}"
+        if record.plugin == "scalars" and record.value is not None:
+            text += f" = {show(record.value)}"
+        texts.append(code(text))
+    more = len(records) - most
+    return ", ".join(texts) + (f" and {more} more" if more > 0 else "")
+
+
+def _in_log_dir(run: str, scenario: Scenario) -> str:
+    """A run directory relative to the scenario's `log_dir` (TensorBoard's `train`)."""
+    log_dir = scenario.config.get("log_dir")
+    if isinstance(log_dir, str) and run.startswith(log_dir.rstrip("/") + "/"):
+        return run[len(log_dir.rstrip("/")) + 1 :]
+    return run
+
+
 def _record_rows(run_: Run, example: Example) -> list[list[str]]:
     pattern = re.compile(example.tags or ".")
-    records = [r for r in run_.observation.summaries if pattern.search(r.tag)]
+    records = [
+        r._replace(run=_in_log_dir(r.run, run_.scenario))
+        for r in run_.observation.summaries
+        if pattern.search(r.tag)
+    ]
     order = {"train": 0, "validation": 1}
     records.sort(key=lambda r: (order.get(r.run, 2), r.run, r.step, r.tag))
     return [[code(r.run), code(r.tag), str(r.step), _record_value(r)] for r in records]
@@ -574,7 +629,7 @@ def render(example: Example) -> str:
         header += [_header(c) for c in example.columns] + ["what happens"]
         rows = _case_rows(runs, example)
     elif example.style == "records":
-        header = ["run dir", "tag", "step", "value"]
+        header = ["run (under `log_dir`)", "tag", "step", "value"]
         rows = _record_rows(runs[0], example)
     else:
         many_fits = len(runs[0].scenario.fits) > 1
@@ -600,24 +655,26 @@ def _extras(run_: Run, example: Example) -> str:
         error = next((s.error for s in run_.steps if s.error), None)
         if error:
             lines.append(f"The run **raises** {code(error)}.")
-        files = ", ".join(code(f) for f in run_.observation.event_files)
+        files = ", ".join(code(_in_log_dir(f, run_.scenario)) for f in run_.observation.event_files)
         lines.append(f"Event files: {files or 'none'}.")
     if example.show_history:
         lines.append(f"`History` recorded: {code(show(run_.observation.history))}.")
     if example.show_files:
-        shown = {k: v for k, v in run_.observation.files.items()}
         listing = "; ".join(
-            f"{code(name)}" + ("" if content == "dir" else f" ({code(content)})")
-            for name, content in shown.items()
-            if content != "dir"
+            code(name) + ("" if content == "dir" else f" ({code(content)})")
+            for name, content in run_.observation.files.items()
         )
         lines.append(f"Files written: {listing or 'none'}.")
     return "  \n".join(lines)
 
 
+def _plain(text: str) -> str:
+    return html.unescape(re.sub(r"</?code>|`", "", text))
+
+
 def contains(rendered: str, expected: str) -> bool:
-    """Whether the rendered example shows `expected` (ignoring Markdown code marks)."""
-    return expected in rendered or expected.replace("`", "") in rendered.replace("`", "")
+    """Whether the rendered example shows `expected` (ignoring how code is marked up)."""
+    return expected in rendered or _plain(expected) in _plain(rendered)
 
 
 class Probe(Callback):
