@@ -818,6 +818,7 @@ def _epochs(*metrics: dict[str, Any], batches: int = 1, validation: bool = False
 
 
 NO_GRAPH = {"write_graph": False}
+JAX_PROFILE_BATCHES: tuple[Any, ...] = ("5", -1, (5, 2), "a", None, "", [])
 PROFILE_BATCHES = ("state:_start_batch", "state:_stop_batch")
 
 TENSORBOARD: dict[str, Example] = {
@@ -888,7 +889,7 @@ TENSORBOARD: dict[str, Example] = {
         expect=("Found: 5",),
     ),
     "tensorboard.profile-batch.jax-discards-before-validating": Example(
-        tuple(tb({"profile_batch": value}) for value in ("5", -1, (5, 2), "a", None, "", [])),
+        tuple(tb({"profile_batch": value}) for value in JAX_PROFILE_BATCHES),
         style="cases",
         columns=PROFILE_BATCHES,
         note="Constructor calls on the jax backend, Python < 3.12 (the reference's default).",
