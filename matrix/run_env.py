@@ -1,0 +1,107 @@
+"""Run the conformance suite in one environment of the Keras version matrix and keep
+its report (tox runs this; see matrix/README.md).
+
+    python matrix/run_env.py NAME [TARGET] [--expect VERSION]
+
+runs `python -m conformance run TARGET --profile quick --json matrix/reports/NAME.json`
+(TARGET is `keras` unless given) from the repository root and writes beside it, in
+`matrix/environments/NAME.json`, what ran it: the command, the Python, the backend, the
+versions of the packages that matter, and the wall time. With `--expect VERSION` it first
+checks that the target reports that version (a wrong pin, or two distributions writing
+the same `keras` package, would otherwise file one version's report under another's name).
+
+A failing verdict is a result, not an error: the suite exits 1 when a clause fails and the
+report is written all the same, so this exits 0 for the suite's exit statuses 0 and 1 (the
+environment is done) and passes any other status on (a usage error, a target that cannot
+be imported, a crash).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "matrix" / "reports"
+ENVIRONMENTS = ROOT / "matrix" / "environments"
+PROFILE = "quick"
+# The distributions whose versions decide what a report says.
+PACKAGES = (
+    "keras",
+    "keras-nightly",
+    "tf-keras",
+    "jax",
+    "jaxlib",
+    "tensorflow-cpu",
+    "tensorflow",
+    "tensorboard",
+    "numpy",
+    "ml-dtypes",
+    "h5py",
+    "hypothesis",
+)
+
+
+def installed() -> dict[str, str]:
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def target_version(target: str) -> str:
+    module = {"keras": "keras", "tf_keras": "tf_keras"}.get(target, target.partition(":")[0])
+    code = f"import {module}; print({module}.__version__)"
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("name", help="the report's name: matrix/reports/NAME.json")
+    parser.add_argument("target", nargs="?", default="keras")
+    parser.add_argument("--expect", default=None, help="the version the target must report")
+    args = parser.parse_args(argv)
+    if args.expect is not None:
+        found = target_version(args.target)
+        if found != args.expect:
+            print(f"run_env: {args.target} is {found}, expected {args.expect}", file=sys.stderr)
+            return 2
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    ENVIRONMENTS.mkdir(parents=True, exist_ok=True)
+    report = REPORTS / f"{args.name}.json"
+    command = ["run", args.target, "--profile", PROFILE, "--json", str(report.relative_to(ROOT))]
+    start = time.monotonic()
+    status = subprocess.run([sys.executable, "-m", "conformance", *command], cwd=ROOT).returncode
+    seconds = time.monotonic() - start
+    if status not in (0, 1) or not report.exists():
+        print(f"run_env: the suite exited {status} without a report", file=sys.stderr)
+        return status or 2
+    environment = {
+        "name": args.name,
+        "command": "callback-conformance " + " ".join(command),
+        "python": platform.python_version(),
+        "KERAS_BACKEND": os.environ.get("KERAS_BACKEND"),
+        "packages": installed(),
+        "exit_status": status,
+        "seconds": round(seconds),
+    }
+    path = ENVIRONMENTS / f"{args.name}.json"
+    path.write_text(json.dumps(environment, indent=1) + "\n")
+    print(f"run_env: {args.name}: suite exit status {status}, {seconds:.0f} s, {report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
