@@ -1,7 +1,7 @@
 """The clause registry stays in step with the docs pages and the reference's comments.
 
-Every clause id a docs page defines (a `## <id>` heading, or an `<a id="<id>">` tag in
-`docs/tensorboard.md`) is registered with the level the page gives it, and every registered
+Every clause id a docs page defines (a `## <id> {#<id>}` heading, or an `<a id="<id>">`
+tag) is registered with the level the page gives it, and every registered
 id is defined on the page its anchor names. Every `Clause <id>` / `Quirk <id>` comment in
 `reference/*.py` names a registered clause.
 """
@@ -103,8 +103,6 @@ def _docs_ids() -> dict[str, tuple[str, str]]:
 
 def _docs_level(page: str, section: str) -> str:
     """The level a docs section gives its clause, by the registry's rule (strictest)."""
-    if page == "tensorboard.md":
-        return "keras-quirk" if "**Quirk" in section else "core"
     line = _LEVEL_LINE.match(section.strip())
     assert line, f"no italic level line in a section of {page}: {section.strip()[:80]!r}"
     words = line.group(1)
@@ -268,11 +266,12 @@ def test_levels_match_the_docs() -> None:
     assert wrong == {}, "registry level vs docs level"
 
 
-def test_tensorboard_clause_id_list_matches_its_anchors() -> None:
-    text = (DOCS / "tensorboard.md").read_text(encoding="utf-8")
-    listing = text.split("## Clause ids", 1)[1].split("\n## ", 1)[0]
-    listed = set(re.findall(r"`([^`]+)`", listing))
-    assert listed == {c.id for c in clauses_of("TensorBoard")}
+def test_each_page_lists_its_clauses() -> None:
+    """Each page has the marker the docs build replaces with its clauses' table."""
+    for callback in CALLBACKS:
+        page = next(c for c in CLAUSES if c.callback == callback).anchor.split("#")[0]
+        text = (DOCS / page).read_text(encoding="utf-8")
+        assert f"<!-- clauses: {callback} -->" in text, page
 
 
 # --- the registry against the reference's comments -----------------------------------------
