@@ -101,6 +101,17 @@ PROPERTIES = (
         project=stopping,
     ),
     Property(
+        "early_stopping.applies-min-delta-as-keras",
+        CALLBACK,
+        (
+            "monitor.improvement.strict",
+            "monitor.min-delta.sign-flip-once",
+            "early_stopping.patience.counts-before-test",
+        ),
+        strategies.min_delta_scenarios(),
+        project=stopping,
+    ),
+    Property(
         "early_stopping.never-stops-while-improving",
         CALLBACK,
         ("early_stopping.baseline.gates-wait-reset", "monitor.improvement.strict"),

@@ -64,7 +64,8 @@ def saves_each_epoch_at_its_number(scenario: Scenario, obs: Observation) -> None
 def saves_only_improvements(scenario: Scenario, obs: Observation) -> None:
     """`save_best_only` minimising a loss logged every epoch: an epoch is saved exactly
     when its loss is strictly below the threshold and every loss saved before it, across
-    fits (nothing resets `best`)."""
+    fits (nothing resets `best`). With no threshold the first loss is saved whatever it
+    is, NaN and infinities included, and no loss is below a NaN best."""
     assert obs.error is None, f"raised {obs.error}"
     best = scenario.config.get("initial_value_threshold")
     expected = []

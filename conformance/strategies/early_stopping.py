@@ -80,3 +80,29 @@ def improving_scenarios(draw: st.DrawFn) -> Scenario:
     epochs = draw(st.integers(1, 8), label="epochs")
     plan = FitPlan([EpochPlan({"loss": start - step * e}) for e in range(epochs)])
     return Scenario("EarlyStopping", config, MODEL, [plan])
+
+
+@st.composite
+def min_delta_scenarios(draw: st.DrawFn) -> Scenario:
+    """One or two fits on one instance, a non-zero `min_delta` and a direction (explicit,
+    or `auto` on the loss or accuracy), the monitored value present every epoch and
+    moving in grid steps of a quarter: values within `min_delta` of the best, exactly
+    `min_delta` from it and beyond it, in both directions, with a patience short enough
+    that one miscounted epoch moves the stop."""
+    monitor = draw(st.sampled_from(["loss", "accuracy"]), label="monitor")
+    config = {
+        "monitor": monitor,
+        "min_delta": draw(st.sampled_from([0.25, 0.5, -0.25, -0.5, 1.0]), label="min_delta"),
+        "patience": draw(st.sampled_from([0, 1, 2, 3]), label="patience"),
+        "mode": draw(st.sampled_from(["min", "max", "auto"]), label="mode"),
+    }
+    plans = []
+    for _ in range(draw(st.integers(1, 2), label="fits")):
+        value = draw(grid_values, label="first value")
+        values = []
+        for _ in range(draw(st.integers(2, 8), label="epochs")):
+            values.append(value)
+            step = draw(st.sampled_from([-0.5, -0.25, 0.0, 0.25, 0.5, -1.0, 1.0]), label="step")
+            value = min(4.0, max(-4.0, value + step))
+        plans.append(FitPlan([EpochPlan({monitor: v}) for v in values]))
+    return Scenario("EarlyStopping", config, MODEL, plans)
