@@ -1,0 +1,57 @@
+"""Every clause's docs example runs on the reference and shows what its page claims.
+
+The docs build runs the same examples (`<!-- example: <id> -->`); here each is rendered
+once, and the texts it `expect`s must appear in its table, so a change of the reference
+that contradicts a page fails the tests, not only the build.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.docs_site import hook
+from conformance.docs_site.example import contains, render
+from conformance.docs_site.examples import EXAMPLES
+
+
+@pytest.mark.parametrize("id_", sorted(EXAMPLES))
+def test_example_runs_and_shows_what_the_docs_say(id_: str) -> None:
+    example = EXAMPLES[id_]
+    rendered = render(example)
+    assert "|---|" in rendered or "*(nothing)*" in rendered
+    assert example.expect, f"{id_}: an example should pin what it shows"
+    missing = [text for text in example.expect if not contains(rendered, text)]
+    assert missing == [], rendered
+    # Nothing of the temporary run directory leaks into the page.
+    assert "/tmp/" not in rendered and "conformance-" not in rendered
+
+
+def test_markers_expand_into_tables_and_links() -> None:
+    page = "early_stopping.md"
+    markdown = (
+        "<!-- clauses: EarlyStopping -->\n\n"
+        "<!-- example: early_stopping.patience.zero-is-one -->\n\n"
+        "<!-- refs: early_stopping.patience.zero-is-one -->\n"
+    )
+    expanded = hook.expand(markdown, page)
+    assert "<!--" not in expanded
+    assert "[`early_stopping.patience.zero-is-one`](early_stopping.md#early_stopping" in expanded
+    assert '!!! example "Example run' in expanded
+    assert "(code/reference/early_stopping.md#L" in expanded
+    assert "(code/conformance/properties/early_stopping.md#L" in expanded
+
+
+def test_links_are_relative_to_the_page() -> None:
+    assert hook.link("early_stopping.md", "code/reference/monitor.md#L3") == (
+        "code/reference/monitor.md#L3"
+    )
+    assert hook.link("code/reference/monitor.md", "fit.md#fit.hooks.order") == (
+        "../../fit.md#fit.hooks.order"
+    )
+
+
+def test_an_unknown_or_prose_only_clause_stops_the_build() -> None:
+    with pytest.raises(KeyError):
+        hook.expand("<!-- example: early_stopping.no-such-rule -->", "early_stopping.md")
+    with pytest.raises(ValueError, match="prose-only"):
+        hook.expand("<!-- example: fit.dispatch.async-batch-end -->", "fit.md")
