@@ -1,14 +1,23 @@
 """Run the conformance suite in one environment of the Keras version matrix and keep
 its report (tox runs this; see matrix/README.md).
 
-    python matrix/run_env.py NAME [TARGET] [--expect VERSION]
+    python matrix/run_env.py NAME [TARGET] [--expect VERSION] [--variable-float]
 
-runs `python -m conformance run TARGET --profile quick --json matrix/reports/NAME.json`
-(TARGET is `keras` unless given) from the repository root and writes beside it, in
+runs `callback-conformance run TARGET --profile quick --json matrix/reports/NAME.json`
+(TARGET is `keras` unless given; the command's own `main`, in this process) from the
+repository root and writes beside it, in
 `matrix/environments/NAME.json`, what ran it: the command, the Python, the backend, the
 versions of the packages that matter, and the wall time. With `--expect VERSION` it first
 checks that the target reports that version (a wrong pin, or two distributions writing
 the same `keras` package, would otherwise file one version's report under another's name).
+
+`--variable-float` (Keras 3.0-3.4 only) first gives Keras's variable class the `__float__`
+that Keras 3.5 added, as 3.5 wrote it. The suite's simulated fit reads each epoch's
+learning rate as `float(model.optimizer.learning_rate)`, which raises TypeError on the
+`keras.Variable` of Keras 3.0-3.4 and would fail every clause that runs a fit for a reason
+of the harness, not of the callbacks. Keras's callbacks themselves read the rate through
+`convert_to_numpy` in every version, so the method changes nothing they do (see
+matrix/README.md, "The harness on Keras 3.0-3.4").
 
 A failing verdict is a result, not an error: the suite exits 1 when a clause fails and the
 report is written all the same, so this exits 0 for the suite's exit statuses 0 and 1 (the
@@ -59,6 +68,24 @@ def installed() -> dict[str, str]:
     return versions
 
 
+def give_variables_float() -> None:
+    """Keras 3.5's `KerasVariable.__float__`, on the Keras 3.0-3.4 class that lacks it."""
+    from keras.src.backend.common.variables import KerasVariable
+
+    if hasattr(KerasVariable, "__float__"):
+        raise SystemExit("run_env: --variable-float: this Keras's variables have __float__")
+
+    def __float__(self: KerasVariable) -> float:  # noqa: N807
+        if self.ndim > 0:
+            raise TypeError(
+                "Only scalar arrays can be converted to Python scalars. "
+                f"Got: shape={self.shape}"
+            )
+        return float(self.value)
+
+    KerasVariable.__float__ = __float__  # type: ignore[attr-defined]
+
+
 def target_version(target: str) -> str:
     module = {"keras": "keras", "tf_keras": "tf_keras"}.get(target, target.partition(":")[0])
     code = f"import {module}; print({module}.__version__)"
@@ -72,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("name", help="the report's name: matrix/reports/NAME.json")
     parser.add_argument("target", nargs="?", default="keras")
     parser.add_argument("--expect", default=None, help="the version the target must report")
+    parser.add_argument(
+        "--variable-float", action="store_true", help="give Keras 3.0-3.4 variables __float__"
+    )
     args = parser.parse_args(argv)
     if args.expect is not None:
         found = target_version(args.target)
@@ -82,8 +112,16 @@ def main(argv: list[str] | None = None) -> int:
     ENVIRONMENTS.mkdir(parents=True, exist_ok=True)
     report = REPORTS / f"{args.name}.json"
     command = ["run", args.target, "--profile", PROFILE, "--json", str(report.relative_to(ROOT))]
+    os.chdir(ROOT)
     start = time.monotonic()
-    status = subprocess.run([sys.executable, "-m", "conformance", *command], cwd=ROOT).returncode
+    if args.variable_float:
+        give_variables_float()
+    from conformance.cli import main as conformance
+
+    try:
+        status = conformance(command)
+    except SystemExit as exit:  # a usage or target error
+        status = exit.code if isinstance(exit.code, int) else 2
     seconds = time.monotonic() - start
     if status not in (0, 1) or not report.exists():
         print(f"run_env: the suite exited {status} without a report", file=sys.stderr)
@@ -93,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": "callback-conformance " + " ".join(command),
         "python": platform.python_version(),
         "KERAS_BACKEND": os.environ.get("KERAS_BACKEND"),
+        "variable_float_shim": args.variable_float,
         "packages": installed(),
         "exit_status": status,
         "seconds": round(seconds),
