@@ -55,3 +55,12 @@ def test_an_unknown_or_prose_only_clause_stops_the_build() -> None:
         hook.expand("<!-- example: early_stopping.no-such-rule -->", "early_stopping.md")
     with pytest.raises(ValueError, match="prose-only"):
         hook.expand("<!-- example: fit.dispatch.async-batch-end -->", "fit.md")
+
+
+def test_clause_ids_may_wrap_after_their_dots_only() -> None:
+    html = '<h2 id="monitor.precision">monitor.precision</h2><code>fit.hooks.order</code>'
+    assert hook.break_ids(html) == (
+        '<h2 id="monitor.precision">monitor.<wbr>precision</h2>'
+        "<code>fit.<wbr>hooks.<wbr>order</code>"
+    )
+    assert hook.break_ids("<td>numpy.float32</td>") == "<td>numpy.float32</td>"

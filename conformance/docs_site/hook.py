@@ -113,11 +113,11 @@ SOURCE_SECTIONS = {
 
 def source_nav() -> list[dict[str, Any]]:
     """The nav section listing the generated source pages, by top directory."""
-    sections: dict[str, list[dict[str, str]]] = {}
+    sections: dict[str, list[dict[str, str]]] = {title: [] for title in SOURCE_SECTIONS.values()}
     for path in sources.code_files():
         title = SOURCE_SECTIONS[path.split("/")[0]]
         sections.setdefault(title, []).append({path: sources.code_page(path)})
-    return [{title: pages} for title, pages in sections.items()]
+    return [{title: pages} for title, pages in sections.items() if pages]
 
 
 def on_config(config: Any) -> Any:
@@ -137,3 +137,23 @@ def on_files(files: Any, config: Any) -> Any:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     return expand(markdown, page.file.src_uri)
+
+
+_ID_TEXT = re.compile(r">((?:[a-z_]+)(?:\.[a-z0-9-]+){1,2})<")
+_KNOWN_IDS = frozenset(c.id for c in CLAUSES)
+
+
+def break_ids(html: str) -> str:
+    """Clause ids shown as text (headings, links, table cells) may wrap after their dots
+    (`<wbr>`), not in the middle of a word; copying the text copies the id unchanged."""
+
+    def soften(match: re.Match[str]) -> str:
+        if match.group(1) not in _KNOWN_IDS:
+            return match.group(0)
+        return ">" + match.group(1).replace(".", ".<wbr>") + "<"
+
+    return _ID_TEXT.sub(soften, html)
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    return break_ids(html)
