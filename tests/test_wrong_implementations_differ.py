@@ -23,6 +23,10 @@ import pytest
 
 import reference
 import tests.wrong_implementations as catalogue
+from conformance.harness import observe as harness
+from conformance.harness.fit import EpochPlan, FitPlan
+from conformance.harness.sim_model import ModelSpec as SimModelSpec
+from conformance.strategies.schedules import ScheduleSpec
 from tests.support.checkpoint_drive import Epoch as CheckpointEpoch
 from tests.support.checkpoint_drive import Fit
 from tests.support.checkpoint_drive import drive as drive_checkpoint
@@ -97,6 +101,49 @@ def _lr_per_epoch(epoch: int, lr: float) -> float:
     return 0.1 * (epoch + 1)
 
 
+def _harness(
+    callback: str,
+    config: dict[str, Any],
+    *fits: FitPlan,
+    model: SimModelSpec | None = None,
+) -> RunFn:
+    """A run through the conformance suite's simulated fit: what its observation holds."""
+    spec = model or SimModelSpec(metrics=("accuracy", "mean_squared_error", "custom"))
+    scenario = harness.Scenario(callback, config, spec, list(fits))
+
+    def run(callback_class: type, root: Path) -> Any:
+        return harness.observe(callback_class, scenario)
+
+    return run
+
+
+def _plan(*epochs: EpochPlan | dict[str, Any], **options: Any) -> FitPlan:
+    return FitPlan([e if isinstance(e, EpochPlan) else EpochPlan(e) for e in epochs], **options)
+
+
+def _losses(*values: float) -> FitPlan:
+    return _plan(*({"loss": value} for value in values))
+
+
+def _es(config: dict[str, Any], *fits: FitPlan) -> RunFn:
+    return _harness("EarlyStopping", config, *fits)
+
+
+def _lrs(config: dict[str, Any], *epochs: dict[str, Any], optimizer: str = "sgd") -> RunFn:
+    model = SimModelSpec(optimizer=optimizer)
+    return _harness("LearningRateScheduler", config, _plan(*epochs), model=model)
+
+
+def _mc(config: dict[str, Any], *fits: FitPlan) -> RunFn:
+    return _harness("ModelCheckpoint", config, *fits)
+
+
+def _tb(config: dict[str, Any], *epochs: EpochPlan, model: SimModelSpec | None = None) -> RunFn:
+    config = {"log_dir": "logs", **config}
+    return _harness("TensorBoard", config, _plan(*epochs), model=model or SimModelSpec())
+
+
+ONE_ARGUMENT = ScheduleSpec("one", 0.25)
 BEST_ONLY = {"monitor": "loss", "save_best_only": True}
 
 RUNS: dict[str, RunFn] = {
@@ -112,6 +159,24 @@ RUNS: dict[str, RunFn] = {
     ),
     "es_best_kept_across_fits": _early_stopping({"patience": 1}, [1.0], [2.0, 1.5, 1.5]),
     "es_nan_skipped": _early_stopping({"patience": 1}, [math.nan, 1.0, 2.0]),
+    "es_auto_mode_name_heuristic": _es({"monitor": "custom"}, _plan({"custom": 1.0})),
+    "es_min_delta_added_in_max_mode": _es(
+        {"monitor": "loss", "mode": "max", "min_delta": 0.5, "patience": 1}, _losses(1, 0.75, 0.75)
+    ),
+    "es_start_from_epoch_off_by_one": _es(
+        {"monitor": "loss", "start_from_epoch": 1, "patience": 1}, _losses(1, 1, 2, 2)
+    ),
+    "es_restores_initial_weights": _es(
+        {"monitor": "val_loss", "restore_best_weights": True}, _losses(1, 1)
+    ),
+    "es_verbose_zero_based_epoch": _es(
+        {"monitor": "loss", "verbose": 1, "patience": 1}, _losses(1, 2)
+    ),
+    "es_direction_resolved_per_fit": _es(
+        {"monitor": "loss", "mode": "min", "min_delta": 0.5, "patience": 1},
+        _losses(1, 0.75, 0.75),
+        _losses(1, 0.75, 0.75),
+    ),
     # LearningRateScheduler: the rate of each epoch, the logs, the error.
     "lrs_schedule_one_epoch_late": _scheduler(_lr_per_epoch),
     "lrs_one_based_epoch": _scheduler(_lr_per_epoch),
@@ -119,6 +184,17 @@ RUNS: dict[str, RunFn] = {
     "lrs_integers_accepted": _scheduler(lambda epoch: 1),
     "lrs_rate_not_logged": _scheduler(lambda epoch, lr: lr / 2),
     "lrs_two_argument_schedule_only": _scheduler(lambda epoch: 0.25),
+    "lrs_float16_accepted": _lrs(
+        {"schedule": ScheduleSpec("one", 0.25, returns="np.float16")}, {"loss": 1.0}
+    ),
+    "lrs_type_error_not_masked": _lrs(
+        {"schedule": ScheduleSpec("two-raising-type-error", 0.25)}, {"loss": 1.0}
+    ),
+    "lrs_empty_logs_receive_rate": _lrs({"schedule": ONE_ARGUMENT}, {}, {}),
+    "lrs_multi_optimizer_as_one": _lrs(
+        {"schedule": ONE_ARGUMENT}, {"loss": 1.0}, optimizer="multi"
+    ),
+    "lrs_verbose_zero_based_epoch": _lrs({"schedule": ONE_ARGUMENT, "verbose": 1}, {"loss": 1.0}),
     # ModelCheckpoint: the save calls, the files and the final best.
     "mc_zero_based_epoch_in_path": _checkpoint("m{epoch}.keras", {}, _checkpoint_fit(1.0)),
     "mc_missing_monitor_skips_save": _checkpoint(
@@ -138,6 +214,30 @@ RUNS: dict[str, RunFn] = {
         _checkpoint_fit(1.0, initial_epoch=1),
     ),
     "mc_save_weights_instead_of_save": _checkpoint("m.keras", {}, _checkpoint_fit(1.0)),
+    "mc_zero_based_batch_in_path": _mc(
+        {"filepath": "m{epoch}-{batch}.keras", "monitor": "loss", "save_freq": 1},
+        _plan(EpochPlan({"loss": 1.0}, batches=2)),
+    ),
+    "mc_auto_mode_keeps_val_prefix": _mc(
+        {"filepath": "m.keras", "monitor": "val_accuracy"},
+        _plan(EpochPlan({"loss": 1.0}, validation={"accuracy": 0.5})),
+    ),
+    "mc_monitor_resolved_only_for_best_only": _mc(
+        {"filepath": "m.keras", "monitor": "custom"}, _plan({"custom": 1.0})
+    ),
+    "mc_makedirs_before_deciding": _mc(
+        {"filepath": "run_{epoch}/m.keras", **BEST_ONLY}, _losses(1, 2)
+    ),
+    "mc_counts_executions_not_batches": _mc(
+        {"filepath": "m{epoch}-{batch}.keras", "monitor": "loss", "save_freq": 2},
+        _plan(EpochPlan({"loss": 1.0}, batches=4), steps_per_execution=2),
+    ),
+    "mc_best_starts_at_infinity": _mc(
+        {"filepath": "m{epoch}.keras", **BEST_ONLY}, _losses(math.nan)
+    ),
+    "mc_key_error_not_reworded": _mc(
+        {"filepath": "m{unknown}.keras", "monitor": "loss"}, _losses(1)
+    ),
     # TensorBoard: the records in the event files.
     "tb_epoch_step_one_based": _tensorboard({}, TensorBoardEpoch(1)),
     "tb_batch_step_reset_per_epoch": _tensorboard(
@@ -151,6 +251,20 @@ RUNS: dict[str, RunFn] = {
     "tb_histograms_without_histogram_freq": _tensorboard(
         {}, TensorBoardEpoch(1), model=ModelSpec(layers=(LayerSpec("dense_0", ((2, 3),)),))
     ),
+    "tb_validation_epoch_step_one_based": _tb(
+        {}, EpochPlan({"loss": 1.0}, validation={"loss": 0.5})
+    ),
+    "tb_update_freq_int_ignored": _tb({"update_freq": 2}, EpochPlan({"loss": 1.0}, batches=3)),
+    "tb_batch_step_zero_based": _tb({"update_freq": "batch"}, EpochPlan({"loss": 1.0}, batches=2)),
+    "tb_histogram_freq_one_based": _tb({"histogram_freq": 2}, EpochPlan({"loss": 1.0})),
+    "tb_evaluation_at_test_step": _tb(
+        {}, EpochPlan({"loss": 1.0}, batches=2, validation={"loss": 0.5}, validation_batches=1)
+    ),
+    "tb_epoch_writes_not_gated": _tb({"update_freq": 2}, EpochPlan({"loss": 1.0})),
+    "tb_model_summary_for_any_model": _tb(
+        {}, EpochPlan({"loss": 1.0}), model=SimModelSpec(class_name="MySubclassedModel")
+    ),
+    "tb_empty_logs_write_learning_rate": _tb({}, EpochPlan({})),
 }
 
 PREFIX = "tests.wrong_implementations."
@@ -165,8 +279,16 @@ def _module(name: str) -> ModuleType:
 
 
 def _documented_clause_ids() -> set[str]:
-    heading = re.compile(r"^## (?:<a id=\"[^\"]*\"></a>)?([a-z0-9_.-]+)\s*$", re.MULTILINE)
-    return {match for page in DOCS.glob("*.md") for match in heading.findall(page.read_text())}
+    """The clause anchors of the docs pages: `## <id> {#<id>}` headings, `<a id="<id>">`
+    tags, and plain `## <id>` headings."""
+    anchor = re.compile(
+        r"\{#([a-z0-9_.-]+)\}|<a id=\"([a-z0-9_.-]+)\">|^## ([a-z0-9_.-]+)\s*$", re.MULTILINE
+    )
+    return {
+        next(group for group in match if group)
+        for page in DOCS.glob("*.md")
+        for match in anchor.findall(page.read_text())
+    }
 
 
 def test_all_lists_every_module_and_every_module_has_a_run() -> None:
