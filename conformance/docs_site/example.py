@@ -466,6 +466,8 @@ def _header(column: str) -> str:
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
+    if rows and header[-1] == "what happens" and not any(row[-1] for row in rows):
+        header, rows = header[:-1], [row[:-1] for row in rows]  # nothing happened
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)

@@ -46,7 +46,10 @@ def example_markdown(id_: str) -> str:
     missing = [text for text in example.expect if not contains(rendered, text)]
     if missing:
         raise ValueError(f"the example of {id_} does not show {missing}:\n{rendered}")
-    title = "Example run, computed from the reference when this page was built"
+    if entry.callback == "fit":
+        title = "The simulated fit, traced when this page was built"
+    else:
+        title = "Example run, computed from the reference when this page was built"
     return f'!!! example "{title}"\n\n{_indent(rendered)}\n'
 
 
@@ -62,8 +65,11 @@ def refs_markdown(id_: str, page: str) -> str:
     checked = []
     for check in sources.checks(entry):
         target = link(page, f"{check.where.page}#{check.where.anchor}")
-        kind = "" if check.kind == "test" else f" ({check.kind} property)"
-        checked.append(f"[`{check.name}`]({target}){kind}")
+        if check.kind == "test":
+            path, _, name = check.name.partition("::")
+            checked.append(f"[`{name}`]({target}) (`{path}`)")
+        else:
+            checked.append(f"[`{check.name}`]({target}) ({check.kind} property)")
     checked_text = ", ".join(checked) or "nothing: out of scope"
     code_word = "Simulated fit" if entry.callback == "fit" else "Reference"
     return (
