@@ -306,6 +306,15 @@ def _docstring_schedule(epoch: int, lr: float) -> Any:
     return np.asarray(lr * math.exp(-0.1))  # stands for `lr * ops.exp(-0.1)`, a tensor
 
 
+FLOAT_ONLY_SCHEDULES: tuple[tuple[str, Callable[..., Any]], ...] = (
+    ("lambda epoch, lr: 0.25", lambda e, lr: 0.25),
+    ("lambda epoch, lr: np.float32(0.25)", lambda e, lr: np.float32(0.25)),
+    ("lambda epoch, lr: np.float64(0.25)", lambda e, lr: np.float64(0.25)),
+    ("lambda epoch, lr: 1", lambda e, lr: 1),
+    ("lambda epoch, lr: True", lambda e, lr: True),
+    ("lambda epoch, lr: np.float16(0.25)", lambda e, lr: np.float16(0.25)),
+    ("lambda epoch, lr: np.array(0.25)", lambda e, lr: np.array(0.25)),
+)
 PLUS_EPOCH = Shown("lambda epoch, lr: lr + epoch", lambda epoch, lr: lr + epoch)
 HALVE = Shown("lambda epoch, lr: lr / 2", lambda epoch, lr: lr / 2)
 LOSS = {"loss": 1.0}
@@ -361,19 +370,13 @@ LEARNING_RATE_SCHEDULER: dict[str, Example] = {
     "learning_rate_scheduler.schedule.float-only": Example(
         tuple(
             lrs({"schedule": Shown(text, function)}, fit("loss", [1.0]))
-            for text, function in (
-                ("lambda epoch, lr: 0.25", lambda e, lr: 0.25),
-                ("lambda epoch, lr: np.float32(0.25)", lambda e, lr: np.float32(0.25)),
-                ("lambda epoch, lr: np.float64(0.25)", lambda e, lr: np.float64(0.25)),
-                ("lambda epoch, lr: 1", lambda e, lr: 1),
-                ("lambda epoch, lr: True", lambda e, lr: True),
-                ("lambda epoch, lr: np.float16(0.25)", lambda e, lr: np.float16(0.25)),
-                ("lambda epoch, lr: np.array(0.25)", lambda e, lr: np.array(0.25)),
-            )
+            for text, function in FLOAT_ONLY_SCHEDULES
         ),
         style="cases",
+        labels=tuple(f"`{text}`" for text, _ in FLOAT_ONLY_SCHEDULES),
         columns=("rate",),
-        note="The model's optimizer starts at 0.5: a rejected result leaves it there.",
+        note="Each row: `LearningRateScheduler(schedule)`, one epoch. The model's optimizer"
+        " starts at 0.5: a rejected result leaves it there.",
         expect=(
             "ValueError: The output of the &#96;schedule&#96; function should be a float. Got: 1",
             "Got: True",
