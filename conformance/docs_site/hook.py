@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from pathlib import Path
 from typing import Any
 
 from conformance.clauses import CLAUSES, clause
@@ -127,6 +128,8 @@ def source_nav() -> list[dict[str, Any]]:
 
 
 def on_config(config: Any) -> Any:
+    # Read the code next to mkdocs.yml, also when the package is installed elsewhere.
+    sources.ROOT = Path(config.config_file_path).resolve().parent
     if config["nav"] is not None:
         config["nav"].append({"Source code": source_nav()})
     return config

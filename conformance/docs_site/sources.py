@@ -16,13 +16,14 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from conformance.clauses import CLAUSES, Clause, clause
 from conformance.properties import PROPERTIES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
+"""The repository the site is built from. The MkDocs hook sets it to the directory of
+`mkdocs.yml`, so an installed (not editable) package still reads the checkout's files."""
 
 # The code the site shows, relative to the repository root.
 CODE_GLOBS = (
@@ -128,14 +129,14 @@ def code_page(path: str) -> str:
     return "code/" + path.removesuffix(".py") + ".md"
 
 
-@cache
-def code_files(root: Path = ROOT) -> tuple[str, ...]:
+def code_files(root: Path | None = None) -> tuple[str, ...]:
+    root = root or ROOT
     found = {p.relative_to(root).as_posix() for g in CODE_GLOBS for p in root.glob(g)}
     return tuple(sorted(p for p in found if not p.endswith("__init__.py")))
 
 
-@cache
-def _lines(path: str, root: Path = ROOT) -> tuple[str, ...]:
+def _lines(path: str, root: Path | None = None) -> tuple[str, ...]:
+    root = root or ROOT
     return tuple((root / path).read_text(encoding="utf-8").splitlines())
 
 
@@ -143,8 +144,9 @@ def _mentions(id_: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.]){re.escape(id_)}(?![\w-]|\.\w)")
 
 
-def code_locations(entry: Clause, root: Path = ROOT) -> list[Location]:
+def code_locations(entry: Clause, root: Path | None = None) -> list[Location]:
     """The lines that implement `entry`: its mentions in reference/, or the fit code."""
+    root = root or ROOT
     if entry.callback == "fit":
         snippet = FIT_CODE[entry.id]
         lines = _lines(FIT_FILE, root)
@@ -161,7 +163,8 @@ def code_locations(entry: Clause, root: Path = ROOT) -> list[Location]:
     return found
 
 
-def _find(path: str, needle: str, root: Path = ROOT) -> Location:
+def _find(path: str, needle: str, root: Path | None = None) -> Location:
+    root = root or ROOT
     lines = _lines(path, root)
     for number, text in enumerate(lines, 1):
         if needle in text:
@@ -169,8 +172,9 @@ def _find(path: str, needle: str, root: Path = ROOT) -> Location:
     raise LookupError(f"{needle!r} not found in {path}")
 
 
-def checks(entry: Clause, root: Path = ROOT) -> list[Check]:
+def checks(entry: Clause, root: Path | None = None) -> list[Check]:
     """The properties (callback clauses) or tests (fit clauses) that check `entry`."""
+    root = root or ROOT
     if entry.callback == "fit":
         found = []
         for test in FIT_TESTS[entry.id]:
@@ -186,7 +190,8 @@ def checks(entry: Clause, root: Path = ROOT) -> list[Check]:
     return result
 
 
-def all_locations(root: Path = ROOT) -> dict[str, list[Location]]:
+def all_locations(root: Path | None = None) -> dict[str, list[Location]]:
+    root = root or ROOT
     return {entry.id: code_locations(entry, root) for entry in CLAUSES}
 
 
@@ -215,8 +220,9 @@ def _link_ids(line_html: str, to_docs: str) -> str:
     return "".join(p if p.startswith("<") else _ID_IN_CODE.sub(link, p) for p in parts)
 
 
-def code_page_markdown(path: str, root: Path = ROOT) -> str:
+def code_page_markdown(path: str, root: Path | None = None) -> str:
     """The page showing `path`: its lines highlighted, each with the anchor `L<n>`."""
+    root = root or ROOT
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import PythonLexer
