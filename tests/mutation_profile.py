@@ -1,0 +1,20 @@
+"""A pytest plugin for mutation testing (`tox -e mutation`, docs/mutation_testing.md).
+
+It registers the Hypothesis profile `mutation`: the `ci` profile (150 examples,
+derandomized) without the shrink phase and without an example database. A mutant is
+killed by the first failing example; shrinking it would only cost minutes per killed
+mutant. Loaded with `PYTEST_ADDOPTS="-p tests.mutation_profile"` and selected with
+`HYPOTHESIS_PROFILE=mutation`, before `tests/conftest.py` loads the profile.
+"""
+
+from hypothesis import HealthCheck, Phase, settings
+
+settings.register_profile(
+    "mutation",
+    max_examples=150,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
