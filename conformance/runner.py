@@ -6,10 +6,11 @@ counterexample. A clause passes when every property that checks it passed, is
 checks it yet.
 
 A broken target cannot break the run (docs/robustness.md): what its code raises is
-part of its observation; its code runs confined to the scenario's workspace, and a
-scenario that writes outside it fails; a scenario whose target code runs longer than
-`scenario_timeout` seconds is stopped and fails the property at once (no shrinking);
-a failure that does not reproduce on a fresh instance says so.
+part of its observation. A scenario whose target code writes outside the scenario's
+workspace, or runs longer than `scenario_timeout` seconds (it is stopped), or changes
+its classes' data attributes, fails the property at once with that scenario: no
+shrinking (each further example could take as long again, and the reason says all
+there is to say). A failure that does not reproduce on a fresh instance says so.
 """
 
 from __future__ import annotations
@@ -112,6 +113,9 @@ class Examination:
     reference: Observation | None
     failure: str | None
     timed_out: bool = False
+    # A failure that says all there is to say (a timeout, a write outside the run, state
+    # kept on the classes): not shrunk, not re-run.
+    conclusive: bool = False
 
 
 def examine(
@@ -133,18 +137,19 @@ def examine(
         observed = observe(target_class, scenario, target.adapt, target.cleanup, limit)
     except ScenarioTimeout as timeout:
         assert timeout.observation is not None
-        return Examination(timeout.observation, None, f"{prop.name}: the target {timeout}", True)
+        failure = f"{prop.name}: the target {timeout}"
+        return Examination(timeout.observation, None, failure, timed_out=True, conclusive=True)
     if observed.outside_writes:
         writes = "; ".join(observed.outside_writes[:5])
-        return Examination(
-            observed, None, f"{prop.name}: the target wrote outside its run directory: {writes}"
-        )
+        failure = f"{prop.name}: the target wrote outside its run directory: {writes}"
+        return Examination(observed, None, failure, conclusive=True)
     changed = _changes(before, class_state(target_class))
     if changed and not first_use:
         return Examination(
             observed,
             None,
             f"{prop.name}: the target keeps state on its classes between scenarios: {changed}",
+            conclusive=True,
         )
     if prop.kind == "invariant":
         assert prop.holds is not None
@@ -160,13 +165,12 @@ def examine(
             f"the reference wrote outside its run directory: {expected.outside_writes}"
         )
     ours, theirs = comparable(prop.project(expected)), comparable(prop.project(observed))
-    failure = (
-        None
-        if ours == theirs
-        else f"{prop.name}: {_raised(observed, expected)}the target's "
-        + _first_difference(ours, theirs)
+    if ours == theirs:
+        return Examination(observed, expected, None)
+    difference = _first_difference(ours, theirs)
+    return Examination(
+        observed, expected, f"{prop.name}: {_raised(observed, expected)}the target's {difference}"
     )
-    return Examination(observed, expected, failure)
 
 
 _DATA = (type(None), bool, int, float, complex, str, bytes, tuple, list, dict, set, frozenset)
@@ -264,7 +268,7 @@ def run_property(
         if examination.failure is not None:
             # Hypothesis replays the minimal failing example last: the last one kept is it.
             failing.append((scenario, examination))
-            if examination.timed_out:  # each further example could take as long again
+            if examination.conclusive:  # a timeout, a write outside, kept state: no shrinking
                 raise _Abandon
             raise AssertionError(examination.failure)
 
@@ -303,16 +307,16 @@ def _failed(
     scenario_timeout: float | None,
     reproduced: bool | None = None,
 ) -> PropertyResult:
-    """The failing result, its counterexample, and (unless it timed out) whether the
-    failure reproduces on a fresh instance: a target keeping state between runs would
+    """The failing result, its counterexample, and (unless the failure is conclusive)
+    whether it reproduces on a fresh instance: a target keeping state between runs would
     otherwise fail with a counterexample that replays as a pass."""
     reason = examination.failure or ""
-    if reproduced is None and not examination.timed_out:
+    if reproduced is None and not examination.conclusive:
         again = examine(prop, target, scenario, scenario_timeout).failure
         reproduced = _unaddressed(again) == _unaddressed(examination.failure)
         outcome = "passed" if again is None else f"failed differently ({again[:300]})"
     else:
-        outcome = "passed or failed differently"
+        outcome = "passed, or failed differently, when Hypothesis replayed it"
     if reproduced is False:
         reason = f"{reason} — {NOT_REPRODUCIBLE.format(outcome=outcome)}"
     counterexample = Counterexample(
