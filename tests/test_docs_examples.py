@@ -7,8 +7,11 @@ that contradicts a page fails the tests, not only the build.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from conformance.clauses import CLAUSES
 from conformance.docs_site import hook
 from conformance.docs_site.example import contains, render
 from conformance.docs_site.examples import EXAMPLES
@@ -64,3 +67,10 @@ def test_clause_ids_may_wrap_after_their_dots_only() -> None:
         "<code>fit.<wbr>hooks.<wbr>order</code>"
     )
     assert hook.break_ids("<td>numpy.float32</td>") == "<td>numpy.float32</td>"
+
+
+def test_clause_tables_escape_the_placeholders_of_statements() -> None:
+    for callback in {c.callback for c in CLAUSES}:
+        page = next(c for c in CLAUSES if c.callback == callback).anchor.split("#")[0]
+        table = hook.clauses_markdown(callback, page)
+        assert re.search(r"<(?!/?(a|code|wbr)\b)[a-z]", table) is None, callback

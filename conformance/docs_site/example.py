@@ -567,8 +567,10 @@ def _case_rows(runs: list[Run], example: Example) -> list[list[str]]:
         scenario = run_.scenario
         if example.labels:
             label = example.labels[number]
-        else:
-            label = code(call_text(scenario.callback, scenario.config))
+        else:  # the arguments: the header names the class
+            label = code(
+                call_text(scenario.callback, scenario.config)[len(scenario.callback) + 1 : -1]
+            )
         cells = [label]
         last = run_.steps[-1] if run_.steps else None
         for column in example.columns:
@@ -627,7 +629,13 @@ def render(example: Example) -> str:
     runs = run(example)
     header: list[str]
     if example.style == "cases":
-        header = ["run" if example.labels else "constructor call"]
+        callbacks = {r.scenario.callback for r in runs}
+        if example.labels:
+            header = ["run"]
+        elif len(callbacks) == 1:
+            header = [f"`{callbacks.pop()}(...)` with"]
+        else:
+            header = ["constructor arguments"]
         header += [_header(c) for c in example.columns] + ["what happens"]
         rows = _case_rows(runs, example)
     elif example.style == "records":

@@ -157,9 +157,9 @@ EARLY_STOPPING: dict[str, Example] = {
         tuple(es({"patience": p}, fit("loss", [1.0, 2.0, 3.0])) for p in (0, 1, -3, 2)),
         style="cases",
         expect=(
-            "EarlyStopping(monitor='loss', patience=0) | `on_epoch_end(1)`: sets `stop_training`",
-            "EarlyStopping(monitor='loss', patience=-3) | `on_epoch_end(1)`: sets `stop_training`",
-            "EarlyStopping(monitor='loss', patience=2) | `on_epoch_end(2)`: sets `stop_training`",
+            "monitor='loss', patience=0 | `on_epoch_end(1)`: sets `stop_training`",
+            "monitor='loss', patience=-3 | `on_epoch_end(1)`: sets `stop_training`",
+            "monitor='loss', patience=2 | `on_epoch_end(2)`: sets `stop_training`",
         ),
     ),
     "early_stopping.stop.never-at-epoch-zero": Example(
@@ -485,10 +485,10 @@ MODEL_CHECKPOINT: dict[str, Example] = {
         style="cases",
         columns=("state:save_freq",),
         expect=(
-            "ModelCheckpoint(filepath='m.keras', save_freq=True) | `True` | constructed",
+            "filepath='m.keras', save_freq=True | `True` | constructed",
             "ValueError: Unrecognized save_freq: batch. Expected save_freq are 'epoch' or"
             " integer values",
-            "ModelCheckpoint(filepath='m.txt', save_freq='batch') | `'batch'` | constructor:"
+            "filepath='m.txt', save_freq='batch' | `'batch'` | constructor:"
             " **raises** `ValueError: Unrecognized save_freq",
         ),
         note="The last row has a bad extension too: the `save_freq` check comes first.",
@@ -510,7 +510,7 @@ MODEL_CHECKPOINT: dict[str, Example] = {
         note="`m.weights.h5` without `save_weights_only` is accepted: `model.save` then writes"
         " a legacy full-model HDF5 file there. The template is checked unformatted.",
         expect=(
-            "ModelCheckpoint(filepath='m.weights.h5', save_weights_only=False) | constructed",
+            "filepath='m.weights.h5', save_weights_only=False | constructed",
             "filepath provided must end in &#96;.weights.h5&#96;",
         ),
     ),
@@ -528,7 +528,7 @@ MODEL_CHECKPOINT: dict[str, Example] = {
         columns=("state:filepath",),
         note="Constructor calls only (a `Path` is not taken relative to the run directory).",
         expect=(
-            "PurePosixPath('m.keras')) | `'m.keras'` | constructed",
+            "PurePosixPath('m.keras') | `'m.keras'` | constructed",
             "AttributeError: 'NoneType' object has no attribute 'endswith'",
             "TypeError: endswith first arg must be bytes or a tuple of bytes, not str",
         ),
@@ -835,7 +835,7 @@ TENSORBOARD: dict[str, Example] = {
         columns=("state:log_dir",),
         note="Constructor calls only. `write_grads` and the other tf-keras arguments are gone.",
         expect=(
-            "PurePosixPath('logs')) | `'logs'` | constructed",
+            "PurePosixPath('logs') | `'logs'` | constructed",
             "got an unexpected keyword argument 'write_grads'",
         ),
     ),
@@ -878,8 +878,8 @@ TENSORBOARD: dict[str, Example] = {
         note="Constructor calls, modelling the TensorFlow backend (`TensorBoard.backend ="
         " 'tensorflow'`); on jax the next clauses apply first.",
         expect=(
-            "TensorBoard(log_dir='logs', profile_batch='2,4') | `2` | `4` | constructed",
-            "TensorBoard(log_dir='logs', profile_batch=(5, 2)) | `None` | `None` | constructor:"
+            "log_dir='logs', profile_batch='2,4' | `2` | `4` | constructed",
+            "log_dir='logs', profile_batch=(5, 2) | `None` | `None` | constructor:"
             " **raises** `ValueError: profile_batch must be a non-negative integer or 2-tuple",
         ),
     ),
@@ -897,9 +897,9 @@ TENSORBOARD: dict[str, Example] = {
         columns=PROFILE_BATCHES,
         note="Constructor calls on the jax backend, Python < 3.12 (the reference's default).",
         expect=(
-            "TensorBoard(log_dir='logs', profile_batch=-1) | `0` | `0` | constructor: warns"
+            "log_dir='logs', profile_batch=-1 | `0` | `0` | constructor: warns"
             " `UserWarning: Profiling with the jax backend requires python >= 3.12.`",
-            "TensorBoard(log_dir='logs', profile_batch=None) | `None` | `None` | constructor:"
+            "log_dir='logs', profile_batch=None | `None` | `None` | constructor:"
             " **raises** `ValueError",
         ),
     ),

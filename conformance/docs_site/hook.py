@@ -14,6 +14,7 @@ it `expect`s stops the build.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from pathlib import Path
@@ -87,7 +88,7 @@ def clauses_markdown(callback: str, page: str) -> str:
         if entry.callback != callback:
             continue
         target = link(page, entry.anchor)
-        statement = entry.statement.replace("|", "\\|")
+        statement = html.escape(entry.statement, quote=False).replace("|", "\\|")
         rows.append(f"| [`{entry.id}`]({target}) | {entry.level} | {statement} |")
     if len(rows) == 2:
         raise ValueError(f"no clauses for callback {callback!r}")
