@@ -211,3 +211,19 @@ def test_the_cheat_sheet_links_only_clause_anchors() -> None:
     assert len(links) >= 15
     known = {c.anchor for c in CLAUSES}
     assert {t for t in links if t not in known} == set()
+
+
+def _prose(text: str) -> str:
+    """`text` without fenced blocks, comments and code spans: what Markdown reads as HTML."""
+    text = re.sub(r"^([ \t]*)(```|~~~)[^\n]*\n.*?^\1\2[ \t]*$", "", text, flags=re.S | re.M)
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r"``.+?``", "", text, flags=re.S)
+    return re.sub(r"`[^`]*`", "", text)
+
+
+def test_placeholders_in_prose_are_in_code() -> None:
+    """`<monitor>` outside a code span would be swallowed as an HTML tag."""
+    allowed = {"div", "a", "wbr", "br", "code", "span"}
+    for page in PAGES:
+        for match in re.finditer(r"</?([A-Za-z][\w-]*)", _prose(page.read_text(encoding="utf-8"))):
+            assert match.group(1).lower() in allowed, f"{page.name}: {match.group(0)}"
