@@ -128,10 +128,25 @@ def source_nav() -> list[dict[str, Any]]:
     return [{title: pages} for title, pages in sections.items() if pages]
 
 
+# Pages about the project itself, written alongside the specification: listed in the nav
+# when they exist.
+PROJECT_PAGES = {
+    "robustness.md": "Robustness of the suite",
+    "mutation_testing.md": "Mutation testing",
+    "kill_matrix.md": "Kill matrix",
+}
+
+
 def on_config(config: Any) -> Any:
     # Read the code next to mkdocs.yml, also when the package is installed elsewhere.
     sources.ROOT = Path(config.config_file_path).resolve().parent
     if config["nav"] is not None:
+        docs = Path(config["docs_dir"])
+        project = [
+            {title: page} for page, title in PROJECT_PAGES.items() if (docs / page).is_file()
+        ]
+        if project:
+            config["nav"].append({"The project": project})
         config["nav"].append({"Source code": source_nav()})
     return config
 
