@@ -78,8 +78,7 @@ def give_variables_float() -> None:
     def __float__(self: KerasVariable) -> float:  # noqa: N807
         if self.ndim > 0:
             raise TypeError(
-                "Only scalar arrays can be converted to Python scalars. "
-                f"Got: shape={self.shape}"
+                f"Only scalar arrays can be converted to Python scalars. Got: shape={self.shape}"
             )
         return float(self.value)
 

@@ -1,0 +1,440 @@
+"""Regenerate `docs/keras-versions.md`, "Behaviour across Keras versions", from the
+version matrix's reports (never edit the page by hand).
+
+    python tools/version_matrix_page.py           # write docs/keras-versions.md
+    python tools/version_matrix_page.py --check   # exit 1 if the page is not up to date
+
+Inputs: `matrix/reports/*.json` (the suite's JSON reports, one per environment of
+`tox -m matrix`), `matrix/environments/*.json` (what ran each: packages, backend, time)
+and `matrix/changes.toml`, the one hand-written input: the behaviour changes behind the
+differences, each a one-line description for users, the clauses it makes differ and the
+versions it applies to. The page's prose comes from those entries; which clauses differ,
+where, and the witness counterexamples come from the reports. A difference no entry
+explains, or an entry the reports do not bear out, is listed on the page as such (and
+`tests/test_version_matrix_page.py` fails on either).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "matrix" / "reports"
+ENVIRONMENTS = ROOT / "matrix" / "environments"
+CHANGES = ROOT / "matrix" / "changes.toml"
+PAGE = ROOT / "docs" / "keras-versions.md"
+BASELINE = "3.15.1"  # the version the specification (and so the reference) is
+MARKS = {"pass": "✓", "fail": "✗", "not-run": "–", "divergent": "divergent", "stale": "stale"}
+
+
+@dataclass
+class Run:
+    """One environment's report: the Keras it ran and its verdicts."""
+
+    name: str  # the report's file name without .json
+    label: str  # the column heading: "3.0.5", "nightly", "tf-keras 2.21.0"
+    kind: str  # "keras", "nightly" or "tf_keras"
+    report: dict[str, Any]
+    environment: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def version(self) -> str:
+        return str(self.report["target"]["version"])
+
+    @property
+    def clauses(self) -> dict[str, dict[str, Any]]:
+        return {clause["id"]: clause for clause in self.report["clauses"]}
+
+    def verdict(self, clause_id: str) -> str:
+        clause = self.clauses.get(clause_id)
+        return "absent" if clause is None else str(clause["verdict"])
+
+
+@dataclass
+class Change:
+    """A behaviour change, as matrix/changes.toml describes it."""
+
+    summary: str
+    clauses: list[str]
+    runs: list[str]  # the labels of the runs that have the old (or other) behaviour
+    source: str = ""
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """`3.16.0.dev2026102704` -> (3, 16, 0, 2026102704); releases sort after their devs."""
+    numbers = [int(n) for n in re.findall(r"\d+", version)]
+    release, rest = numbers[:3], numbers[3:]
+    return (*release, *(rest or [sys.maxsize]))
+
+
+def load_runs(reports: Path = REPORTS, environments: Path = ENVIRONMENTS) -> list[Run]:
+    """The reports in page order: Keras releases by version, then nightly, then tf-keras."""
+    runs = []
+    for path in sorted(reports.glob("*.json")):
+        report = json.loads(path.read_text(encoding="utf-8"))
+        environment_path = environments / path.name
+        environment = (
+            json.loads(environment_path.read_text(encoding="utf-8"))
+            if environment_path.exists()
+            else {}
+        )
+        spec, version = report["target"]["spec"], str(report["target"]["version"])
+        if spec == "tf_keras":
+            kind, label = "tf_keras", f"tf-keras {version}"
+        elif "nightly" in path.stem:
+            kind, label = "nightly", "nightly"
+        else:
+            kind, label = "keras", version
+        runs.append(Run(path.stem, label, kind, report, environment))
+    order = {"keras": 0, "nightly": 1, "tf_keras": 2}
+    return sorted(runs, key=lambda run: (order[run.kind], version_key(run.version)))
+
+
+def _expand(spec: Any, labels: list[str]) -> list[str]:
+    """`runs` of an entry: a list of labels, or {first, last} (inclusive, page order)."""
+    if isinstance(spec, list):
+        return [str(label) for label in spec]
+    first, last = labels.index(spec["first"]), labels.index(spec["last"])
+    return labels[first : last + 1]
+
+
+def load_changes(runs: list[Run], path: Path = CHANGES) -> list[Change]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    labels = [run.label for run in runs]
+    return [
+        Change(
+            summary=entry["summary"],
+            clauses=list(entry["clauses"]),
+            runs=_expand(entry["runs"], labels),
+            source=entry.get("source", ""),
+        )
+        for entry in data.get("change", [])
+    ]
+
+
+def baseline(runs: list[Run]) -> Run:
+    for run in runs:
+        if run.kind == "keras" and run.version == BASELINE:
+            return run
+    raise SystemExit(f"no report of Keras {BASELINE} in {REPORTS}")
+
+
+def differences(run: Run, base: Run) -> list[str]:
+    """The clauses whose verdict in `run` differs from the baseline's, in registry order."""
+    return [c for c in base.clauses if run.verdict(c) != base.verdict(c)]
+
+
+@dataclass
+class Audit:
+    """How the changes file and the reports agree."""
+
+    unexplained: dict[str, list[str]]  # run label -> differing clauses no change names
+    unfounded: list[tuple[Change, str, str]]  # (change, run, clause) not differing
+
+
+def audit(runs: list[Run], changes: list[Change]) -> Audit:
+    base = baseline(runs)
+    by_label = {run.label: run for run in runs}
+    unexplained: dict[str, list[str]] = {}
+    for run in runs:
+        named = {c for change in changes if run.label in change.runs for c in change.clauses}
+        missing = [c for c in differences(run, base) if c not in named]
+        if missing:
+            unexplained[run.label] = missing
+    unfounded = []
+    for change in changes:
+        for label in change.runs:
+            found = by_label.get(label)
+            for clause in change.clauses:
+                if found is None or clause not in differences(found, base):
+                    unfounded.append((change, label, clause))
+    return Audit(unexplained, unfounded)
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def _anchor(clause_id: str) -> str | None:
+    """The clause's docs entry (`page.md#id`), from the registry, if it knows the clause."""
+    try:
+        from conformance.clauses import clause
+    except ImportError:  # pragma: no cover - the page is built from the repository
+        return None
+    try:
+        return clause(clause_id).anchor
+    except (KeyError, LookupError, ValueError):
+        return None
+
+
+def _clause_link(clause_id: str) -> str:
+    anchor = _anchor(clause_id)
+    return f"[`{clause_id}`]({anchor})" if anchor else f"`{clause_id}`"
+
+
+def _short(label: str) -> str:
+    match = re.fullmatch(r"(\d+\.\d+)\.\d+", label)
+    return match.group(1) if match else label
+
+
+def _package(run: Run, *names: str) -> str:
+    packages = run.environment.get("packages", {})
+    for name in names:
+        if name in packages:
+            return str(packages[name])
+    return "–"
+
+
+def _environments_table(runs: list[Run]) -> list[str]:
+    lines = [
+        "| Keras | backend | jax | TensorFlow | numpy | pass | fail | not-run | seconds |",
+        "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for run in runs:
+        summary = run.report["summary"]
+        shim = " ¹" if run.environment.get("variable_float_shim") else ""
+        lines.append(
+            f"| {run.label}{shim} | {run.report['target']['backend'] or '–'}"
+            f" | {_package(run, 'jax')} | {_package(run, 'tensorflow-cpu', 'tensorflow')}"
+            f" | {_package(run, 'numpy')} | {summary['pass']} | {summary['fail']}"
+            f" | {summary['not-run']} | {run.environment.get('seconds', '–')} |"
+        )
+    return lines
+
+
+def _matrix_table(runs: list[Run]) -> tuple[list[str], list[str]]:
+    """The clause × run table, and the clauses not run anywhere (left out of it)."""
+    base = baseline(runs)
+    ids = list(base.clauses)
+    never = [c for c in ids if all(run.verdict(c) == "not-run" for run in runs)]
+    header = "| clause | " + " | ".join(_short(run.label) for run in runs) + " |"
+    lines = [header, "| --- |" + " :-: |" * len(runs)]
+    callback = None
+    for clause_id in ids:
+        if clause_id in never:
+            continue
+        owner = base.clauses[clause_id]["callback"]
+        if owner != callback:
+            callback = owner
+            lines.append(f"| **{owner}** |" + " |" * len(runs))
+        cells = " | ".join(
+            MARKS.get(run.verdict(clause_id), run.verdict(clause_id)) for run in runs
+        )
+        lines.append(f"| {_clause_link(clause_id)} | {cells} |")
+    return lines, never
+
+
+def _witnesses(run: Run, clause_ids: list[str], seen: dict[str, str]) -> list[str]:
+    """The counterexamples of `run`'s failing clauses among `clause_ids`, one block per
+    failing property (its clauses share it); one already shown says where."""
+    groups: dict[str, list[str]] = {}
+    details: dict[str, dict[str, Any]] = {}
+    others = []
+    for clause_id in clause_ids:
+        clause = run.clauses.get(clause_id)
+        if clause is None or clause["counterexample"] is None:
+            if clause is not None and clause["verdict"] != "pass":
+                others.append(f"`{clause_id}`: {clause['verdict']} ({clause['reason']})")
+            continue
+        counterexample = clause["counterexample"]
+        key = counterexample["property"] + "\n" + counterexample["table"]
+        groups.setdefault(key, []).append(clause_id)
+        details[key] = counterexample
+    lines = []
+    for key, members in groups.items():
+        counterexample = details[key]
+        names = ", ".join(f"`{m}`" for m in members)
+        title = f"{run.label}: `{counterexample['property']}` fails ({names})"
+        if key in seen:
+            lines.append(f"- {title}: the same counterexample as under {seen[key]}.")
+            continue
+        seen[key] = run.label
+        lines += [
+            "",
+            "<details>",
+            f"<summary>{_html(title)}</summary>",
+            "",
+            f"{_html(counterexample['reason'])}",
+            "",
+            "```text",
+            counterexample["table"],
+            "```",
+            "",
+            "</details>",
+            "",
+        ]
+    lines += [f"- {line}" for line in others]
+    return lines
+
+
+def _html(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"`([^`]*)`", r"<code>\1</code>", text)
+
+
+def _change_lines(change: Change, clause_ids: list[str]) -> list[str]:
+    clauses = ", ".join(_clause_link(c) for c in change.clauses if c in clause_ids)
+    source = f" ({change.source})" if change.source else ""
+    return [f"- {change.summary}{source} Clauses: {clauses}."]
+
+
+def render(runs: list[Run], changes: list[Change]) -> str:
+    base = baseline(runs)
+    findings = audit(runs, changes)
+    keras_runs = [run for run in runs if run.kind != "tf_keras"]
+    profiles = sorted({run.report["profile"] for run in runs})
+    seeds = sorted({str(run.report["seed"]) for run in runs})
+    out = [
+        "# Behaviour across Keras versions",
+        "",
+        "<!-- Generated by tools/version_matrix_page.py from matrix/reports/, "
+        "matrix/environments/ and matrix/changes.toml: do not edit by hand. -->",
+        "",
+        f"The suite's `keras` target checked against the specification (Keras {BASELINE}'s"
+        " behaviour) under the latest patch of every Keras 3 minor release, the newest"
+        " `keras-nightly`, and `tf-keras` (Keras 2). A clause that fails under a version is a"
+        f" behaviour in which that version differs from {BASELINE}; below the matrix, each"
+        " difference is described for users, release by release and version by version, with"
+        " the smallest run the suite found that shows it.",
+        "",
+        f"Each report is `callback-conformance run keras --profile {', '.join(profiles)}"
+        " --json matrix/reports/keras-VERSION.json` in its own environment (`tox -m matrix`;"
+        f" seed: {', '.join(seeds)}, i.e. derandomized), so a rerun draws the same scenarios."
+        " How the environments were chosen, and the Keras source behind each change:"
+        " `matrix/README.md`.",
+        "",
+        "## Environments",
+        "",
+        *_environments_table(runs),
+        "",
+    ]
+    if any(run.environment.get("variable_float_shim") for run in runs):
+        out += [
+            "¹ With Keras 3.5's `Variable.__float__` added, which the suite's simulated fit"
+            " needs to read the learning rate (Keras's callbacks never call it):"
+            " `matrix/README.md`.",
+            "",
+        ]
+    table, never = _matrix_table(runs)
+    out += [
+        "## The matrix",
+        "",
+        "✓ pass, ✗ fail, – not run (for TensorBoard: Keras's TensorBoard could not be"
+        " constructed there). A ✗ is a difference from Keras " + BASELINE + " that the"
+        " suite found; several clauses checked by one property fail together when that"
+        " property fails, so one behaviour change can mark several clauses.",
+        "",
+        *table,
+        "",
+    ]
+    if never:
+        out += [
+            f"Not run under any version ({len(never)} clauses): the fit-loop clauses, which"
+            " the suite simulates rather than asks of a target — "
+            + ", ".join(f"`{c}`" for c in never)
+            + ".",
+            "",
+        ]
+    out += ["## Release by release", ""]
+    seen: dict[str, str] = {}
+    for before, after in zip(keras_runs, keras_runs[1:], strict=False):
+        changed = [c for c in base.clauses if before.verdict(c) != after.verdict(c)]
+        ended = [ch for ch in changes if before.label in ch.runs and after.label not in ch.runs]
+        started = [ch for ch in changes if after.label in ch.runs and before.label not in ch.runs]
+        if not (changed or ended or started):
+            continue
+        out += [f"### {before.label} → {after.label}", ""]
+        for change in ended:
+            out += [
+                f"{after.label} takes {BASELINE}'s behaviour:",
+                *_change_lines(change, change.clauses),
+                "",
+            ]
+        for change in started:
+            out += [f"New in {after.label}:", *_change_lines(change, change.clauses), ""]
+        if changed:
+            verdicts = ", ".join(f"`{c}` {before.verdict(c)} → {after.verdict(c)}" for c in changed)
+            out += [f"Verdicts that change: {verdicts}.", ""]
+            failing = [
+                run for run in (before, after) if any(run.verdict(c) == "fail" for c in changed)
+            ]
+            for run in failing:
+                out += _witnesses(run, [c for c in changed if run.verdict(c) == "fail"], seen)
+            out.append("")
+    out += ["## Version by version, against " + BASELINE, ""]
+    for run in runs:
+        if run is base:
+            continue
+        differing = differences(run, base)
+        out += [f"### {run.label}", ""]
+        if not differing:
+            out += [f"Every clause has {BASELINE}'s verdict.", ""]
+            continue
+        applying = [ch for ch in changes if run.label in ch.runs]
+        out += [f"{len(differing)} clauses differ from {BASELINE}. What changed for users:", ""]
+        for change in applying:
+            out += _change_lines(change, differing)
+        missing = findings.unexplained.get(run.label, [])
+        if missing:
+            out.append(
+                "- Not yet explained in `matrix/changes.toml`: "
+                + ", ".join(f"`{c}`" for c in missing)
+                + "."
+            )
+        out += ["", "Witnesses:", ""]
+        out += _witnesses(run, differing, seen)
+        out.append("")
+    if findings.unfounded:
+        out += ["## Entries the reports do not bear out", ""]
+        for change, label, clause_id in findings.unfounded:
+            out.append(f"- {label}, `{clause_id}`: {change.summary}")
+        out.append("")
+    return "\n".join(_tidy(out)).rstrip() + "\n"
+
+
+def _tidy(lines: list[str]) -> list[str]:
+    """No runs of blank lines."""
+    tidy: list[str] = []
+    for line in lines:
+        if line == "" and tidy and tidy[-1] == "":
+            continue
+        tidy.append(line)
+    return tidy
+
+
+def build(
+    reports: Path = REPORTS, environments: Path = ENVIRONMENTS, changes: Path = CHANGES
+) -> str:
+    runs = load_runs(reports, environments)
+    return render(runs, load_changes(runs, changes))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only check the page is current")
+    parser.add_argument("--out", type=Path, default=PAGE)
+    args = parser.parse_args(argv)
+    page = build()
+    if args.check:
+        current = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+        if current != page:
+            print(
+                f"{args.out} is out of date: python tools/version_matrix_page.py", file=sys.stderr
+            )
+            return 1
+        return 0
+    args.out.write_text(page, encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    sys.exit(main())
