@@ -56,22 +56,141 @@ def test_reference_conforms_to_itself_and_the_report_has_the_schema(tmp_path):
         ),
         (("run", "reference", "--profile", "fast"), "invalid choice: 'fast'"),
         (("run", "reference", "--seed", "-3"), "invalid seed '-3'"),
+        (("run", "reference", "--seed", "abc"), "invalid seed 'abc'"),
+        (("run", "reference", "--seed", "1.5"), "invalid seed '1.5'"),
+        (("run", "reference", "--scenario-timeout", "0"), "invalid --scenario-timeout '0'"),
+        (("run", "reference", "--scenario-timeout", "-1"), "invalid --scenario-timeout '-1'"),
+        (("run", "reference", "--scenario-timeout", "nan"), "invalid --scenario-timeout 'nan'"),
+        (("run", "reference", "--scenario-timeout", "soon"), "invalid --scenario-timeout 'soon'"),
         (("run", "reference", "-k", "no.such.clause"), "matches no clause id"),
         (("run", "reference", "--json", "/no/such/dir/r.json"), "cannot write the JSON report"),
+        (
+            ("run", "reference", "--json", "/"),
+            "cannot write the JSON report to '/': it is a directory",
+        ),
+        (("run", "reference", "--counterexamples", "/no/such/dir"), "is not a directory"),
         (("run", "json:loads"), "exposes none of EarlyStopping"),
+        # module:object where the object is a number, or missing
+        (("run", "tests.broken_targets.lacks_parts:ModelCheckpoint"), "exposes none of"),
+        (
+            ("run", "tests.broken_targets.lacks_parts:nothing"),
+            "module 'tests.broken_targets.lacks_parts' has no attribute 'nothing'",
+        ),
+        (("run", "not a module!"), "unknown target 'not a module!'"),
         (
             ("run", "tests.wrong_implementations.nope"),
             "no module named 'tests.wrong_implementations.nope'",
         ),
         (("replay", "/no/such/file.json", "reference"), "cannot read '/no/such/file.json'"),
+        (("replay", "README.md", "reference"), "cannot read 'README.md'"),
+        (("replay", "/no/such/file.json", "reference", "--scenario-timeout", "0"), "invalid"),
+        (("frobnicate",), "invalid choice: 'frobnicate'"),
+        ((), "the following arguments are required: command"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, message):
     result = cli(*args)
     assert result.returncode == 2
     assert result.stdout == ""
+    assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_an_unwritable_report_path_fails_before_the_run(tmp_path):
+    """Permissions alone do not tell (root writes anywhere): the path is tried."""
+    a_file = tmp_path / "a_file"
+    a_file.write_text("")
+    for path in (str(a_file / "r.json"), "/proc/r.json"):
+        result = cli("run", "reference", "--json", path)
+        assert result.returncode == 2 and result.stdout == "", result.stderr
+        assert result.stderr.startswith(
+            f"callback-conformance: error: cannot write the JSON report to {path!r}"
+        ), result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("[1, 2]", "is neither a counterexample nor a report"),
+        ('{"property": "no.such.property", "scenario": {}}', "unknown property 'no.such.property'"),
+        (
+            '{"property": "early_stopping.stops-where-keras-stops",'
+            ' "scenario": {"__type__": "Nope"}}',
+            "not a scenario: KeyError",
+        ),
+        (
+            '{"property": "early_stopping.stops-where-keras-stops", "scenario": [1]}',
+            "not a scenario: TypeError",
+        ),
+        ('{"clauses": 3}', "is not a report of this suite"),
+        ('{"clauses": []}', "holds no counterexample"),
+    ],
+)
+def test_a_bad_replay_file_is_one_line_and_exit_2(tmp_path, content, message):
+    path = tmp_path / "bad.json"
+    path.write_text(content)
+    result = cli("replay", str(path), "reference")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("raise SystemExit(5)\n", "failed to import: SystemExit: 5"),
+        ("def broken(:\n", "failed to import: SyntaxError"),
+        ("import no_such_dependency_anywhere\n", "ModuleNotFoundError"),
+    ],
+)
+def test_a_module_that_cannot_be_imported_is_one_line(tmp_path, source, message):
+    (tmp_path / "half_port.py").write_text(source)
+    result = cli("run", "half_port", cwd=str(tmp_path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_the_command_line_default_time_limit_is_the_runners():
+    from conformance import cli as command_line
+    from conformance import runner
+
+    assert command_line.DEFAULT_SCENARIO_TIMEOUT == runner.DEFAULT_SCENARIO_TIMEOUT
+
+
+def test_a_derandomized_run_gives_the_same_report_byte_for_byte(tmp_path):
+    """No false alarms from chance: two derandomized runs of the reference, in two
+    processes with different hash seeds, write identical reports (the report holds no
+    timings to normalize)."""
+    runs = []
+    for number in (1, 2):
+        report = tmp_path / f"report{number}.json"
+        environment = {**os.environ, "PYTHONPATH": ROOT, "PYTHONHASHSEED": str(number)}
+        command = [sys.executable, "-m", "conformance", "run", "reference", "--profile", "quick"]
+        runs.append(
+            (
+                report,
+                subprocess.Popen(
+                    [*command, "--json", str(report)],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    cwd=str(tmp_path),
+                    env=environment,
+                ),
+            )
+        )
+    for _, process in runs:
+        _, stderr = process.communicate(timeout=1200)
+        assert process.returncode == 0, stderr
+    first, second = (report.read_bytes() for report, _ in runs)
+    assert first == second
+    summary = json.loads(first)["summary"]
+    assert summary["fail"] == 0 and summary["pass"] > 0
+    assert sorted(os.listdir(tmp_path)) == ["report1.json", "report2.json"]  # no .hypothesis/
 
 
 def test_a_module_that_raises_at_import_is_a_one_line_error(tmp_path):
