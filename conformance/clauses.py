@@ -24,10 +24,9 @@ docs entry names two levels (say "core (the warning), cosmetic (its text)"), the
 takes the strictest: core if any part is core, else keras-quirk; its statement says which
 part is cosmetic.
 
-Anchors are `<page>#<id>`. `docs/tensorboard.md` defines exactly that with `<a id>` tags;
-the other pages use `## <id>` headings, whose MkDocs-generated slug drops the dots (so
-today's `monitor.md#monitormodeunknown-warns` links). The registry uses the id itself as
-the fragment on every page: those pages get explicit ids in a later issue.
+Anchors are `<page>#<id>`: every page defines each of its clauses as a heading
+`## <id> {#<id>}` (MkDocs attr_list), so the id itself is the fragment in the built site,
+and `mkdocs build --strict` fails on a link to an anchor that does not exist.
 """
 
 from __future__ import annotations
