@@ -113,12 +113,17 @@ class ScenarioTimeout(BaseException):
 class TimeLimit:
     """How long an implementation's code may run per scenario, and how it is stopped:
     `"signal"` (SIGALRM from `setitimer`: interrupts Python code and blocking calls such
-    as `time.sleep`; POSIX, main thread only), `"thread"` (a watchdog thread raises the
-    exception asynchronously in the running thread: interrupts Python code, but a
-    blocking call only once it returns) or `"auto"` (the signal where it can be used)."""
+    as `time.sleep`; POSIX, main thread, no other interval timer running), `"thread"` (a
+    watchdog thread raises the exception asynchronously in the running thread:
+    interrupts Python code, but a blocking call only once it returns) or `"auto"` (the
+    signal where it can be used, else the thread; so is `"signal"` where it cannot)."""
 
     seconds: float
     mechanism: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.mechanism not in ("auto", "signal", "thread"):
+            raise ValueError(f"unknown time limit mechanism {self.mechanism!r}")
 
 
 class _Clock:
@@ -198,18 +203,21 @@ def _timed(clock: _Clock | None) -> Iterator[None]:
     if clock.remaining <= 0:
         clock.stop()
     mechanism = clock.limit.mechanism
-    if mechanism == "auto":
+    if mechanism == "auto" or (mechanism == "signal" and not signal_usable()):
         mechanism = "signal" if signal_usable() else "thread"
-    disarm = _arm_signal(clock) if mechanism == "signal" else _arm_thread(clock)
+    arm = _arm_signal if mechanism == "signal" else _arm_thread
     started = time.monotonic()
+    disarm: Callable[[], None] | None = None
+    clock.inside = True  # before arming: the watchdog thread reads it as soon as it starts
     try:
         try:
-            clock.inside = True
+            disarm = arm(clock)
             yield
         finally:
             clock.inside = False
     finally:
-        disarm()
+        if disarm is not None:
+            disarm()
         clock.remaining -= time.monotonic() - started
 
 
