@@ -365,7 +365,15 @@ def clause_verdicts(
         elif checked:
             verdicts.append(ClauseResult(clause, "not-run", 0, checked[0].reason, None))
         else:
-            verdicts.append(
-                ClauseResult(clause, "not-run", 0, "no property checks this clause yet", None)
-            )
+            verdicts.append(ClauseResult(clause, "not-run", 0, _unchecked_reason(clause), None))
     return verdicts
+
+
+def _unchecked_reason(clause: Clause) -> str:
+    """Why no property checks `clause`: a rule the suite does not model, a rule of the fit
+    loop (not the target's), or a gap in the suite."""
+    if clause.level == "out-of-scope":
+        return f"out of scope: {clause.statement.removeprefix('Out of scope: ')}"
+    if clause.callback == "fit":
+        return FIT_LOOP_REASON
+    return "no property checks this clause yet"
