@@ -1,0 +1,246 @@
+"""Details of the reference the drawn differential runs do not reach, each checked against
+the installed Keras 3.15.1 (or, where the jax backend cannot show it, against the rule).
+
+Found by mutation testing of `reference/` (docs/mutation_testing.md): constructor
+defaults, the `_is_default` marks Keras's CallbackList reads, the file a warning points
+at, real compiled-metric containers for `mode="auto"`, numpy scalars in directly driven
+logs, and the precision edges of the monitor rule.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import pathlib
+import sys
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import keras
+import numpy as np
+import pytest
+
+import reference
+from reference.callback import Callback
+from reference.monitor import as_compared
+from tests.support.checkpoint_model import CheckpointModel
+from tests.support.stub_model import StubModel
+
+CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
+HOOKS = sorted(name for name in vars(Callback) if name.startswith("on_"))
+TINY = float(np.finfo(np.float32).tiny)  # the smallest normal float32
+
+
+def _parameters(callable_: Any) -> list[tuple[str, Any, Any]]:
+    return [(p.name, p.kind, p.default) for p in inspect.signature(callable_).parameters.values()]
+
+
+@pytest.mark.parametrize("name", CALLBACKS)
+def test_constructor_parameters_and_defaults_are_keras(name: str) -> None:
+    assert _parameters(getattr(reference, name)) == _parameters(getattr(keras.callbacks, name))
+
+
+REQUIRED = {
+    "EarlyStopping": {},
+    "LearningRateScheduler": {"schedule": lambda epoch: 0.1},
+    "ModelCheckpoint": {"filepath": "m.keras"},
+    "TensorBoard": {},
+}
+STATE = {
+    "EarlyStopping": (
+        "monitor", "min_delta", "patience", "verbose", "mode", "baseline", "best",
+        "restore_best_weights", "start_from_epoch", "wait", "stopped_epoch", "best_weights",
+    ),
+    "LearningRateScheduler": ("verbose",),
+    "ModelCheckpoint": (
+        "monitor", "verbose", "save_best_only", "save_weights_only", "mode", "save_freq",
+        "best", "min_delta", "filepath",
+    ),
+    "TensorBoard": (
+        "log_dir", "histogram_freq", "write_graph", "write_images", "write_steps_per_second",
+        "update_freq", "embeddings_freq", "embeddings_metadata",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CALLBACKS)
+def test_constructed_with_defaults_as_keras(name: str) -> None:
+    """The defaults in effect, not only those the signature shows."""
+    ours = getattr(reference, name)(**REQUIRED[name])
+    theirs = getattr(keras.callbacks, name)(**REQUIRED[name])
+    for attribute in STATE[name]:
+        assert getattr(ours, attribute) == getattr(theirs, attribute), attribute
+
+
+@pytest.mark.parametrize("name", ["Callback", *CALLBACKS])
+def test_hooks_marked_default_as_in_keras(name: str) -> None:
+    """Keras's CallbackList dispatches batch ends on a worker thread only when no callback
+    overrides them: the `_is_default` marks must be Keras's, hook by hook."""
+    ours = getattr(reference, name) if name != "Callback" else Callback
+    theirs = getattr(keras.callbacks, name)
+    for hook in HOOKS:
+        marks = [getattr(getattr(cls, hook), "_is_default", False) for cls in (ours, theirs)]
+        assert marks[0] is marks[1], f"{name}.{hook}: {marks[0]} (Keras: {marks[1]})"
+
+
+def _warned_from(action: Callable[[], Any]) -> list[tuple[str, str]]:
+    """The category and source file (base name) of each warning `action` gives."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        action()
+    return [(w.category.__name__, os.path.basename(w.filename)) for w in caught]
+
+
+def _checkpoint(
+    module: Any, root: pathlib.Path, logs: dict[str, Any], **options: Any
+) -> Callable[[], Any]:
+    def run() -> None:
+        callback = module.ModelCheckpoint(str(root / f"{module.__name__}.keras"), **options)
+        callback.set_model(CheckpointModel())
+        callback.on_epoch_begin(0)
+        callback.on_epoch_end(0, logs)
+
+    return run
+
+
+def _early_stopping(module: Any, logs: dict[str, Any], **options: Any) -> Callable[[], Any]:
+    def run() -> None:
+        callback = module.EarlyStopping(**options)
+        callback.set_model(StubModel())
+        callback.on_train_begin()
+        callback.on_epoch_end(0, logs)
+
+    return run
+
+
+WARNINGS = {
+    "early_stopping-unknown-mode": lambda m, root: _early_stopping(m, {"loss": 1.0}, mode="up"),
+    "early_stopping-missing-monitor": lambda m, root: _early_stopping(m, {}, mode="min"),
+    "model_checkpoint-unknown-mode": lambda m, root: _checkpoint(
+        m, root, {"loss": 1.0}, monitor="loss", mode="up"
+    ),
+    "model_checkpoint-missing-monitor": lambda m, root: _checkpoint(
+        m, root, {}, mode="min", save_best_only=True
+    ),
+    "model_checkpoint-non-scalar": lambda m, root: _checkpoint(
+        m, root, {"loss": np.array([1.0, 2.0])}, monitor="loss", mode="min", save_best_only=True
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WARNINGS)
+def test_warnings_point_where_keras_points(case: str, tmp_path: pathlib.Path) -> None:
+    """A warning's `stacklevel` decides the file it is reported from: the callback's own
+    module in both, never the caller's."""
+    if "mutmut" in sys.modules:
+        pytest.skip("mutmut's trampolines add a frame to every call in reference/")
+    ours = _warned_from(WARNINGS[case](reference, tmp_path))
+    theirs = _warned_from(WARNINGS[case](keras.callbacks, tmp_path))
+    assert ours == theirs and ours
+
+
+@pytest.fixture(scope="module")
+def compiled_model() -> keras.Model:
+    """A real model compiled with metrics of both directions and none: its `metrics`
+    hold Keras's `CompileMetrics` container once it has been evaluated."""
+
+    def custom(y_true: Any, y_pred: Any) -> Any:  # a metric without a direction
+        return keras.ops.mean(y_pred)
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile(loss="mse", metrics=["accuracy", "mean_squared_error", custom])
+    model.evaluate(np.zeros((2, 2)), np.zeros((2, 1)), verbose=0)
+    return model
+
+
+def _direction(module: Any, model: keras.Model, monitor: str) -> str:
+    """What `mode="auto"` makes of `monitor`: "max", "min" or the exception's type."""
+    callback = module.EarlyStopping(monitor=monitor)
+    callback.set_model(model)
+    try:
+        callback._set_monitor_op()
+    except ValueError as error:
+        return type(error).__name__
+    return "max" if bool(callback._is_improvement(1.0, 0.0)) else "min"
+
+
+@pytest.mark.parametrize(
+    "monitor", ["accuracy", "val_accuracy", "mean_squared_error", "custom", "loss", "auc"]
+)
+def test_auto_mode_reads_keras_compiled_metrics(compiled_model: keras.Model, monitor: str) -> None:
+    ours = _direction(reference, compiled_model, monitor)
+    assert ours == _direction(keras.callbacks, compiled_model, monitor)
+
+
+SCALARS = {
+    "np.float32": np.float32,
+    "np.float64": np.float64,
+    "0-d array": np.array,
+}
+
+
+@pytest.mark.parametrize("kind", SCALARS)
+def test_numpy_scalars_are_scalars_to_best_only(kind: str, tmp_path: pathlib.Path) -> None:
+    """Driven directly (no `fit` turning logs into floats), a numpy scalar is compared,
+    not treated as a non-scalar that is saved anyway."""
+    convert = SCALARS[kind]
+    outcome = {}
+    for name, module in (("reference", reference), ("keras", keras.callbacks)):
+        model = CheckpointModel()
+        callback = module.ModelCheckpoint(
+            str(tmp_path / name / "m{epoch}.keras"), monitor="loss", mode="min", save_best_only=True
+        )
+        callback.set_model(model)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for epoch, loss in enumerate([1.0, 2.0, 0.5]):
+                callback.on_epoch_begin(epoch)
+                callback.on_epoch_end(epoch, {"loss": convert(loss)})
+        saved = [os.path.basename(path) for _, path, _ in model.calls]
+        outcome[name] = saved, [w.category.__name__ for w in caught]
+    assert outcome["reference"] == outcome["keras"] == (["m1.keras", "m3.keras"], [])
+
+
+def _stops(module: Any, values: list[float], mode: str) -> list[int]:
+    callback = module.EarlyStopping(monitor="loss", mode=mode, patience=0)
+    model = StubModel()
+    callback.set_model(model)
+    callback.on_train_begin()
+    stops = []
+    for epoch, value in enumerate(values):
+        callback.on_epoch_end(epoch, {"loss": value})
+        if model.stop_training:
+            stops.append(epoch)
+            model.stop_training = False
+    return stops
+
+
+@pytest.mark.parametrize(
+    ("values", "mode"),
+    [
+        ([0.0, TINY, TINY], "max"),  # the smallest normal is not flushed: it improves on 0
+        ([0.0, TINY / 2, TINY / 2], "max"),  # a subnormal is flushed on jax: a tie with 0
+        ([0.0, -TINY, -TINY], "min"),
+        ([1.0, 1.0 - 1e-9, 1.0], "min"),  # closer than float32 tells apart
+    ],
+)
+def test_float32_edges_compare_as_keras_on_jax(values: list[float], mode: str) -> None:
+    assert _stops(reference, values, mode) == _stops(keras.callbacks, values, mode)
+
+
+class Float64EarlyStopping(reference.EarlyStopping):
+    """The reference modelling Keras's numpy backend, which compares in float64."""
+
+    comparison_precision = "float64"
+
+
+def test_float64_precision_tells_apart_what_float32_cannot() -> None:
+    """Clause monitor.precision: on the numpy backend 1 - 1e-9 improves on 1; on jax it
+    ties (the float32 case is checked against Keras above)."""
+    values = [1.0, 1.0 - 1e-9]
+    module = type("numpy_backend", (), {"EarlyStopping": Float64EarlyStopping})
+    assert _stops(module, values, "min") == []
+    assert _stops(reference, values, "min") == [1]
+    assert as_compared(1.0 - 1e-9, "float64") == np.float64(1.0 - 1e-9)
+    assert as_compared(TINY, "float32-ftz") == np.float32(TINY)
