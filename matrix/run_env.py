@@ -2,6 +2,7 @@
 its report (tox runs this; see matrix/README.md).
 
     python matrix/run_env.py NAME [TARGET] [--expect VERSION] [--variable-float]
+        [--weight-names]
 
 runs `callback-conformance run TARGET --profile quick --json matrix/reports/NAME.json`
 (TARGET is `keras` unless given; the command's own `main`, in this process) from the
@@ -17,7 +18,13 @@ learning rate as `float(model.optimizer.learning_rate)`, which raises TypeError 
 `keras.Variable` of Keras 3.0-3.4 and would fail every clause that runs a fit for a reason
 of the harness, not of the callbacks. Keras's callbacks themselves read the rate through
 `convert_to_numpy` in every version, so the method changes nothing they do (see
-matrix/README.md, "The harness on Keras 3.0-3.4").
+matrix/README.md, "What the matrix runs").
+
+`--weight-names` first gives the suite's simulated weights the `name` every real Keras
+variable has (the last part of its `path`: `dense/w0` is named `w0`). Keras 3.0-3.13 and
+tf-keras name TensorBoard's histograms after `weight.name` (3.14 and later: `weight.path`);
+without it they raise AttributeError on the simulated model where a real one has a name,
+and every TensorBoard clause whose scenarios write histograms fails for that reason.
 
 A failing verdict is a result, not an error: the suite exits 1 when a clause fails and the
 report is written all the same, so this exits 0 for the suite's exit statuses 0 and 1 (the
@@ -85,6 +92,15 @@ def give_variables_float() -> None:
     KerasVariable.__float__ = __float__  # type: ignore[attr-defined]
 
 
+def give_simulated_weights_names() -> None:
+    """The simulated `Weight` named as a real Keras variable is: its path's last part."""
+    from conformance.harness.sim_model import Weight
+
+    if hasattr(Weight, "name"):
+        raise SystemExit("run_env: --weight-names: the simulated weights have names already")
+    Weight.name = property(lambda self: self.path.rsplit("/", 1)[-1])  # type: ignore[attr-defined]
+
+
 def target_version(target: str) -> str:
     module = {"keras": "keras", "tf_keras": "tf_keras"}.get(target, target.partition(":")[0])
     code = f"import {module}; print({module}.__version__)"
@@ -101,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--variable-float", action="store_true", help="give Keras 3.0-3.4 variables __float__"
     )
+    parser.add_argument(
+        "--weight-names", action="store_true", help="give the simulated weights names"
+    )
     args = parser.parse_args(argv)
     if args.expect is not None:
         found = target_version(args.target)
@@ -115,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     if args.variable_float:
         give_variables_float()
+    if args.weight_names:
+        give_simulated_weights_names()
     from conformance.cli import main as conformance
 
     try:
@@ -131,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         "python": platform.python_version(),
         "KERAS_BACKEND": os.environ.get("KERAS_BACKEND"),
         "variable_float_shim": args.variable_float,
+        "weight_names_shim": args.weight_names,
         "packages": installed(),
         "exit_status": status,
         "seconds": round(seconds),
