@@ -4,7 +4,8 @@ its report (tox runs this; see matrix/README.md).
     python matrix/run_env.py NAME [TARGET] [--expect VERSION] [--variable-float]
         [--weight-names]
 
-runs `callback-conformance run TARGET --profile quick --json matrix/reports/NAME.json`
+runs `callback-conformance run TARGET --profile quick --scenario-timeout 120 --json
+matrix/reports/NAME.json`
 (TARGET is `keras` unless given; the command's own `main`, in this process) from the
 repository root and writes beside it, in
 `matrix/environments/NAME.json`, what ran it: the command, the Python, the backend, the
@@ -48,6 +49,11 @@ ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "matrix" / "reports"
 ENVIRONMENTS = ROOT / "matrix" / "environments"
 PROFILE = "quick"
+# Seconds a scenario's target code may run before the suite stops it and fails its
+# property. The suite's default (10) is about hung targets; on a shared machine under load
+# a slow scenario of an old Keras could reach it, and a verdict that depends on the load
+# would make the reports unreproducible.
+SCENARIO_TIMEOUT = "120"
 # The distributions whose versions decide what a report says.
 PACKAGES = (
     "keras",
@@ -129,7 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     REPORTS.mkdir(parents=True, exist_ok=True)
     ENVIRONMENTS.mkdir(parents=True, exist_ok=True)
     report = REPORTS / f"{args.name}.json"
-    command = ["run", args.target, "--profile", PROFILE, "--json", str(report.relative_to(ROOT))]
+    command = [
+        "run",
+        args.target,
+        "--profile",
+        PROFILE,
+        "--scenario-timeout",
+        SCENARIO_TIMEOUT,
+        "--json",
+        str(report.relative_to(ROOT)),
+    ]
     os.chdir(ROOT)
     start = time.monotonic()
     if args.variable_float:
