@@ -1,12 +1,18 @@
 """The JSON result model, and the counterexample table people read.
 
-Every other rendering (terminal table, replay) reads the same data. Schema
-`callback-conformance/report/1`:
+Every other rendering (terminal table, HTML, Markdown, JUnit: `conformance.reports`;
+replay) reads the same data. Schema `callback-conformance/report/1`:
 
     {"schema", "suite": {"version"}, "target": {"spec", "module", "version", "backend"},
-     "profile", "seed", "clauses": [{"id", "callback", "level", "verdict", "examples",
-     "reason", "counterexample": {"property", "scenario", "target", "reference",
-     "reason", "table"} | null}], "summary": {verdict: count}}
+     "profile", "seed", "clauses": [{"id", "callback", "level", "statement", "verdict",
+     "examples", "reason", "counterexample": {"property", "scenario", "target",
+     "reference", "reference_state", "reason", "table"} | null}],
+     "summary": {verdict: count}}
+
+`statement` (the clause's rule on one line) and `reference_state` (for an EarlyStopping
+counterexample, `{"best_epoch": [per fit: the reference's best epoch, or null when no
+epoch was monitored]}`: what the observation cannot show when no weights are kept) were
+added within version 1; readers treat both as optional.
 """
 
 from __future__ import annotations
@@ -14,10 +20,10 @@ from __future__ import annotations
 from typing import Any
 
 from conformance import __version__
-from conformance.harness.observe import Observation, Scenario
-from conformance.runner import ClauseResult, Counterexample
+from conformance.harness.observe import Observation, Scenario, observe
+from conformance.runner import ClauseResult, Counterexample, reference_for
 from conformance.scenario_io import to_data
-from conformance.targets import Target
+from conformance.targets import Target, resolve
 
 SCHEMA = "callback-conformance/report/1"
 VERDICTS = ("pass", "fail", "divergent", "stale", "not-run")
@@ -26,7 +32,7 @@ VERDICTS = ("pass", "fail", "divergent", "stale", "not-run")
 def build(
     target: Target, profile: str, seed: int | None, results: list[ClauseResult]
 ) -> dict[str, Any]:
-    clauses = [_clause(result) for result in results]
+    clauses = [_clause(result, target) for result in results]
     summary = {verdict: sum(1 for c in clauses if c["verdict"] == verdict) for verdict in VERDICTS}
     return {
         "schema": SCHEMA,
@@ -39,22 +45,25 @@ def build(
     }
 
 
-def _clause(result: ClauseResult) -> dict[str, Any]:
+def _clause(result: ClauseResult, target: Target | None = None) -> dict[str, Any]:
     return {
         "id": result.clause.id,
         "callback": result.clause.callback,
         "level": result.clause.level,
+        "statement": result.clause.statement,
         "verdict": result.verdict,
         "examples": result.examples,
         "reason": result.reason,
         "counterexample": None
         if result.counterexample is None
-        else counterexample_data(result.counterexample),
+        else counterexample_data(result.counterexample, target),
     }
 
 
-def counterexample_data(counterexample: Counterexample) -> dict[str, Any]:
-    return {
+def counterexample_data(
+    counterexample: Counterexample, target: Target | None = None
+) -> dict[str, Any]:
+    data = {
         "property": counterexample.property,
         "scenario": to_data(counterexample.scenario),
         "target": to_data(counterexample.target),
@@ -64,6 +73,39 @@ def counterexample_data(counterexample: Counterexample) -> dict[str, Any]:
         "reason": counterexample.reason,
         "table": table(counterexample.scenario, counterexample.target, counterexample.reference),
     }
+    if counterexample.reference is not None and counterexample.scenario.callback == "EarlyStopping":
+        state = reference_state(counterexample.scenario, target)
+        if state is not None:
+            data["reference_state"] = state
+    return data
+
+
+def reference_state(scenario: Scenario, target: Target | None = None) -> dict[str, Any] | None:
+    """What the reference's EarlyStopping held at the end of each fit of `scenario` that its
+    observation does not show: its best epoch (None where no epoch was monitored). The
+    reference is run again for it (as the target declares it compares, when given); None
+    if that run does not go through."""
+    base = (
+        reference_for(target, "EarlyStopping")
+        if target
+        else resolve("reference").classes["EarlyStopping"]
+    )
+    assert base is not None
+    best: list[int | None] = []
+
+    def on_train_end(self: Any, logs: Any = None) -> None:
+        kept = getattr(self, "best", None) is not None
+        best.append(getattr(self, "best_epoch", None) if kept else None)
+        super(recording, self).on_train_end(logs)
+
+    recording: Any = type(base.__name__, (base,), {"on_train_end": on_train_end})
+    try:
+        observed = observe(recording, scenario)
+    except Exception:
+        return None
+    if observed.error is not None:  # a fit a hook raised in does not reach its train end
+        best.extend([None] * (len(scenario.fits) - len(best)))
+    return {"best_epoch": best}
 
 
 def _cell(values: dict[str, Any] | None) -> str:
