@@ -1,9 +1,12 @@
-"""The command line: `callback-conformance run TARGET` and `replay FILE TARGET`.
+"""The command line: `callback-conformance run`, `replay` and `render`.
 
+`run TARGET` checks a target clause by clause and writes the reports; `replay FILE TARGET`
+re-runs a saved counterexample; `render REPORT.json` renders a saved JSON report again.
 Exit status: 0 when no clause fails, 1 when one does, 2 with a one-line message for a
-usage error or a target that cannot be used. Hypothesis's cache goes to a temporary
-directory the command removes (not `.hypothesis/` in the working directory), unless
-HYPOTHESIS_STORAGE_DIRECTORY names one.
+usage error or a target that cannot be used. The clause table is coloured on a terminal
+(not when NO_COLOR is set, nor when piped); a progress line goes to stderr on a terminal.
+Hypothesis's cache goes to a temporary directory the command removes (not
+`.hypothesis/` in the working directory), unless HYPOTHESIS_STORAGE_DIRECTORY names one.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         "-k", dest="pattern", default=None, help="only clauses whose id matches (glob or substring)"
     )
     run.add_argument("--json", dest="json_path", default=None, help="write the JSON report here")
+    _report_options(run)
     run.add_argument(
         "--counterexamples",
         default=None,
@@ -52,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("target")
     replay.add_argument("--clause", default=None, help="with a JSON report: the clause to replay")
+    render = commands.add_parser(
+        "render", help="render a JSON report again: HTML, Markdown, JUnit, or the table"
+    )
+    render.add_argument("report", help="a JSON report written by `run --json`")
+    _report_options(render)
     for command in (run, replay):
         command.add_argument(
             "--scenario-timeout",
@@ -62,6 +71,28 @@ def _parser() -> argparse.ArgumentParser:
             f" (default: {DEFAULT_SCENARIO_TIMEOUT:g})",
         )
     return parser
+
+
+REPORT_FORMATS = {  # option -> (format, what it is called in messages)
+    "html": ("html", "HTML report"),
+    "markdown": ("markdown", "Markdown summary"),
+    "junit": ("junit", "JUnit report"),
+}
+
+
+def _report_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--html", metavar="PATH", default=None, help="write a self-contained HTML report here"
+    )
+    command.add_argument(
+        "--markdown",
+        metavar="PATH",
+        default=None,
+        help="write a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)",
+    )
+    command.add_argument(
+        "--junit", metavar="PATH", default=None, help="write JUnit XML here (a case per clause)"
+    )
 
 
 def _seconds(text: str) -> float:
@@ -138,38 +169,33 @@ def _hypothesis_storage() -> Iterator[None]:
             configuration.set_hypothesis_home_dir(None)
 
 
-def _progress(number: int, total: int, prop: Any) -> None:
-    if sys.stderr.isatty():
-        line = f"[{number + 1}/{total}] {prop.callback}: {prop.name}"
-        sys.stderr.write(f"\r{line[:100]:<100}")
-        sys.stderr.flush()
-        if number + 1 == total:
-            sys.stderr.write("\r" + " " * 100 + "\r")
-
-
 def _print_table(report: dict[str, Any]) -> None:
-    marks = {
-        "pass": "pass",
-        "fail": "FAIL",
-        "divergent": "divergent",
-        "stale": "STALE",
-        "not-run": "not-run",
-    }
-    callback = None
-    for clause in report["clauses"]:
-        if clause["callback"] != callback:
-            callback = clause["callback"]
-            print(f"\n{callback}")
-        mark, level, examples = marks[clause["verdict"]], clause["level"], clause["examples"]
-        print(f"  {mark:<9} {clause['id']:<62} {level:<12} {examples:>6}")
-        if clause["verdict"] in ("fail", "stale"):
-            print(f"            {clause['reason'][:300]}")
-    summary = ", ".join(
-        f"{count} {verdict}" for verdict, count in report["summary"].items() if count
-    )
-    target = report["target"]
-    name = f"{target['spec']} {target['version'] or ''} ({target['backend'] or 'no backend'})"
-    print(f"\n{name}, profile {report['profile']}: {summary}")
+    from conformance.reports.terminal import colour_wanted, table
+
+    print(table(report, colour=colour_wanted(sys.stdout)))
+
+
+def _write_reports(args: argparse.Namespace, report: dict[str, Any], json_path: str | None) -> None:
+    from conformance.reports import render
+
+    for option, (kind, what) in REPORT_FORMATS.items():
+        path = getattr(args, option)
+        if path:
+            _write(path, render(report, kind, json_path), what)
+
+
+def _render(args: argparse.Namespace) -> int:
+    from conformance.reports import ReportError, load
+
+    for option, (_, what) in REPORT_FORMATS.items():
+        _writable(getattr(args, option), what)
+    try:
+        report = load(args.report)
+    except ReportError as error:
+        _fail(str(error))
+    _print_table(report)
+    _write_reports(args, report, args.report)
+    return 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -181,6 +207,8 @@ def _run(args: argparse.Namespace) -> int:
     from conformance.targets import TargetError, resolve
 
     _writable(args.json_path, "JSON report")
+    for option, (_, what) in REPORT_FORMATS.items():
+        _writable(getattr(args, option), what)
     if args.counterexamples is not None:
         if not os.path.isdir(args.counterexamples):
             _fail(f"--counterexamples {args.counterexamples!r} is not a directory")
@@ -196,21 +224,28 @@ def _run(args: argparse.Namespace) -> int:
         _fail(str(error))
     wanted = {clause.id for clause in clauses}
     properties = [prop for prop in PROPERTIES if wanted.intersection(prop.clauses)]
-    with _hypothesis_storage():
-        results = run(
-            target,
-            properties,
-            PROFILES[args.profile],
-            args.seed,
-            progress=_progress,
-            scenario_timeout=args.scenario_timeout,
-        )
+    from conformance.reports.terminal import Progress
+
+    progress = Progress(sys.stderr)
+    try:
+        with _hypothesis_storage():
+            results = run(
+                target,
+                properties,
+                PROFILES[args.profile],
+                args.seed,
+                progress=progress,
+                scenario_timeout=args.scenario_timeout,
+            )
+    finally:
+        progress.close()
     report = reports.build(
         target, args.profile, args.seed, clause_verdicts(target, results, clauses)
     )
     _print_table(report)
     if args.json_path:
         _write(args.json_path, json.dumps(report, indent=1), "JSON report")
+    _write_reports(args, report, args.json_path)
     if args.counterexamples:
         for result in results:
             if result.counterexample is not None:
@@ -283,6 +318,8 @@ def main(argv: list[str] | None = None) -> int:
     # As with `python -m`, modules in the working directory are importable targets.
     if os.getcwd() not in sys.path and "" not in sys.path:
         sys.path.insert(0, os.getcwd())
+    if args.command == "render":
+        return _render(args)
     return _run(args) if args.command == "run" else _replay(args)
 
 

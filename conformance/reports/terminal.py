@@ -1,0 +1,143 @@
+"""The report on a terminal: the clause table (coloured where the terminal shows colour),
+and the progress line while a run goes on."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from typing import Any, TextIO
+
+MARKS = {
+    "pass": "pass",
+    "fail": "FAIL",
+    "divergent": "divergent",
+    "stale": "STALE",
+    "not-run": "not-run",
+}
+STYLES = {
+    "pass": "32",
+    "fail": "1;31",
+    "divergent": "33",
+    "stale": "1;35",
+    "not-run": "2",
+    "heading": "1",
+    "reason": "2",
+    "good": "1;32",
+    "bad": "1;31",
+}
+
+
+def colour_wanted(stream: TextIO) -> bool:
+    """Colour on a terminal, unless NO_COLOR is set (https://no-color.org) or the
+    terminal says it cannot."""
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _paint(text: str, style: str, colour: bool) -> str:
+    return f"\x1b[{STYLES[style]}m{text}\x1b[0m" if colour and style in STYLES else text
+
+
+def table(report: dict[str, Any], colour: bool = False) -> str:
+    """The clause table, callback by callback, and the summary line. Without colour it is
+    plain text, column for column the same."""
+    lines = []
+    callback = None
+    for clause in report.get("clauses") or []:
+        if clause.get("callback") != callback:
+            callback = clause.get("callback")
+            lines += ["", _paint(str(callback), "heading", colour)]
+        verdict = str(clause.get("verdict"))
+        mark = f"{MARKS.get(verdict, verdict):<9}"
+        lines.append(
+            f"  {_paint(mark, verdict, colour)} {clause.get('id')!s:<62}"
+            f" {clause.get('level')!s:<12} {clause.get('examples', 0):>6}"
+        )
+        if verdict in ("fail", "stale"):
+            lines.append(
+                _paint(f"            {(clause.get('reason') or '')[:300]}", "reason", colour)
+            )
+    summary = report.get("summary") or {}
+    counts = ", ".join(f"{count} {verdict}" for verdict, count in summary.items() if count)
+    target = report.get("target") or {}
+    name = (
+        f"{target.get('spec')} {target.get('version') or ''}"
+        f" ({target.get('backend') or 'no backend'})"
+    )
+    failed = summary.get("fail") or summary.get("stale")
+    lines += [
+        "",
+        _paint(
+            f"{name}, profile {report.get('profile')}: {counts}",
+            "bad" if failed else "good",
+            colour,
+        ),
+    ]
+    return "\n".join(lines)
+
+
+class Progress:
+    """One line on `stream` (a terminal) saying which property of which callback is being
+    checked, how far the run is, and for how long this property has run. It draws
+    nothing when the stream is not a terminal. Call it as the runner's `progress`
+    callback; `close()` clears the line."""
+
+    def __init__(self, stream: TextIO, enabled: bool | None = None, tick: float = 0.5) -> None:
+        self.stream = stream
+        isatty = getattr(stream, "isatty", None)
+        self.enabled = bool(isatty and isatty()) if enabled is None else enabled
+        self.tick = tick
+        self.state: tuple[int, int, str, str, tuple[str, ...]] | None = None
+        self.started = time.monotonic()
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def __call__(self, number: int, total: int, prop: Any) -> None:
+        if not self.enabled:
+            return
+        with self.lock:
+            clauses = tuple(getattr(prop, "clauses", ()) or ())
+            self.state = (number, total, str(prop.callback), str(prop.name), clauses)
+            self.started = time.monotonic()
+        self.draw()
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._ticker, name="progress", daemon=True)
+            self.thread.start()
+
+    def line(self, width: int) -> str:
+        if self.state is None:
+            return ""
+        number, total, callback, name, clauses = self.state
+        bar_width = 20
+        filled = round(bar_width * number / max(total, 1))
+        bar = "█" * filled + "░" * (bar_width - filled)
+        seconds = int(time.monotonic() - self.started)
+        checks = f" ({len(clauses)} clause{'s' if len(clauses) != 1 else ''})" if clauses else ""
+        text = f"[{number + 1}/{total}] {bar} {callback}: {name}{checks} {seconds}s"
+        return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+    def draw(self) -> None:
+        if not self.enabled:
+            return
+        width = shutil.get_terminal_size((100, 20)).columns - 1
+        with self.lock:
+            self.stream.write("\r\x1b[K" + self.line(width))
+            self.stream.flush()
+
+    def _ticker(self) -> None:
+        while not self.done.wait(self.tick):
+            self.draw()
+
+    def close(self) -> None:
+        self.done.set()
+        if self.thread is not None:
+            self.thread.join()
+        if self.enabled and self.state is not None:
+            with self.lock:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
