@@ -101,6 +101,8 @@ table.run td, table.diff td { font-size: 12.5px; }
 table.run td.did { white-space: nowrap; }
 tr.differs td.did { background: #fef2f2; }
 td.did.differs { color: var(--fail); font-weight: 600; }
+table.diff { table-layout: fixed; }
+table.diff th:first-child { width: 150px; }
 table.diff td pre { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; max-height: 220px;
   overflow: auto; }
 pre.commands { background: #111827; color: #f9fafb; padding: 8px 12px; border-radius: 6px;
@@ -300,11 +302,14 @@ def _legend(callback: str) -> str:
 
     items = []
     if callback in ("EarlyStopping", "ModelCheckpoint"):
-        items += [
+        items.append(
             (
                 symbol(f'<circle cx="8" cy="8" r="3.5" fill="{COLOURS["line"]}"/>'),
                 "monitored value",
-            ),
+            )
+        )
+    if callback == "EarlyStopping":
+        items += [
             (
                 symbol(
                     f'<line x1="8" x2="8" y1="1" y2="15" stroke="{COLOURS["stop"]}"'
@@ -326,6 +331,9 @@ def _legend(callback: str) -> str:
                 ),
                 "restored weights",
             ),
+        ]
+    if callback in ("EarlyStopping", "ModelCheckpoint"):
+        items += [
             (
                 symbol(
                     f'<circle cx="8" cy="8" r="4" fill="#fff" stroke="{COLOURS["special"]}"'

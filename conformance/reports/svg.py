@@ -94,15 +94,23 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 
 def _range(values: Sequence[float]) -> tuple[float, float]:
+    """A value range covering `values` with a margin, widened to round tick values."""
     finite = [v for v in values if math.isfinite(v)]
     if not finite:
         return -1.0, 1.0
     low, high = min(finite), max(finite)
     if low == high:
         pad = abs(low) * 0.1 or 0.5
-        return low - pad, high + pad
-    pad = (high - low) * 0.08
-    return low - pad, high + pad
+        low, high = low - pad, high + pad
+    else:
+        pad = (high - low) * 0.05
+        low, high = low - pad, high + pad
+    ticks = nice_ticks(low, high)
+    if len(ticks) > 1:
+        step = ticks[1] - ticks[0]
+        low = min(low, ticks[0] - step if ticks[0] > low else ticks[0])
+        high = max(high, ticks[-1] + step if ticks[-1] < high else ticks[-1])
+    return low, high
 
 
 class _Frame:
