@@ -66,9 +66,15 @@ STATE = {
 
 @pytest.mark.parametrize("name", CALLBACKS)
 def test_constructed_with_defaults_as_keras(name: str) -> None:
-    """The defaults in effect, not only those the signature shows."""
-    ours = getattr(reference, name)(**REQUIRED[name])
-    theirs = getattr(keras.callbacks, name)(**REQUIRED[name])
+    """The defaults in effect, not only those the signature shows (and no warning)."""
+    ours = theirs = None
+
+    def construct() -> None:
+        nonlocal ours, theirs
+        ours = getattr(reference, name)(**REQUIRED[name])
+        theirs = getattr(keras.callbacks, name)(**REQUIRED[name])
+
+    assert _warned_from(construct) == []
     for attribute in STATE[name]:
         assert getattr(ours, attribute) == getattr(theirs, attribute), attribute
 
@@ -181,9 +187,12 @@ SCALARS = {
 
 
 @pytest.mark.parametrize("kind", SCALARS)
-def test_numpy_scalars_are_scalars_to_best_only(kind: str, tmp_path: pathlib.Path) -> None:
+def test_numpy_scalars_are_scalars_to_best_only(
+    kind: str, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Driven directly (no `fit` turning logs into floats), a numpy scalar is compared,
-    not treated as a non-scalar that is saved anyway."""
+    not treated as a non-scalar that is saved anyway; with `verbose=0` nothing is printed,
+    not even for the epoch that does not improve."""
     convert = SCALARS[kind]
     outcome = {}
     for name, module in (("reference", reference), ("keras", keras.callbacks)):
@@ -198,8 +207,8 @@ def test_numpy_scalars_are_scalars_to_best_only(kind: str, tmp_path: pathlib.Pat
                 callback.on_epoch_begin(epoch)
                 callback.on_epoch_end(epoch, {"loss": convert(loss)})
         saved = [os.path.basename(path) for _, path, _ in model.calls]
-        outcome[name] = saved, [w.category.__name__ for w in caught]
-    assert outcome["reference"] == outcome["keras"] == (["m1.keras", "m3.keras"], [])
+        outcome[name] = saved, [w.category.__name__ for w in caught], capsys.readouterr().out
+    assert outcome["reference"] == outcome["keras"] == (["m1.keras", "m3.keras"], [], "")
 
 
 def _stops(module: Any, values: list[float], mode: str) -> list[int]:
@@ -244,3 +253,25 @@ def test_float64_precision_tells_apart_what_float32_cannot() -> None:
     assert _stops(reference, values, "min") == [1]
     assert as_compared(1.0 - 1e-9, "float64") == np.float64(1.0 - 1e-9)
     assert as_compared(TINY, "float32-ftz") == np.float32(TINY)
+
+
+@pytest.mark.parametrize("restore", [False, True])
+def test_verbose_early_stop_at_epoch_one_is_reported(
+    restore: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The earliest possible stop (epoch index 1) is announced like any other."""
+    printed = {}
+    for name, module in (("reference", reference), ("keras", keras.callbacks)):
+        callback = module.EarlyStopping(
+            monitor="loss", verbose=1, patience=0, restore_best_weights=restore
+        )
+        model = StubModel()
+        callback.set_model(model)
+        callback.on_train_begin()
+        for epoch, loss in enumerate([1.0, 2.0]):
+            model.weights_label = float(epoch)
+            callback.on_epoch_end(epoch, {"loss": loss})
+        callback.on_train_end()
+        printed[name] = capsys.readouterr().out
+    assert printed["reference"] == printed["keras"]
+    assert "Epoch 2: early stopping" in printed["reference"]
