@@ -320,7 +320,31 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, os.getcwd())
     if args.command == "render":
         return _render(args)
-    return _run(args) if args.command == "run" else _replay(args)
+    status = _run(args) if args.command == "run" else _replay(args)
+    _exit_despite_stray_threads(status)
+    return status
+
+
+def _exit_despite_stray_threads(status: int) -> None:
+    """A target's hook may start a thread that never ends; Python would wait for it at
+    exit, for ever. The run is over and reported: leave without waiting."""
+    import threading
+
+    stray = [
+        thread.name
+        for thread in threading.enumerate()
+        if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()
+    ]
+    if stray and threading.current_thread() is threading.main_thread():
+        names = ", ".join(sorted(set(stray))[:5])
+        print(
+            f"callback-conformance: the target left {len(stray)} thread(s) running ({names});"
+            " exiting without waiting for them",
+            file=sys.stderr,
+        )
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,11 @@ from tests.broken_targets import ALL
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMEOUT = 0.5  # seconds: the broken targets' EXPECTED reasons name it
 # Checked through the command line below, in a directory of their own.
-THROUGH_THE_CLI = ("tests.broken_targets.hangs", "tests.broken_targets.writes_outside")
+THROUGH_THE_CLI = (
+    "tests.broken_targets.hangs",
+    "tests.broken_targets.writes_outside",
+    "tests.broken_targets.leaves_thread",
+)
 
 
 def expectations(module_name: str) -> list[tuple[str, str, Any]]:
@@ -110,7 +114,9 @@ def test_a_callback_that_deletes_log_entries_fails(callback):
 # --------------------------------------------------------------------------------------
 
 
-def cli_run(module_name: str, tmp_path: Any) -> tuple[subprocess.CompletedProcess[str], Any]:
+def cli_run(
+    module_name: str, tmp_path: Any, *options: str
+) -> tuple[subprocess.CompletedProcess[str], Any]:
     """`callback-conformance run MODULE` as a user runs it, from an empty directory,
     with TMPDIR and a directory the target writes to (`watched`) of the test's own."""
     for name in ("cwd", "watched", "tmp"):
@@ -124,6 +130,7 @@ def cli_run(module_name: str, tmp_path: Any) -> tuple[subprocess.CompletedProces
     }
     environment.pop("HYPOTHESIS_STORAGE_DIRECTORY", None)
     arguments = ["run", module_name, "--profile", "quick", "--scenario-timeout", str(TIMEOUT)]
+    arguments += options
     result = subprocess.run(
         [sys.executable, "-m", "conformance", *arguments, "--json", str(report)],
         capture_output=True,
@@ -182,6 +189,18 @@ def test_writes_outside_the_run_are_refused_and_reported(tmp_path):
     assert os.listdir(tmp_path / "cwd") == []
     assert os.listdir(tmp_path / "watched") == []
     assert os.listdir(tmp_path / "tmp") == []
+
+
+def test_a_thread_the_target_leaves_running_does_not_keep_the_run_from_ending(tmp_path):
+    result, report = cli_run(
+        "tests.broken_targets.leaves_thread", tmp_path, "-k", "early_stopping.patience.*"
+    )
+    assert result.returncode == 0, result.stderr
+    assert report["summary"]["pass"] > 0 and report["summary"]["fail"] == 0
+    assert result.stderr.strip().splitlines()[-1] == (
+        "callback-conformance: the target left 1 thread(s) running (port-writer);"
+        " exiting without waiting for them"
+    )
 
 
 # --------------------------------------------------------------------------------------
