@@ -391,7 +391,7 @@ class _TargetCode:
             if self.observation.error is None:
                 self.observation.error = (
                     type(error).__name__,
-                    str(error),
+                    _message(error),
                     self.record.current_hook,
                 )
         if clock is not None and clock.expired and self.timed_out is None:
@@ -403,6 +403,20 @@ class _TargetCode:
         if self.timed_out is None:
             self.timed_out = ScenarioTimeout(clock.limit.seconds, self.record.current_hook)
         self.observation.error = ("ScenarioTimeout", str(self.timed_out), self.timed_out.hook)
+
+
+def _message(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception as unprintable:  # a __str__ that raises is the target's, not ours
+        return f"<unprintable {type(error).__name__}: {type(unprintable).__name__}>"
+
+
+class _Captured(io.StringIO):
+    """What the implementation prints; a hook closing `sys.stdout` does not lose it."""
+
+    def close(self) -> None:
+        pass
 
 
 def _adapted(adapt: ModelAdapter, model: SimModel) -> SimModel:
@@ -492,7 +506,7 @@ def observe(
         if adapt is not None:
             model = target.run(lambda: _adapted(adapt, model), "conformance_adapt_model") or model
         _confine_saves(model, confinement)
-        out = io.StringIO()
+        out = _Captured()
         with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
             warnings.simplefilter("always")
             callback = None

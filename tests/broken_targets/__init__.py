@@ -2,7 +2,8 @@
 programs. Their hooks raise (SystemExit too), hang (sleep, busy loops, a loop that
 swallows the first interruption), set values of the wrong type, mutate the `logs` they
 are handed, write outside the run directory, keep state between scenarios (on their
-classes, or at module level), lack methods and classes, or leave a thread running.
+classes, or at module level), lack methods and classes, leave a thread running, close
+`sys.stdout` or raise exceptions that cannot be printed.
 
 The suite must survive each of them and report it: the right clauses fail with a reason
 that says what happened, the run finishes with a report, and nothing is written outside
@@ -26,4 +27,5 @@ ALL: tuple[str, ...] = (
     "tests.broken_targets.module_state",
     "tests.broken_targets.lacks_parts",
     "tests.broken_targets.leaves_thread",
+    "tests.broken_targets.unprintable",
 )
