@@ -312,7 +312,10 @@ def _failed(
     otherwise fail with a counterexample that replays as a pass."""
     reason = examination.failure or ""
     if reproduced is None and not examination.conclusive:
-        again = examine(prop, target, scenario, scenario_timeout).failure
+        try:
+            again = examine(prop, target, scenario, scenario_timeout).failure
+        except Exception as error:  # the suite could not run it again: say so, keep the verdict
+            again = f"error while re-running it: {type(error).__name__}: {error}"
         reproduced = _unaddressed(again) == _unaddressed(examination.failure)
         outcome = "passed" if again is None else f"failed differently ({again[:300]})"
     else:
