@@ -280,7 +280,9 @@ def run_property(
     try:
         with _shrink_budget():
             holds_for()
-    except (AssertionError, _Abandon):
+    except (AssertionError, _Abandon) as error:
+        if not failing:  # an assertion of the suite's own code
+            return PropertyResult(prop, "fail", ran, f"error while checking: {error!r}")
         return _failed(prop, target, ran, *failing[-1], scenario_timeout)
     except Flaky as flaky:  # a failure Hypothesis could not reproduce
         if not failing:
