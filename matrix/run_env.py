@@ -2,7 +2,7 @@
 its report (tox runs this; see matrix/README.md).
 
     python matrix/run_env.py NAME [TARGET] [--expect VERSION] [--variable-float]
-        [--weight-names]
+        [--weight-names] [--weight-jax-array]
 
 runs `callback-conformance run TARGET --profile quick --scenario-timeout 120 --json
 matrix/reports/NAME.json`
@@ -26,6 +26,12 @@ variable has (the last part of its `path`: `dense/w0` is named `w0`). Keras 3.0-
 tf-keras name TensorBoard's histograms after `weight.name` (3.14 and later: `weight.path`);
 without it they raise AttributeError on the simulated model where a real one has a name,
 and every TensorBoard clause whose scenarios write histograms fails for that reason.
+
+`--weight-jax-array` (Keras 3.0-3.1 only) gives the simulated weights the `__jax_array__`
+a real Keras variable has on the jax backend. Those versions' `ops.squeeze` hands its
+argument to `jnp.squeeze` unconverted, which takes a real variable (it converts itself)
+but not the simulated weight (only `__array__`): TensorBoard's `write_images` would raise
+TypeError on the simulated model alone.
 
 A failing verdict is a result, not an error: the suite exits 1 when a clause fails and the
 report is written all the same, so this exits 0 for the suite's exit statuses 0 and 1 (the
@@ -107,6 +113,17 @@ def give_simulated_weights_names() -> None:
     Weight.name = property(lambda self: self.path.rsplit("/", 1)[-1])  # type: ignore[attr-defined]
 
 
+def give_simulated_weights_jax_arrays() -> None:
+    """The simulated `Weight` converts itself for jax, as a real Keras variable does."""
+    import jax.numpy as jnp
+
+    from conformance.harness.sim_model import Weight
+
+    if hasattr(Weight, "__jax_array__"):
+        raise SystemExit("run_env: --weight-jax-array: the simulated weights have it already")
+    Weight.__jax_array__ = lambda self: jnp.asarray(self.value)  # type: ignore[attr-defined]
+
+
 def target_version(target: str) -> str:
     module = {"keras": "keras", "tf_keras": "tf_keras"}.get(target, target.partition(":")[0])
     code = f"import {module}; print({module}.__version__)"
@@ -125,6 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--weight-names", action="store_true", help="give the simulated weights names"
+    )
+    parser.add_argument(
+        "--weight-jax-array",
+        action="store_true",
+        help="give the simulated weights __jax_array__ (Keras 3.0-3.1)",
     )
     args = parser.parse_args(argv)
     if args.expect is not None:
@@ -151,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
         give_variables_float()
     if args.weight_names:
         give_simulated_weights_names()
+    if args.weight_jax_array:
+        give_simulated_weights_jax_arrays()
     from conformance.cli import main as conformance
 
     try:
@@ -168,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         "KERAS_BACKEND": os.environ.get("KERAS_BACKEND"),
         "variable_float_shim": args.variable_float,
         "weight_names_shim": args.weight_names,
+        "weight_jax_array_shim": args.weight_jax_array,
         "packages": installed(),
         "exit_status": status,
         "seconds": round(seconds),
