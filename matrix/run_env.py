@@ -27,7 +27,7 @@ tf-keras name TensorBoard's histograms after `weight.name` (3.14 and later: `wei
 without it they raise AttributeError on the simulated model where a real one has a name,
 and every TensorBoard clause whose scenarios write histograms fails for that reason.
 
-`--weight-jax-array` (Keras 3.0-3.1 only) gives the simulated weights the `__jax_array__`
+`--weight-jax-array` (Keras 3.0-3.11 only) gives the simulated weights the `__jax_array__`
 a real Keras variable has on the jax backend. Those versions' `ops.squeeze` hands its
 argument to `jnp.squeeze` unconverted, which takes a real variable (it converts itself)
 but not the simulated weight (only `__array__`): TensorBoard's `write_images` would raise
@@ -146,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--weight-jax-array",
         action="store_true",
-        help="give the simulated weights __jax_array__ (Keras 3.0-3.1)",
+        help="give the simulated weights __jax_array__ (Keras 3.0-3.11)",
     )
     args = parser.parse_args(argv)
     if args.expect is not None:
