@@ -275,3 +275,54 @@ def test_verbose_early_stop_at_epoch_one_is_reported(
         printed[name] = capsys.readouterr().out
     assert printed["reference"] == printed["keras"]
     assert "Epoch 2: early stopping" in printed["reference"]
+
+
+@pytest.mark.parametrize("channels", [1, 3, 4])
+def test_png_images_decode_with_tensorflow(channels: int) -> None:
+    """The reference's PNG encoder writes what a strict decoder (TensorFlow's, which
+    TensorBoard uses) reads back pixel for pixel: signature, header fields, chunks."""
+    tf = pytest.importorskip("tensorflow")
+    from reference.summary_writer import encode_png
+
+    image = (np.arange(5 * 7 * channels) * 37 % 256).astype(np.uint8).reshape(5, 7, channels)
+    decoded = tf.io.decode_png(encode_png(image), channels=channels).numpy()
+    assert decoded.tobytes() == image.tobytes()
+    assert encode_png(image)[8:33] == tf.io.encode_png(image).numpy()[8:33]  # IHDR alike
+
+
+def _raw_summaries(log_dir: pathlib.Path) -> list[tuple[str, str, str, bytes, str]]:
+    """Every summary value in the events files under `log_dir`: run, tag, plugin, plugin
+    content and dtype, read with TensorFlow's own reader."""
+    tf = pytest.importorskip("tensorflow")
+    found = []
+    for path in sorted(log_dir.rglob("*tfevents*")):
+        for event in tf.compat.v1.train.summary_iterator(str(path)):
+            for value in event.summary.value:
+                plugin = value.metadata.plugin_data
+                dtype = tf.dtypes.as_dtype(value.tensor.dtype).name
+                found.append(
+                    (path.parent.name, value.tag, plugin.plugin_name, plugin.content, dtype)
+                )
+    return sorted(found)
+
+
+def test_summary_metadata_and_dtypes_are_keras(tmp_path: pathlib.Path) -> None:
+    """Plugin names, plugin contents (the model summary's version, the histogram and
+    image formats) and tensor dtypes, as Keras's TensorBoard writes them."""
+    from tests.support.tensorboard_model import LayerSpec, ModelSpec
+    from tests.support.tensorboard_runs import Epoch, Scenario, Session, observe
+
+    scenario = Scenario(
+        config={"histogram_freq": 1, "write_images": True, "update_freq": "batch"},
+        model=ModelSpec(class_name="Sequential", layers=(LayerSpec("dense", ((2, 3), (3,))),)),
+        metrics=("loss",),
+        sessions=(Session("fit", epochs=(Epoch(executions=1, validation_executions=1),)),),
+    )
+    written = {}
+    for side, tensorboard in (("reference", reference.TensorBoard), ("keras", None)):
+        root = tmp_path / side
+        root.mkdir()
+        observe(tensorboard or keras.callbacks.TensorBoard, scenario, side, str(root))
+        written[side] = _raw_summaries(root / "logs")
+    assert written["reference"] == written["keras"]
+    assert {entry[2] for entry in written["keras"]} >= {"scalars", "histograms", "images"}
