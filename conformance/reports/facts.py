@@ -460,6 +460,9 @@ def outcomes(run_: Run, facts: Side) -> list[str]:
     fits = run_.fits
     of = (lambda fit: f" of fit {fit}") if fits > 1 else (lambda fit: "")
     found = [f"ran {_span(facts.ran, fits)}"]
+    unfinished = [key for key in facts.begun if key not in facts.ran]
+    if unfinished:
+        found.append(f"began {_span(unfinished, fits)} without ending it")
     callback = run_.scenario.get("callback")
     for fit, epoch in sorted(facts.stops.items()):
         found.append(f"stopped at the end of epoch {epoch}{of(fit)}")

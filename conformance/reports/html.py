@@ -444,10 +444,11 @@ def _counterexample(
             "<p>An invariant property: the target's run is checked on its own, with no"
             " reference run to compare.</p>"
         )
-    for title, html in plots(run, counterexample):
+    drawn = plots(run, counterexample)
+    for title, html in drawn:
         parts.append(f"<h4>{escape(title)}</h4>{html}")
     parts.append(_outcomes(run))
-    parts.append(_legend(callback) if plots(run, counterexample) else "")
+    parts.append(_legend(callback) if drawn else "")
     parts.append("<h4>The run, epoch by epoch</h4>")
     parts.append(_run_table(run))
     differences = facts.differences(counterexample)

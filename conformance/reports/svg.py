@@ -356,9 +356,9 @@ def _error_mark(frame: _Frame, facts: Side) -> list[str]:
     x = frame.x(facts.error_at)
     kind, message, hook = facts.error
     return [
-        f'<g class="marker-error"><circle cx="{_f(x)}" cy="{HEIGHT - BOTTOM}" r="7"'
+        f'<g class="marker-error"><circle cx="{_f(x)}" cy="{HEIGHT - BOTTOM - 10}" r="7"'
         f' fill="{COLOURS["stop"]}"/>'
-        + _text(x, HEIGHT - BOTTOM + 4, "!", size=11, fill="#fff", font_weight="700")
+        + _text(x, HEIGHT - BOTTOM - 6, "!", size=11, fill="#fff", font_weight="700")
         + f"<title>raised {escape(kind)} in {escape(hook)}: {escape(message[:200])}</title></g>"
     ]
 
