@@ -292,11 +292,15 @@ def test_png_images_decode_with_tensorflow(channels: int) -> None:
 
 def _raw_summaries(log_dir: pathlib.Path) -> list[tuple[str, str, str, bytes, str]]:
     """Every summary value in the events files under `log_dir`: run, tag, plugin, plugin
-    content and dtype, read with TensorFlow's own reader."""
+    content and dtype, read with TensorFlow's own reader; and each file's first event,
+    the file version record (with a wall time, as every event has)."""
     tf = pytest.importorskip("tensorflow")
-    found = []
+    found: list[tuple[str, str, str, bytes, str]] = []
     for path in sorted(log_dir.rglob("*tfevents*")):
-        for event in tf.compat.v1.train.summary_iterator(str(path)):
+        events = list(tf.compat.v1.train.summary_iterator(str(path)))
+        found.append((path.parent.name, "", "file_version", events[0].file_version.encode(), ""))
+        assert all(event.wall_time > 0 for event in events), path
+        for event in events:
             for value in event.summary.value:
                 plugin = value.metadata.plugin_data
                 dtype = tf.dtypes.as_dtype(value.tensor.dtype).name
