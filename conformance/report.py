@@ -32,7 +32,8 @@ VERDICTS = ("pass", "fail", "divergent", "stale", "not-run")
 def build(
     target: Target, profile: str, seed: int | None, results: list[ClauseResult]
 ) -> dict[str, Any]:
-    clauses = [_clause(result, target) for result in results]
+    shared: dict[int, dict[str, Any]] = {}  # one property's counterexample fails each clause
+    clauses = [_clause(result, target, shared) for result in results]
     summary = {verdict: sum(1 for c in clauses if c["verdict"] == verdict) for verdict in VERDICTS}
     return {
         "schema": SCHEMA,
@@ -45,7 +46,18 @@ def build(
     }
 
 
-def _clause(result: ClauseResult, target: Target | None = None) -> dict[str, Any]:
+def _clause(
+    result: ClauseResult,
+    target: Target | None = None,
+    shared: dict[int, dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    counterexample = result.counterexample
+    data = None
+    if counterexample is not None:
+        shared = {} if shared is None else shared
+        if id(counterexample) not in shared:
+            shared[id(counterexample)] = counterexample_data(counterexample, target)
+        data = shared[id(counterexample)]
     return {
         "id": result.clause.id,
         "callback": result.clause.callback,
@@ -54,9 +66,7 @@ def _clause(result: ClauseResult, target: Target | None = None) -> dict[str, Any
         "verdict": result.verdict,
         "examples": result.examples,
         "reason": result.reason,
-        "counterexample": None
-        if result.counterexample is None
-        else counterexample_data(result.counterexample, target),
+        "counterexample": data,
     }
 
 
