@@ -354,11 +354,13 @@ def _error_mark(frame: _Frame, facts: Side) -> list[str]:
         return []
     assert facts.error_at is not None
     x = frame.x(facts.error_at)
+    middle = (TOP + HEIGHT - BOTTOM) / 2
     kind, message, hook = facts.error
     return [
-        f'<g class="marker-error"><circle cx="{_f(x)}" cy="{HEIGHT - BOTTOM - 10}" r="7"'
+        f'<g class="marker-error"><circle cx="{_f(x)}" cy="{_f(middle)}" r="8"'
         f' fill="{COLOURS["stop"]}"/>'
-        + _text(x, HEIGHT - BOTTOM - 6, "!", size=11, fill="#fff", font_weight="700")
+        + _text(x, middle + 4, "!", size=12, fill="#fff", font_weight="700")
+        + _text(x, middle + 21, "raised", size=9, fill=COLOURS["stop"])
         + f"<title>raised {escape(kind)} in {escape(hook)}: {escape(message[:200])}</title></g>"
     ]
 
