@@ -31,6 +31,9 @@ ENVIRONMENTS = ROOT / "matrix" / "environments"
 CHANGES = ROOT / "matrix" / "changes.toml"
 PAGE = ROOT / "docs" / "keras-versions.md"
 BASELINE = "3.15.1"  # the version the specification (and so the reference) is
+# The adaptations matrix/run_env.py can make (matrix/README.md), and their footnote marks.
+SHIMS = {"variable_float_shim": "¹", "weight_jax_array_shim": "²", "weight_names_shim": "³"}
+LONGEST_LINE = 300  # a witness table's longer lines (histogram values) are cut here
 MARKS = {"pass": "✓", "fail": "✗", "not-run": "–", "divergent": "divergent", "stale": "stale"}
 
 
@@ -98,11 +101,16 @@ def load_runs(reports: Path = REPORTS, environments: Path = ENVIRONMENTS) -> lis
 
 
 def _expand(spec: Any, labels: list[str]) -> list[str]:
-    """`runs` of an entry: a list of labels, or {first, last} (inclusive, page order)."""
+    """`runs` of an entry: a list of labels, or {first, last}: the releases between them,
+    both included (the nightly and tf-keras are named in lists)."""
     if isinstance(spec, list):
         return [str(label) for label in spec]
-    first, last = labels.index(spec["first"]), labels.index(spec["last"])
-    return labels[first : last + 1]
+    low, high = version_key(spec["first"]), version_key(spec["last"])
+    return [
+        label
+        for label in labels
+        if re.fullmatch(r"\d+\.\d+\.\d+", label) and low <= version_key(label) <= high
+    ]
 
 
 def load_changes(runs: list[Run], path: Path = CHANGES) -> list[Change]:
@@ -198,9 +206,10 @@ def _environments_table(runs: list[Run]) -> list[str]:
     ]
     for run in runs:
         summary = run.report["summary"]
-        shim = " ¹" if run.environment.get("variable_float_shim") else ""
+        shims = "".join(mark for key, mark in SHIMS.items() if run.environment.get(key))
         lines.append(
-            f"| {run.label}{shim} | {run.report['target']['backend'] or '–'}"
+            f"| {run.label}{' ' + shims if shims else ''}"
+            f" | {run.report['target']['backend'] or '–'}"
             f" | {_package(run, 'jax')} | {_package(run, 'tensorflow-cpu', 'tensorflow')}"
             f" | {_package(run, 'numpy')} | {summary['pass']} | {summary['fail']}"
             f" | {summary['not-run']} | {run.environment.get('seconds', '–')} |"
@@ -263,7 +272,7 @@ def _witnesses(run: Run, clause_ids: list[str], seen: dict[str, str]) -> list[st
             f"{_html(counterexample['reason'])}",
             "",
             "```text",
-            counterexample["table"],
+            *(_cut(line) for line in counterexample["table"].splitlines()),
             "```",
             "",
             "</details>",
@@ -271,6 +280,10 @@ def _witnesses(run: Run, clause_ids: list[str], seen: dict[str, str]) -> list[st
         ]
     lines += [f"- {line}" for line in others]
     return lines
+
+
+def _cut(line: str) -> str:
+    return line if len(line) <= LONGEST_LINE else line[:LONGEST_LINE] + " …"
 
 
 def _html(text: str) -> str:
@@ -288,8 +301,14 @@ def render(runs: list[Run], changes: list[Change]) -> str:
     base = baseline(runs)
     findings = audit(runs, changes)
     keras_runs = [run for run in runs if run.kind != "tf_keras"]
-    profiles = sorted({run.report["profile"] for run in runs})
+    commands = sorted({str(run.environment.get("command", "")) for run in runs} - {""})
+    command = (
+        re.sub(r"reports/[^ ]+\.json", "reports/NAME.json", commands[0])
+        if commands
+        else "callback-conformance run keras --profile quick --json matrix/reports/NAME.json"
+    )
     seeds = sorted({str(run.report["seed"]) for run in runs})
+    seeding = "no seed: derandomized" if seeds == ["None"] else f"seed {', '.join(seeds)}"
     out = [
         "# Behaviour across Keras versions",
         "",
@@ -303,9 +322,8 @@ def render(runs: list[Run], changes: list[Change]) -> str:
         " difference is described for users, release by release and version by version, with"
         " the smallest run the suite found that shows it.",
         "",
-        f"Each report is `callback-conformance run keras --profile {', '.join(profiles)}"
-        " --json matrix/reports/keras-VERSION.json` in its own environment (`tox -m matrix`;"
-        f" seed: {', '.join(seeds)}, i.e. derandomized), so a rerun draws the same scenarios."
+        f"Each report is `{command}` in its own environment (`tox -m matrix`; {seeding}),"
+        " so a rerun draws the same scenarios."
         " How the environments were chosen, and the Keras source behind each change:"
         " `matrix/README.md`.",
         "",
@@ -314,11 +332,22 @@ def render(runs: list[Run], changes: list[Change]) -> str:
         *_environments_table(runs),
         "",
     ]
-    if any(run.environment.get("variable_float_shim") for run in runs):
+    notes = {
+        "variable_float_shim": "¹ Keras's variables given the `__float__` that Keras 3.5 added:"
+        " the suite's simulated fit reads the learning rate with `float()`, Keras's callbacks"
+        " never do.",
+        "weight_jax_array_shim": "² The simulated weights given `__jax_array__`, as real"
+        " variables have: these versions' jax `ops.squeeze` does not convert its argument.",
+        "weight_names_shim": "³ The simulated weights given the `name` real variables have"
+        " (Keras before 3.14 and tf-keras tag histograms by it).",
+    }
+    used = [note for key, note in notes.items() if any(run.environment.get(key) for run in runs)]
+    if used:
         out += [
-            "¹ With Keras 3.5's `Variable.__float__` added, which the suite's simulated fit"
-            " needs to read the learning rate (Keras's callbacks never call it):"
-            " `matrix/README.md`.",
+            "Adaptations of the simulated model, so that it has what a real one has"
+            " (`matrix/README.md`):",
+            "",
+            *[f"- {note}" for note in used],
             "",
         ]
     table, never = _matrix_table(runs)
@@ -350,14 +379,17 @@ def render(runs: list[Run], changes: list[Change]) -> str:
         if not (changed or ended or started):
             continue
         out += [f"### {before.label} → {after.label}", ""]
-        for change in ended:
+        if ended:
+            out += [f"What {after.label} does as {BASELINE} does, and {before.label} did not:", ""]
+            out += [line for change in ended for line in _change_lines(change, change.clauses)]
+            out.append("")
+        if started:
             out += [
-                f"{after.label} takes {BASELINE}'s behaviour:",
-                *_change_lines(change, change.clauses),
+                f"What {after.label} does differently from {BASELINE}, and {before.label} did not:",
                 "",
             ]
-        for change in started:
-            out += [f"New in {after.label}:", *_change_lines(change, change.clauses), ""]
+            out += [line for change in started for line in _change_lines(change, change.clauses)]
+            out.append("")
         if changed:
             verdicts = ", ".join(f"`{c}` {before.verdict(c)} → {after.verdict(c)}" for c in changed)
             out += [f"Verdicts that change: {verdicts}.", ""]
