@@ -287,7 +287,9 @@ def test_png_images_decode_with_tensorflow(channels: int) -> None:
     image = (np.arange(5 * 7 * channels) * 37 % 256).astype(np.uint8).reshape(5, 7, channels)
     decoded = tf.io.decode_png(encode_png(image), channels=channels).numpy()
     assert decoded.tobytes() == image.tobytes()
-    assert encode_png(image)[8:33] == tf.io.encode_png(image).numpy()[8:33]  # IHDR alike
+    theirs = tf.io.encode_png(image).numpy()
+    assert encode_png(image)[:33] == theirs[:33]  # signature and IHDR chunk alike
+    assert encode_png(image)[-12:] == theirs[-12:]  # and the (empty) IEND chunk
 
 
 def _raw_summaries(log_dir: pathlib.Path) -> list[tuple[str, str, str, bytes, str]]:

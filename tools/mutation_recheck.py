@@ -44,14 +44,15 @@ def mutants_with(status: str) -> list[str]:
     return names
 
 
-def killed(mutant: str, tests: list[str]) -> bool:
+def killed(mutant: str, tests: list[str], keyword: str = "") -> bool:
     """Whether `tests` fail with `mutant` switched on ("" for none). mutmut's trampolines
     read the variable at every call, so one process runs them all."""
     import pytest
 
     os.environ["MUTANT_UNDER_TEST"] = mutant
     arguments = ["-x", "-q", "-p", "no:randomly", "-p", "tests.mutation_profile"]
-    arguments += ["-k", "not catches", *tests]  # as tox -e mutation runs them
+    selected = "not catches" + (f" and ({keyword})" if keyword else "")
+    arguments += ["-k", selected, *tests]  # as tox -e mutation runs them
     with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
         return pytest.main(arguments) != 0
 
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("tests", nargs="+", help="test files (relative to the project root)")
     parser.add_argument("--status", default="survived", help="which mutants to re-check")
     parser.add_argument("--mutant", action="append", help="re-check only these mutants")
+    parser.add_argument("-k", dest="keyword", default="", help="only the tests pytest -k picks")
     args = parser.parse_args(argv)
     if not MUTANTS.is_dir():
         parser.error("no mutants/ directory: run `mutmut run` (tox -e mutation) first")
@@ -73,11 +75,11 @@ def main(argv: list[str] | None = None) -> int:
     sys.path[:0] = [str(MUTANTS)]
     os.environ["HYPOTHESIS_PROFILE"] = "mutation"
     os.environ.pop("PYTEST_ADDOPTS", None)  # the plugin is loaded below, once
-    if killed("", args.tests):
+    if killed("", args.tests, args.keyword):
         parser.error(f"{args.tests} fail without a mutant: fix them first")
     still = []
     for name in names:
-        verdict = killed(name, args.tests)
+        verdict = killed(name, args.tests, args.keyword)
         print(f"{'killed' if verdict else 'survived'}: {name}", flush=True)
         if not verdict:
             still.append(name)
