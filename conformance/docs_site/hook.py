@@ -131,6 +131,7 @@ def source_nav() -> list[dict[str, Any]]:
 # Pages about the project itself, written alongside the specification: listed in the nav
 # when they exist.
 PROJECT_PAGES = {
+    "reports.md": "Reports",
     "keras-versions.md": "Keras versions",
     "robustness.md": "Robustness of the suite",
     "mutation_testing.md": "Mutation testing",
