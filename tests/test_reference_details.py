@@ -332,3 +332,51 @@ def test_summary_metadata_and_dtypes_are_keras(tmp_path: pathlib.Path) -> None:
         written[side] = _raw_summaries(root / "logs")
     assert written["reference"] == written["keras"]
     assert {entry[2] for entry in written["keras"]} >= {"scalars", "histograms", "images"}
+
+
+EMBEDDED = (("dense", ((2, 3),), False), ("tokens", ((4, 2),), True), ("words", ((5, 2),), True))
+
+
+@pytest.mark.parametrize(
+    "metadata", [None, "all.tsv", {"tokens": "t.tsv"}, {"words": "w.tsv", "tokens": "t.tsv"}]
+)
+def test_projector_config_after_other_layers(metadata: Any, tmp_path: pathlib.Path) -> None:
+    """Embedding layers after a layer of another kind, with metadata for some or all of
+    them: the projector config Keras writes."""
+    from tests.support.tensorboard_model import LayerSpec, ModelSpec, build_model
+
+    spec = ModelSpec(layers=tuple(LayerSpec(n, s, embedding=e) for n, s, e in EMBEDDED))
+    written = {}
+    for side, module in (("reference", reference), ("keras", keras.callbacks)):
+        log_dir = tmp_path / side
+        callback = module.TensorBoard(
+            log_dir=str(log_dir),
+            write_graph=False,
+            embeddings_freq=1,
+            embeddings_metadata=metadata if not isinstance(metadata, dict) else dict(metadata),
+        )
+        log_dir.mkdir()
+        callback.set_model(build_model(spec, side))  # type: ignore[arg-type]
+        written[side] = (log_dir / "projector_config.pbtxt").read_text()
+    assert written["reference"] == written["keras"]
+    assert written["keras"].count("embeddings {") == 2
+
+
+def test_unknown_metadata_layer_message_is_keras(tmp_path: pathlib.Path) -> None:
+    from tests.support.tensorboard_model import LayerSpec, ModelSpec, build_model
+
+    spec = ModelSpec(layers=tuple(LayerSpec(n, s, embedding=e) for n, s, e in EMBEDDED))
+    messages = {}
+    for side, module in (("reference", reference), ("keras", keras.callbacks)):
+        (tmp_path / side).mkdir()
+        callback = module.TensorBoard(
+            log_dir=str(tmp_path / side),
+            write_graph=False,
+            embeddings_freq=1,
+            embeddings_metadata={"tokens": "t.tsv", "nope": "n.tsv"},
+        )
+        with pytest.raises(ValueError) as raised:
+            callback.set_model(build_model(spec, side))  # type: ignore[arg-type]
+        messages[side] = str(raised.value)
+    assert messages["reference"] == messages["keras"]
+    assert "nope" in messages["keras"]
