@@ -380,3 +380,22 @@ def test_unknown_metadata_layer_message_is_keras(tmp_path: pathlib.Path) -> None
         messages[side] = str(raised.value)
     assert messages["reference"] == messages["keras"]
     assert "nope" in messages["keras"]
+
+
+def test_a_closed_writer_refuses_as_tensorflow_does(tmp_path: pathlib.Path) -> None:
+    """A second `on_train_begin` without a new `set_model` finds the writers closed."""
+    from tests.support.tensorboard_model import ModelSpec, build_model
+
+    messages = {}
+    for side, module in (("reference", reference), ("keras", keras.callbacks)):
+        callback = module.TensorBoard(
+            log_dir=str(tmp_path / side), write_graph=False, update_freq="batch"
+        )
+        callback.set_model(build_model(ModelSpec(), side))  # type: ignore[arg-type]
+        callback.on_train_begin()
+        callback.on_train_end()
+        with pytest.raises(RuntimeError) as raised:
+            callback.on_train_begin()
+        messages[side] = str(raised.value)
+    assert messages["reference"].endswith(" is already closed")
+    assert messages["keras"].endswith(" is already closed")
