@@ -241,7 +241,8 @@ def _matrix_table(runs: list[Run]) -> tuple[list[str], list[str]]:
 
 def _witnesses(run: Run, clause_ids: list[str], seen: dict[str, str]) -> list[str]:
     """The counterexamples of `run`'s failing clauses among `clause_ids`, one block per
-    failing property (its clauses share it); one already shown says where."""
+    failing property (its clauses share it); a property that failed with the same first
+    difference under a version shown before says where."""
     groups: dict[str, list[str]] = {}
     details: dict[str, dict[str, Any]] = {}
     others = []
@@ -252,17 +253,21 @@ def _witnesses(run: Run, clause_ids: list[str], seen: dict[str, str]) -> list[st
                 others.append(f"`{clause_id}`: {clause['verdict']} ({clause['reason']})")
             continue
         counterexample = clause["counterexample"]
-        key = counterexample["property"] + "\n" + counterexample["table"]
+        # The same property failing with the same first difference: shown once.
+        key = counterexample["property"] + "\n" + counterexample["reason"]
         groups.setdefault(key, []).append(clause_id)
         details[key] = counterexample
     lines = []
     for key, members in groups.items():
         counterexample = details[key]
+        if key in seen:
+            lines.append(
+                f"- `{counterexample['property']}` fails ({len(members)} clauses): the same"
+                f" difference as under {seen[key]} (its witness there)."
+            )
+            continue
         names = ", ".join(f"`{m}`" for m in members)
         title = f"{run.label}: `{counterexample['property']}` fails ({names})"
-        if key in seen:
-            lines.append(f"- {title}: the same counterexample as under {seen[key]}.")
-            continue
         seen[key] = run.label
         lines += [
             "",
@@ -291,9 +296,14 @@ def _html(text: str) -> str:
     return re.sub(r"`([^`]*)`", r"<code>\1</code>", text)
 
 
-def _change_lines(change: Change, clause_ids: list[str]) -> list[str]:
-    clauses = ", ".join(_clause_link(c) for c in change.clauses if c in clause_ids)
+def _change_lines(change: Change, clause_ids: list[str], links: bool = True) -> list[str]:
+    """The change as a bullet: its summary, its source, its clauses (linked to their docs
+    entries), or only how many of them differ."""
+    named = [c for c in change.clauses if c in clause_ids]
     source = f" ({change.source})" if change.source else ""
+    if not links:
+        return [f"- {change.summary} ({len(named)} clause{'s' * (len(named) != 1)})"]
+    clauses = ", ".join(_clause_link(c) for c in named)
     return [f"- {change.summary}{source} Clauses: {clauses}."]
 
 
@@ -411,7 +421,7 @@ def render(runs: list[Run], changes: list[Change]) -> str:
         applying = [ch for ch in changes if run.label in ch.runs]
         out += [f"{len(differing)} clauses differ from {BASELINE}. What changed for users:", ""]
         for change in applying:
-            out += _change_lines(change, differing)
+            out += _change_lines(change, differing, links=False)
         missing = findings.unexplained.get(run.label, [])
         if missing:
             out.append(
