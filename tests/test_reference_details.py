@@ -399,3 +399,19 @@ def test_a_closed_writer_refuses_as_tensorflow_does(tmp_path: pathlib.Path) -> N
         messages[side] = str(raised.value)
     assert messages["reference"].endswith(" is already closed")
     assert messages["keras"].endswith(" is already closed")
+
+
+def test_model_json_failure_warns_as_keras(tmp_path: pathlib.Path) -> None:
+    """The warning of a model whose `to_json` fails: category and text."""
+    from tests.support.tensorboard_model import ModelSpec, build_model
+
+    warned = {}
+    for side, module in (("reference", reference), ("keras", keras.callbacks)):
+        callback = module.TensorBoard(log_dir=str(tmp_path / side))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            callback.set_model(build_model(ModelSpec(json_fails=True), side))  # type: ignore[arg-type]
+        warned[side] = [
+            (w.category.__name__, str(w.message)) for w in caught if "JSON" in str(w.message)
+        ]
+    assert warned["reference"] == warned["keras"] and warned["keras"]
