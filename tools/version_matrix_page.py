@@ -271,12 +271,12 @@ def _witnesses(run: Run, clause_ids: list[str], seen: dict[str, str]) -> list[st
         seen[key] = run.label
         lines += [
             "",
-            "<details>",
+            '<details markdown="1">',
             f"<summary>{_html(title)}</summary>",
             "",
-            f"{_html(counterexample['reason'])}",
-            "",
             "```text",
+            _cut(counterexample["reason"]),
+            "",
             *(_cut(line) for line in counterexample["table"].splitlines()),
             "```",
             "",

@@ -1,0 +1,182 @@
+"""The Keras version matrix's page: `docs/keras-versions.md` is exactly what
+`tools/version_matrix_page.py` makes of the committed reports and `matrix/changes.toml`,
+every difference in the reports is explained there, and every explanation is borne out."""
+
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "version_matrix_page", ROOT / "tools" / "version_matrix_page.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+page = _load()
+
+
+def test_the_committed_page_is_the_scripts_output() -> None:
+    assert page.PAGE.read_text(encoding="utf-8") == page.build(), (
+        "docs/keras-versions.md is out of date: python tools/version_matrix_page.py"
+    )
+
+
+def test_every_version_of_the_matrix_has_a_report() -> None:
+    labels = [run.label for run in page.load_runs()]
+    minors = {label.rsplit(".", 1)[0] for label in labels if label[0].isdigit()}
+    assert minors == {f"3.{minor}" for minor in range(16)}
+    assert "nightly" in labels and any(label.startswith("tf-keras") for label in labels)
+
+
+def test_the_changes_file_explains_every_difference_and_claims_no_other() -> None:
+    runs = page.load_runs()
+    findings = page.audit(runs, page.load_changes(runs))
+    assert findings.unexplained == {}
+    assert [(label, clause) for _, label, clause in findings.unfounded] == []
+
+
+def test_the_baseline_passes_every_clause_it_runs() -> None:
+    base = page.baseline(page.load_runs())
+    assert {clause["verdict"] for clause in base.report["clauses"]} <= {"pass", "not-run"}
+
+
+# --- the script on made-up reports ----------------------------------------------------------
+
+
+def _report(version: str, verdicts: dict[str, str], spec: str = "keras") -> dict[str, Any]:
+    clauses = []
+    for clause_id, verdict in verdicts.items():
+        counterexample = None
+        if verdict == "fail":
+            counterexample = {
+                "property": f"prop-of-{clause_id}",
+                "reason": f"{clause_id} differs",
+                "table": f"table of {clause_id}",
+            }
+        clauses.append(
+            {
+                "id": clause_id,
+                "callback": "EarlyStopping",
+                "level": "core",
+                "verdict": verdict,
+                "examples": 25,
+                "reason": "" if verdict == "pass" else "why",
+                "counterexample": counterexample,
+            }
+        )
+    summary = {v: sum(1 for c in clauses if c["verdict"] == v) for v in page.MARKS}
+    return {
+        "schema": "callback-conformance/report/1",
+        "target": {"spec": spec, "module": spec, "version": version, "backend": "jax"},
+        "profile": "quick",
+        "seed": None,
+        "clauses": clauses,
+        "summary": summary,
+    }
+
+
+A, B = "early_stopping.patience.zero-is-one", "early_stopping.baseline.not-initial-best"
+
+
+@pytest.fixture
+def matrix(tmp_path: Path) -> Path:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    for name, report in {
+        "keras-3.9.2": _report("3.9.2", {A: "fail", B: "fail"}),
+        "keras-3.10.0": _report("3.10.0", {A: "fail", B: "pass"}),
+        "keras-3.15.1": _report("3.15.1", {A: "pass", B: "pass"}),
+        "keras-nightly": _report("3.16.0.dev2026102704", {A: "pass", B: "fail"}),
+    }.items():
+        (reports / f"{name}.json").write_text(json.dumps(report))
+    (tmp_path / "environments").mkdir()
+    return tmp_path
+
+
+def _changes(directory: Path, text: str) -> Path:
+    path = directory / "changes.toml"
+    path.write_text(text)
+    return path
+
+
+def test_runs_are_ordered_by_version_with_the_nightly_last(matrix: Path) -> None:
+    runs = page.load_runs(matrix / "reports", matrix / "environments")
+    assert [run.label for run in runs] == ["3.9.2", "3.10.0", "3.15.1", "nightly"]
+    assert page.version_key("3.16.0.dev2026102704") > page.version_key("3.15.1")
+    assert page.version_key("3.16.0.dev1") < page.version_key("3.16.0")
+
+
+def test_the_page_shows_each_change_its_prose_and_its_witness(matrix: Path) -> None:
+    changes = _changes(
+        matrix,
+        f"""
+[[change]]
+summary = "OLD-A: patience counted differently."
+clauses = ["{A}"]
+runs = {{ first = "3.9.2", last = "3.10.0" }}
+
+[[change]]
+summary = "OLD-B: baseline was the initial best."
+clauses = ["{B}"]
+runs = ["3.9.2"]
+
+[[change]]
+summary = "NEW-B: the nightly went back."
+clauses = ["{B}"]
+runs = ["nightly"]
+""",
+    )
+    text = page.build(matrix / "reports", matrix / "environments", changes)
+    release = text.split("## Release by release")[1].split("## Version by version")[0]
+    assert "### 3.9.2 → 3.10.0" in release and "OLD-B" in release
+    assert "### 3.10.0 → 3.15.1" in release and "OLD-A" in release
+    assert "### 3.15.1 → nightly" in release and "NEW-B" in release
+    assert f"table of {B}" in release  # the witness of the failing side
+    versions = text.split("## Version by version")[1]
+    assert versions.count("OLD-A") == 2 and "not yet explained" not in versions.lower()
+    assert "the same difference as under 3.9.2" in versions  # A's, shown once
+    runs = page.load_runs(matrix / "reports", matrix / "environments")
+    findings = page.audit(runs, page.load_changes(runs, changes))
+    assert findings.unexplained == {} and findings.unfounded == []
+
+
+def test_unexplained_and_unfounded_entries_are_reported(matrix: Path) -> None:
+    changes = _changes(
+        matrix,
+        f"""
+[[change]]
+summary = "CLAIM: A differs under the nightly."
+clauses = ["{A}"]
+runs = ["nightly"]
+""",
+    )
+    runs = page.load_runs(matrix / "reports", matrix / "environments")
+    findings = page.audit(runs, page.load_changes(runs, changes))
+    assert findings.unexplained == {"3.9.2": [A, B], "3.10.0": [A], "nightly": [B]}
+    assert [(label, clause) for _, label, clause in findings.unfounded] == [("nightly", A)]
+    text = page.build(matrix / "reports", matrix / "environments", changes)
+    assert "Not yet explained" in text and "## Entries the reports do not bear out" in text
+
+
+def test_a_clause_failing_for_another_reason_is_still_a_difference(matrix: Path) -> None:
+    runs = page.load_runs(matrix / "reports", matrix / "environments")
+    base = page.baseline(runs)
+    other = copy.deepcopy(base)
+    other.report["clauses"][0]["verdict"] = "not-run"
+    assert page.differences(other, base) == [A]
