@@ -415,3 +415,19 @@ def test_model_json_failure_warns_as_keras(tmp_path: pathlib.Path) -> None:
             (w.category.__name__, str(w.message)) for w in caught if "JSON" in str(w.message)
         ]
     assert warned["reference"] == warned["keras"] and warned["keras"]
+
+
+def test_evaluation_needs_an_optimizer_with_iterations(tmp_path: pathlib.Path) -> None:
+    """An optimizer without `iterations` gets no `evaluation_*` scalars, and no error."""
+    from tests.support.tensorboard_model import ModelSpec, build_model
+
+    written = {}
+    for side, module in (("reference", reference), ("keras", keras.callbacks)):
+        model = build_model(ModelSpec(optimizer="plain"), side)
+        del model.optimizer.iterations
+        callback = module.TensorBoard(log_dir=str(tmp_path / side), write_graph=False)
+        callback.set_model(model)  # type: ignore[arg-type]
+        callback.on_test_begin()
+        callback.on_test_end({"loss": 0.5})
+        written[side] = [e for e in _raw_summaries(tmp_path / side) if e[2] != "file_version"]
+    assert written["reference"] == written["keras"] == []
