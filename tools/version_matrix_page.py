@@ -333,7 +333,8 @@ def render(runs: list[Run], changes: list[Change]) -> str:
         " the smallest run the suite found that shows it.",
         "",
         f"Each report is `{command}` in its own environment (`tox -m matrix`; {seeding}),"
-        " so a rerun draws the same scenarios."
+        " so a rerun draws the same scenarios and gives the same verdicts (a witness can"
+        " shrink further on a less loaded machine)."
         " How the environments were chosen, and the Keras source behind each change:"
         " `matrix/README.md`.",
         "",
