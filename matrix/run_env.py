@@ -149,6 +149,14 @@ def main(argv: list[str] | None = None) -> int:
         help="give the simulated weights __jax_array__ (Keras 3.0-3.11)",
     )
     args = parser.parse_args(argv)
+    packages = installed()
+    if "keras" in packages and "keras-nightly" in packages:
+        print(
+            "run_env: keras and keras-nightly are both installed and write the same `keras`"
+            " package (keras-nightly's environment needs tox-uv for its UV_OVERRIDE)",
+            file=sys.stderr,
+        )
+        return 2
     if args.expect is not None:
         found = target_version(args.target)
         if found != args.expect:
