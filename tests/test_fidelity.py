@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, find, given, settings
 from hypothesis import strategies as st
 
 from conformance.harness import fit as harness_fit
+from conformance.harness.fit import HOOKS
 from tests.support.fidelity import (
-    HOOKS,
     Record,
     Shape,
     diff,

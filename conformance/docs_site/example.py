@@ -33,6 +33,7 @@ import numpy as np
 
 import reference
 from conformance.harness.events import Record, event_file_runs, read_records
+from conformance.harness.fit import HOOKS as FIT_HOOKS
 from conformance.harness.fit import FitPlan
 from conformance.harness.observe import (  # the harness's own argument handling
     Observation,
@@ -46,21 +47,7 @@ from reference.callback import Callback
 
 Style = Literal["epochs", "hooks", "cases", "records"]
 
-HOOKS = (
-    "__init__",
-    "set_model",
-    "set_params",
-    "on_train_begin",
-    "on_epoch_begin",
-    "on_train_batch_begin",
-    "on_train_batch_end",
-    "on_test_begin",
-    "on_test_batch_begin",
-    "on_test_batch_end",
-    "on_test_end",
-    "on_epoch_end",
-    "on_train_end",
-)
+HOOKS = ("__init__", "set_model", "set_params", *FIT_HOOKS)
 _INDEXED = {"on_epoch_begin", "on_epoch_end"} | {h for h in HOOKS if "batch" in h}
 _NO_LOGS = {"__init__", "set_model"}
 

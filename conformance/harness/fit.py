@@ -31,6 +31,20 @@ from typing import Any
 
 from conformance.harness.sim_model import SimModel
 
+HOOKS: tuple[str, ...] = (
+    "on_train_begin",
+    "on_epoch_begin",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_begin",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+    "on_test_end",
+    "on_epoch_end",
+    "on_train_end",
+)
+"""The hooks a fit dispatches, in the order each first runs (`fit.hooks.order`)."""
+
 
 @dataclass
 class EpochPlan:

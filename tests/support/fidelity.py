@@ -47,18 +47,6 @@ from conformance.harness import fit as harness_fit
 from conformance.harness.fit import EpochPlan, FitPlan, FitRecord, simulate_fit
 from conformance.harness.sim_model import ModelSpec, SimModel
 
-HOOKS: tuple[str, ...] = (
-    "on_train_begin",
-    "on_epoch_begin",
-    "on_train_batch_begin",
-    "on_train_batch_end",
-    "on_test_begin",
-    "on_test_batch_begin",
-    "on_test_batch_end",
-    "on_test_end",
-    "on_epoch_end",
-    "on_train_end",
-)
 ADDED_BY = {"first": "added_by_first", "second": "added_by_second"}  # keys mutators add
 TRAIN_TARGETS = (0.5, 1.0, 1.5, 2.0)  # y of training sample i is TRAIN_TARGETS[i % 4]
 VALIDATION_TARGETS = (1.0, 2.0, 0.5)  # exact squares, exact float32 sums
