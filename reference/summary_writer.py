@@ -42,11 +42,13 @@ def histogram_summary(tag: str, data: Any) -> summary_pb2.Summary:
 def image_summary(tag: str, images: np.ndarray) -> summary_pb2.Summary:
     """`tf.summary.image` of float images `[k, h, w, c]`, as TF converts them.
 
-    `tf.image.convert_image_dtype(..., uint8, saturate=True)` scales by 255.5 in
-    float32, clips to [0, 255] and truncates; only the first three images are kept,
-    while the width and height are those of the whole batch.
+    `tf.image.convert_image_dtype(..., uint8, saturate=True)` scales by 255.5 in the
+    images' own float dtype (float64 weights round differently from float32 ones),
+    clips to [0, 255] and truncates; only the first three images are kept, while the
+    width and height are those of the whole batch.
     """
-    scaled = np.asarray(images, dtype=np.float32) * np.float32(255.5)
+    images = np.asarray(images)
+    scaled = images * images.dtype.type(255.5)
     pixels = np.clip(scaled, 0, 255).astype(np.uint8)
     height, width = pixels.shape[1], pixels.shape[2]
     pngs = [encode_png(image) for image in pixels[:MAX_IMAGES_PER_SUMMARY]]

@@ -431,3 +431,39 @@ def test_evaluation_needs_an_optimizer_with_iterations(tmp_path: pathlib.Path) -
         callback.on_test_end({"loss": 0.5})
         written[side] = [e for e in _raw_summaries(tmp_path / side) if e[2] != "file_version"]
     assert written["reference"] == written["keras"] == []
+
+
+def _pixels_disagreeing_in_float32(count: int) -> np.ndarray:
+    """Values in [0, 1) whose ×255.5 truncates to a different pixel in float64 than in
+    float32: where the precision of the scaling shows."""
+    candidates = np.random.default_rng(0).random(1_000_000)
+    in_float32 = (candidates.astype(np.float32) * np.float32(255.5)).astype(np.uint8)
+    in_float64 = (candidates * 255.5).astype(np.uint8)
+    return candidates[in_float32 != in_float64][:count]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_weight_images_scale_in_their_own_dtype(dtype: str, tmp_path: pathlib.Path) -> None:
+    """A weight image's pixels are those `tf.summary.image` (what Keras's TensorBoard
+    calls with the weight as a numpy array of its own dtype) writes for the same array:
+    on the TensorFlow backend a float64 model's weights are float64."""
+    tf = pytest.importorskip("tensorflow")
+    from reference.summary_writer import image_summary
+
+    values = np.concatenate([_pixels_disagreeing_in_float32(6), [0.0, 0.5, 0.999, 1.0, 1.5]])
+    image = values.astype(dtype).reshape(1, 1, -1, 1)
+    with tf.summary.create_file_writer(str(tmp_path)).as_default():
+        tf.summary.image("weight", image, step=0)
+    (events_file,) = tmp_path.iterdir()
+    (written,) = [
+        value.tensor
+        for event in tf.compat.v1.train.summary_iterator(str(events_file))
+        for value in event.summary.value
+    ]
+    ours = image_summary("weight", image).value[0].tensor
+
+    def pixels(tensor: Any) -> list[int]:
+        png = tf.make_ndarray(tensor)[2]
+        return tf.io.decode_png(png).numpy().ravel().tolist()
+
+    assert pixels(ours) == pixels(written)
