@@ -44,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
         "-k", dest="pattern", default=None, help="only clauses whose id matches (glob or substring)"
     )
     run.add_argument("--json", dest="json_path", default=None, help="write the JSON report here")
+    run.add_argument(
+        "--divergences",
+        metavar="FILE",
+        default=None,
+        help="declared divergences (TOML): a declared clause whose witness still diverges is"
+        " `divergent`, not `fail`; one whose witness no longer diverges is `stale`",
+    )
     _report_options(run)
     run.add_argument(
         "--counterexamples",
@@ -202,7 +209,7 @@ def _run(args: argparse.Namespace) -> int:
     from conformance import report as reports
     from conformance.clauses import CLAUSES, matching
     from conformance.properties import PROPERTIES
-    from conformance.runner import PROFILES, clause_verdicts, run
+    from conformance.runner import PROFILES, clause_verdicts, examine, run
     from conformance.scenario_io import dumps
     from conformance.targets import TargetError, resolve
 
@@ -218,6 +225,7 @@ def _run(args: argparse.Namespace) -> int:
     clauses = matching(args.pattern) if args.pattern else CLAUSES
     if not clauses:
         _fail(f"-k {args.pattern!r} matches no clause id")
+    declared = _divergences(args.divergences)
     try:
         target = resolve(args.target)
     except TargetError as error:
@@ -239,9 +247,18 @@ def _run(args: argparse.Namespace) -> int:
             )
     finally:
         progress.close()
-    report = reports.build(
-        target, args.profile, args.seed, clause_verdicts(target, results, clauses)
-    )
+    verdicts = clause_verdicts(target, results, clauses)
+    if declared:
+        from conformance import divergences
+
+        verdicts = divergences.apply(
+            declared,
+            target,
+            results,
+            verdicts,
+            lambda prop, target, scenario: examine(prop, target, scenario, args.scenario_timeout),
+        )
+    report = reports.build(target, args.profile, args.seed, verdicts, args.divergences)
     _print_table(report)
     if args.json_path:
         _write(args.json_path, json.dumps(report, indent=1), "JSON report")
@@ -257,6 +274,18 @@ def _run(args: argparse.Namespace) -> int:
                 _write(path, dumps(saved), "counterexample")
                 print(f"counterexample: {path} (callback-conformance replay {path} {args.target})")
     return 1 if report["summary"]["fail"] or report["summary"]["stale"] else 0
+
+
+def _divergences(path: str | None) -> list[Any]:
+    """The declarations in the file at `path` (none without one); a bad file exits 2."""
+    if path is None:
+        return []
+    from conformance.divergences import DivergenceError, load
+
+    try:
+        return load(path)
+    except DivergenceError as error:
+        _fail(str(error))
 
 
 def _replay(args: argparse.Namespace) -> int:

@@ -12,7 +12,11 @@ replay) reads the same data. Schema `callback-conformance/report/1`:
 `statement` (the clause's rule on one line) and `reference_state` (for an EarlyStopping
 counterexample, `{"best_epoch": [per fit: the reference's best epoch, or null when no
 epoch was monitored]}`: what the observation cannot show when no weights are kept) were
-added within version 1; readers treat both as optional.
+added within version 1; readers treat both as optional. So were the top-level
+`"divergences"` (the declared-divergences file the run used, or null) and, on a clause a
+declaration applied to, `"divergence": {"target", "versions", "kind", "reason", "link",
+"witness"}` (`conformance.divergences`); a `divergent` clause's counterexample is its
+witness.
 """
 
 from __future__ import annotations
@@ -30,7 +34,11 @@ VERDICTS = ("pass", "fail", "divergent", "stale", "not-run")
 
 
 def build(
-    target: Target, profile: str, seed: int | None, results: list[ClauseResult]
+    target: Target,
+    profile: str,
+    seed: int | None,
+    results: list[ClauseResult],
+    divergences: str | None = None,
 ) -> dict[str, Any]:
     shared: dict[int, dict[str, Any]] = {}  # one property's counterexample fails each clause
     clauses = [_clause(result, target, shared) for result in results]
@@ -41,6 +49,7 @@ def build(
         "target": target.describe(),
         "profile": profile,
         "seed": seed,
+        "divergences": divergences,
         "clauses": clauses,
         "summary": summary,
     }
@@ -58,7 +67,7 @@ def _clause(
         if id(counterexample) not in shared:
             shared[id(counterexample)] = counterexample_data(counterexample, target)
         data = shared[id(counterexample)]
-    return {
+    entry = {
         "id": result.clause.id,
         "callback": result.clause.callback,
         "level": result.clause.level,
@@ -68,6 +77,9 @@ def _clause(
         "reason": result.reason,
         "counterexample": data,
     }
+    if result.divergence is not None:
+        entry["divergence"] = result.divergence.describe()
+    return entry
 
 
 def counterexample_data(

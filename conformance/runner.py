@@ -20,7 +20,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis.errors import Flaky
@@ -36,6 +36,9 @@ from conformance.harness.observe import (
 )
 from conformance.properties.base import Property, comparable
 from conformance.targets import Target, resolve
+
+if TYPE_CHECKING:
+    from conformance.divergences import Divergence
 
 PROFILES = {"quick": 25, "default": 100, "thorough": 1000}  # examples per property
 FIT_LOOP_REASON = (
@@ -94,6 +97,7 @@ class ClauseResult:
     examples: int
     reason: str
     counterexample: Counterexample | None
+    divergence: Divergence | None = None  # the declaration that applied (conformance.divergences)
 
 
 def reference_for(target: Target, callback: str) -> type:

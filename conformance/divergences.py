@@ -1,0 +1,278 @@
+"""Declared divergences: what a target is known to do differently from the reference.
+
+A divergences file (TOML, `run --divergences FILE`) declares, one entry per clause, where a
+target differs from Keras 3.15.1 on purpose or knowingly, with a *witness*: a scenario on
+which it still diverges. The run then reports the clause `divergent` instead of `fail`,
+as long as the witness still diverges, and `stale` once it does not (the divergence was
+fixed, or the witness no longer shows it: either way the declaration needs attention)::
+
+    schema = "callback-conformance/divergences/1"
+
+    [[divergence]]
+    target = "tf_keras"                # a target (`keras`, `pkg.mod:obj`...) or its module
+    versions = ">=2.16, <3"            # optional: PEP 440 specifiers its version must satisfy
+    clause = "early_stopping.baseline.gates-wait-reset"
+    kind = "intentional"               # bug | intentional | unsupported | spec-ambiguity
+    reason = "Keras 2 resets the wait on any improvement, baseline or not"
+    link = "https://github.com/keras-team/tf-keras/blob/v2.21.0/tf_keras/callbacks.py"
+    witness = "tf_keras/early_stopping.baseline.json"  # relative to this file
+
+A witness file is what `run --counterexamples DIR` writes for a failing property
+(`{"property": ..., "scenario": ...}`); its property must check the entry's clause.
+An entry applies to a run when its `target` is the run's target spec or module and the
+target's version satisfies `versions` (an entry with `versions` never applies to a target
+of unknown version). A declaration covers its clause only through its witness's property:
+if another property checking the clause fails too, the clause still fails.
+
+Anything wrong in the file (an unknown clause, kind or field, a missing witness, a witness
+whose property does not check the clause, two entries for one clause of one target) is a
+`DivergenceError` with a one-line message, before anything runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from conformance.clauses import CLAUSES
+from conformance.harness.observe import Scenario
+from conformance.properties import PROPERTIES
+from conformance.properties.base import Property
+from conformance.runner import ClauseResult, Counterexample, Examination, PropertyResult
+from conformance.scenario_io import from_data
+from conformance.targets import Target
+
+SCHEMA = "callback-conformance/divergences/1"
+KINDS = ("bug", "intentional", "unsupported", "spec-ambiguity")
+REQUIRED = ("target", "clause", "kind", "reason", "link", "witness")
+OPTIONAL = ("versions",)
+
+
+class DivergenceError(Exception):
+    """A divergences file that cannot be used; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Divergence:
+    target: str
+    clause: str
+    kind: str
+    reason: str
+    link: str
+    witness_path: str  # as written in the file
+    property: Property
+    scenario: Scenario
+    versions: SpecifierSet | None = None
+
+    def applies_to(self, target: Target) -> bool:
+        if self.target not in (target.spec, target.module):
+            return False
+        if self.versions is None:
+            return True
+        try:
+            return target.version is not None and self.versions.contains(
+                Version(target.version), prereleases=True
+            )
+        except InvalidVersion:
+            return False
+
+    def describe(self) -> dict[str, Any]:
+        """The declaration as the JSON report holds it."""
+        return {
+            "target": self.target,
+            "versions": None if self.versions is None else str(self.versions),
+            "kind": self.kind,
+            "reason": self.reason,
+            "link": self.link,
+            "witness": self.witness_path,
+        }
+
+
+def load(path: str) -> list[Divergence]:
+    """The entries of the divergences file at `path`, checked."""
+    try:
+        with open(path, "rb") as source:
+            data = tomllib.load(source)
+    except OSError as error:
+        raise DivergenceError(
+            f"cannot read divergences {path!r}: {error.strerror or error}"
+        ) from None
+    except tomllib.TOMLDecodeError as error:
+        raise DivergenceError(f"divergences {path!r} is not TOML: {error}") from None
+    if data.get("schema") != SCHEMA:
+        raise DivergenceError(
+            f"divergences {path!r}: schema is {data.get('schema')!r}, expected {SCHEMA!r}"
+        )
+    unknown = sorted(set(data) - {"schema", "divergence"})
+    if unknown:
+        raise DivergenceError(f"divergences {path!r}: unknown key {unknown[0]!r}")
+    entries = data.get("divergence", [])
+    if not isinstance(entries, list):
+        raise DivergenceError(f"divergences {path!r}: `divergence` must be an array of tables")
+    base = os.path.dirname(os.path.abspath(path))
+    divergences = [_entry(entry, f"{path} entry {n}", base) for n, entry in enumerate(entries, 1)]
+    _refuse_duplicates(divergences, path)
+    return divergences
+
+
+def _entry(entry: Any, where: str, base: str) -> Divergence:
+    if not isinstance(entry, dict):
+        raise DivergenceError(f"{where}: not a table")
+    missing = [key for key in REQUIRED if key not in entry]
+    if missing:
+        raise DivergenceError(f"{where}: missing {missing[0]!r}")
+    unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        raise DivergenceError(f"{where}: unknown field {unknown[0]!r}")
+    for key in (*REQUIRED, *OPTIONAL):
+        if key in entry and not (isinstance(entry[key], str) and entry[key].strip()):
+            raise DivergenceError(f"{where}: {key} must be a non-empty string, not {entry[key]!r}")
+    clause = entry["clause"]
+    if clause not in {known.id for known in CLAUSES}:
+        raise DivergenceError(f"{where}: unknown clause {clause!r}")
+    if entry["kind"] not in KINDS:
+        raise DivergenceError(
+            f"{where}: unknown kind {entry['kind']!r} (one of {', '.join(KINDS)})"
+        )
+    versions = None
+    if "versions" in entry:
+        try:
+            versions = SpecifierSet(entry["versions"])
+        except InvalidSpecifier:
+            raise DivergenceError(
+                f"{where}: versions {entry['versions']!r} is not a PEP 440 version specifier"
+            ) from None
+    prop, scenario = _witness(entry["witness"], where, base)
+    if clause not in prop.clauses:
+        raise DivergenceError(
+            f"{where}: the witness's property {prop.name!r} does not check clause {clause!r}"
+        )
+    return Divergence(
+        target=entry["target"],
+        clause=clause,
+        kind=entry["kind"],
+        reason=entry["reason"],
+        link=entry["link"],
+        witness_path=entry["witness"],
+        property=prop,
+        scenario=scenario,
+        versions=versions,
+    )
+
+
+def _witness(relative: str, where: str, base: str) -> tuple[Property, Scenario]:
+    path = os.path.join(base, relative)
+    try:
+        with open(path) as source:
+            data = json.load(source)
+    except OSError as error:
+        raise DivergenceError(
+            f"{where}: cannot read witness {relative!r}: {error.strerror or error}"
+        ) from None
+    except ValueError as error:
+        raise DivergenceError(f"{where}: witness {relative!r} is not JSON: {error}") from None
+    by_name = {prop.name: prop for prop in PROPERTIES}
+    name = data.get("property") if isinstance(data, dict) else None
+    if name not in by_name:
+        raise DivergenceError(f"{where}: witness {relative!r} names unknown property {name!r}")
+    try:
+        scenario = from_data(data["scenario"])
+    except (KeyError, TypeError, ValueError) as error:
+        scenario = error
+    if not isinstance(scenario, Scenario):
+        raise DivergenceError(f"{where}: witness {relative!r} holds no scenario")
+    return by_name[name], scenario
+
+
+def _refuse_duplicates(divergences: list[Divergence], path: str) -> None:
+    seen: set[tuple[str, str, str]] = set()
+    for divergence in divergences:
+        key = (divergence.target, str(divergence.versions), divergence.clause)
+        if key in seen:
+            raise DivergenceError(
+                f"divergences {path!r}: clause {divergence.clause!r} is declared twice"
+                f" for target {divergence.target!r}"
+            )
+        seen.add(key)
+
+
+Examine = Callable[[Property, Target, Scenario], Examination]
+
+
+def apply(
+    divergences: list[Divergence],
+    target: Target,
+    results: list[PropertyResult],
+    verdicts: list[ClauseResult],
+    examine: Examine,
+) -> list[ClauseResult]:
+    """`verdicts` with the declarations that apply to `target` taken into account: each
+    declared clause is `divergent` if its witness still diverges (`examine` runs it) and
+    no other property fails it, `stale` if the witness no longer diverges."""
+    declared = {d.clause: d for d in divergences if d.applies_to(target)}
+    failing: dict[str, list[PropertyResult]] = {}
+    for result in results:
+        if result.verdict == "fail":
+            for clause_id in result.property.clauses:
+                failing.setdefault(clause_id, []).append(result)
+    witnessed: dict[tuple[str, str], Examination] = {}  # one run per witness
+    updated = []
+    for verdict in verdicts:
+        divergence = declared.get(verdict.clause.id)
+        if divergence is None or verdict.verdict == "not-run":
+            updated.append(verdict)
+            continue
+        key = (divergence.property.name, divergence.witness_path)
+        if key not in witnessed:
+            witnessed[key] = examine(divergence.property, target, divergence.scenario)
+        updated.append(_judged(verdict, divergence, witnessed[key], failing))
+    return updated
+
+
+def _judged(
+    verdict: ClauseResult,
+    divergence: Divergence,
+    witness: Examination,
+    failing: dict[str, list[PropertyResult]],
+) -> ClauseResult:
+    name = divergence.property.name
+    others = [other for other in failing.get(verdict.clause.id, []) if other.property.name != name]
+    declared = f"declared divergence ({divergence.kind}): {divergence.reason}"
+    declared += f"; see {divergence.link}"
+    if witness.failure is None:
+        reason = (
+            f"declared divergence is stale: its witness {divergence.witness_path!r} no longer"
+            f" diverges ({name} passes on it); remove the declaration"
+            " or give a witness that diverges"
+        )
+        return replace(verdict, verdict="stale", reason=reason, divergence=divergence)
+    if others:  # a failure the declaration does not cover
+        reason = f"{others[0].reason} (the declared divergence covers only {name})"
+        return replace(
+            verdict,
+            verdict="fail",
+            reason=reason,
+            counterexample=others[0].counterexample,
+            divergence=divergence,
+        )
+    counterexample = Counterexample(
+        name,
+        divergence.scenario,
+        witness.target,
+        witness.reference,
+        witness.failure,
+    )
+    return replace(
+        verdict,
+        verdict="divergent",
+        reason=declared,
+        counterexample=counterexample,
+        divergence=divergence,
+    )

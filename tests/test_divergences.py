@@ -1,0 +1,197 @@
+"""Declared divergences (`run --divergences FILE`, conformance/divergences.py): a declared
+clause whose witness still diverges is `divergent`, one whose witness no longer diverges is
+`stale`, a failure the declaration does not cover still fails, and a bad file is a
+one-line error with exit code 2 before anything runs.
+
+The target is a real wrong implementation, `tests.wrong_implementations.lrs_one_based_epoch`
+(LearningRateScheduler passing `epoch + 1` to the schedule); the witnesses in
+`tests/data/divergences/` are counterexamples `run --counterexamples` wrote for it.
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+
+from conformance.divergences import DivergenceError, load
+from conformance.targets import Target
+from tests.test_conformance_cli import cli
+
+WITNESSES = pathlib.Path(__file__).parent / "data" / "divergences"
+PORT = "tests.wrong_implementations.lrs_one_based_epoch"
+PRINTS = "learning_rate_scheduler.prints-as-keras.json"  # checks only verbose.messages
+SETS = "learning_rate_scheduler.sets-the-rates-keras-sets.json"
+
+
+def _entry(**fields: str) -> str:
+    entry = {
+        "target": PORT,
+        "clause": "learning_rate_scheduler.verbose.messages",
+        "kind": "bug",
+        "reason": "epochs counted from 1",
+        "link": "https://example.org/port/issues/1",
+        "witness": str(WITNESSES / PRINTS),
+        **fields,
+    }
+    lines = [f"{key} = {json.dumps(value)}" for key, value in entry.items() if value is not None]
+    return "[[divergence]]\n" + "\n".join(lines) + "\n"
+
+
+def _file(tmp_path: pathlib.Path, *entries: str, head: str | None = None) -> pathlib.Path:
+    path = tmp_path / "divergences.toml"
+    schema = 'schema = "callback-conformance/divergences/1"\n'
+    path.write_text((schema if head is None else head) + "\n".join(entries))
+    return path
+
+
+def _run(tmp_path: pathlib.Path, target: str, clauses: str, *entries: str) -> tuple[int, dict]:
+    report = tmp_path / "report.json"
+    result = cli(
+        "run", target, "--profile", "quick", "-k", clauses,
+        "--divergences", str(_file(tmp_path, *entries)), "--json", str(report),
+    )  # fmt: skip
+    assert "Traceback" not in result.stderr, result.stderr
+    data = json.loads(report.read_text())
+    return result.returncode, {clause["id"]: clause for clause in data["clauses"]}
+
+
+def test_a_declared_clause_whose_witness_diverges_is_divergent(tmp_path):
+    status, clauses = _run(tmp_path, PORT, "learning_rate_scheduler.verbose.*", _entry())
+    clause = clauses["learning_rate_scheduler.verbose.messages"]
+    assert clause["verdict"] == "divergent"
+    assert status == 0  # nothing fails: the only failure is declared
+    assert clause["reason"].startswith("declared divergence (bug): epochs counted from 1")
+    assert clause["divergence"]["kind"] == "bug"
+    # The counterexample is the witness, run again: the port prints epoch 2's message.
+    assert clause["counterexample"]["property"] == "learning_rate_scheduler.prints-as-keras"
+    assert (
+        clause["counterexample"]["scenario"]
+        == json.loads((WITNESSES / PRINTS).read_text())["scenario"]
+    )
+
+
+def test_without_the_declaration_the_same_clause_fails(tmp_path):
+    status, clauses = _run(tmp_path, PORT, "learning_rate_scheduler.verbose.*")
+    assert clauses["learning_rate_scheduler.verbose.messages"]["verdict"] == "fail"
+    assert status == 1
+
+
+def test_a_witness_that_no_longer_diverges_is_stale(tmp_path):
+    """The reference prints what the reference prints: declared against it, the witness
+    is stale, and a stale declaration fails the run."""
+    status, clauses = _run(
+        tmp_path, "reference", "learning_rate_scheduler.verbose.*", _entry(target="reference")
+    )
+    clause = clauses["learning_rate_scheduler.verbose.messages"]
+    assert clause["verdict"] == "stale"
+    assert "no longer diverges" in clause["reason"]
+    assert status == 1
+
+
+def test_a_failure_the_declaration_does_not_cover_still_fails(tmp_path):
+    """`schedule.absolute-epoch` is checked by two properties; the witness is of one, and
+    the other fails too."""
+    clause_id = "learning_rate_scheduler.schedule.absolute-epoch"
+    status, clauses = _run(
+        tmp_path, PORT, clause_id, _entry(clause=clause_id, witness=str(WITNESSES / SETS))
+    )
+    clause = clauses[clause_id]
+    assert clause["verdict"] == "fail"
+    other = "learning_rate_scheduler.rate-is-the-schedule-value"
+    assert clause["counterexample"]["property"] == other
+    assert "declared divergence covers only" in clause["reason"]
+    assert status == 1
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"target": "some.other.port"},
+        {"versions": ">=1.0"},  # the port has no version: a version range cannot match it
+    ],
+)
+def test_an_entry_for_another_target_or_version_does_not_apply(tmp_path, fields):
+    status, clauses = _run(tmp_path, PORT, "learning_rate_scheduler.verbose.*", _entry(**fields))
+    assert clauses["learning_rate_scheduler.verbose.messages"]["verdict"] == "fail"
+    assert "divergence" not in clauses["learning_rate_scheduler.verbose.messages"]
+
+
+def _target(spec: str, module: str, version: str | None) -> Target:
+    return Target(spec=spec, module=module, classes={}, version=version)
+
+
+@pytest.mark.parametrize(
+    ("versions", "version", "applies"),
+    [
+        (None, None, True),
+        (">=2.16,<3", "2.21.0", True),
+        (">=2.16,<3", "3.0.0", False),
+        (">=2.16,<3", None, False),
+        (">=3.16.0.dev0", "3.16.0.dev2026112803", True),  # a nightly is a pre-release
+        ("<3.11", "3.10.0", True),
+        ("<3.11", "3.11.3", False),
+    ],
+)
+def test_versions_select_the_targets_an_entry_applies_to(tmp_path, versions, version, applies):
+    (divergence,) = load(str(_file(tmp_path, _entry(target="tf_keras", versions=versions))))
+    assert divergence.applies_to(_target("tf_keras", "tf_keras.callbacks", version)) is applies
+    module_named = _target("mypkg", "tf_keras", version)  # the module's name matches too
+    assert divergence.applies_to(module_named) is applies
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"clause": "early_stopping.no-such-clause"}, "unknown clause 'early_stopping.no-such"),
+        ({"kind": "feature"}, "unknown kind 'feature' (one of bug, intentional, unsupported"),
+        ({"reason": None}, "missing 'reason'"),
+        ({"link": ""}, "link must be a non-empty string"),
+        ({"colour": "blue"}, "unknown field 'colour'"),
+        ({"versions": "three"}, "versions 'three' is not a PEP 440 version specifier"),
+        ({"witness": "no-such.json"}, "cannot read witness 'no-such.json'"),
+        ({"witness": str(WITNESSES.parent / "report-every-verdict.json")}, "unknown property None"),
+        (
+            {"clause": "learning_rate_scheduler.logs.rate-read-back"},
+            "the witness's property 'learning_rate_scheduler.prints-as-keras' does not check"
+            " clause 'learning_rate_scheduler.logs.rate-read-back'",
+        ),
+    ],
+)
+def test_a_bad_entry_is_a_one_line_error_and_exit_2(tmp_path, change, message):
+    path = _file(tmp_path, _entry(**change))
+    with pytest.raises(DivergenceError, match="entry 1"):
+        load(str(path))
+    result = cli("run", "reference", "--divergences", str(path))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("head", "entries", "message"),
+    [
+        ("", (), "schema is None, expected 'callback-conformance/divergences/1'"),
+        ('schema = "callback-conformance/divergences/1"\nx = [\n', (), "is not TOML"),
+        (None, (_entry(), _entry()), "declared twice for target"),
+        ('schema = "callback-conformance/divergences/1"\nowner = "me"\n', (), "unknown key"),
+    ],
+)
+def test_a_bad_file_is_a_one_line_error_and_exit_2(tmp_path, head, entries, message):
+    path = _file(tmp_path, *entries, head=head)
+    result = cli("run", "reference", "--divergences", str(path))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+def test_a_missing_file_is_a_one_line_error(tmp_path):
+    result = cli("run", "reference", "--divergences", str(tmp_path / "none.toml"))
+    assert result.returncode == 2
+    assert "cannot read divergences" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_empty_file_declares_nothing(tmp_path):
+    assert load(str(_file(tmp_path))) == []
