@@ -1,9 +1,11 @@
-"""The command line: `callback-conformance run`, `replay` and `render`.
+"""The command line: `callback-conformance run`, `replay`, `render` and `diff`.
 
 `run TARGET` checks a target clause by clause and writes the reports; `replay FILE TARGET`
-re-runs a saved counterexample; `render REPORT.json` renders a saved JSON report again.
-Exit status: 0 when no clause fails, 1 when one does, 2 with a one-line message for a
-usage error or a target that cannot be used. The clause table is coloured on a terminal
+re-runs a saved counterexample; `render REPORT.json` renders a saved JSON report again;
+`diff OLD.json NEW.json` compares two reports (`conformance.diff`). Exit status: 0 when no
+clause fails (`diff`: nothing changed), 1 when one does (a declared divergence gone stale
+counts; `diff`: something changed), 2 with a one-line message for a usage error, a bad
+file or a target that cannot be used. The clause table is coloured on a terminal
 (not when NO_COLOR is set, nor when piped); a progress line goes to stderr on a terminal.
 Hypothesis's cache goes to a temporary directory the command removes (not
 `.hypothesis/` in the working directory), unless HYPOTHESIS_STORAGE_DIRECTORY names one.
@@ -68,6 +70,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     render.add_argument("report", help="a JSON report written by `run --json`")
     _report_options(render)
+    diff = commands.add_parser(
+        "diff", help="compare two JSON reports: changed verdicts and changed behaviour"
+    )
+    diff.add_argument("old", help="the earlier JSON report (e.g. the Keras you upgrade from)")
+    diff.add_argument("new", help="the later JSON report")
+    diff.add_argument(
+        "--markdown", metavar="PATH", default=None, help="write the comparison as Markdown here"
+    )
     for command in (run, replay):
         command.add_argument(
             "--scenario-timeout",
@@ -203,6 +213,22 @@ def _render(args: argparse.Namespace) -> int:
     _print_table(report)
     _write_reports(args, report, args.report)
     return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from conformance.diff import compare, has_changes, markdown, terminal
+    from conformance.reports import ReportError, load
+
+    _writable(args.markdown, "Markdown comparison")
+    try:
+        old, new = load(args.old), load(args.new)
+    except ReportError as error:
+        _fail(str(error))
+    comparison = compare(old, new)
+    print(terminal(comparison))
+    if args.markdown:
+        _write(args.markdown, markdown(comparison), "Markdown comparison")
+    return 1 if has_changes(comparison) else 0
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -349,6 +375,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, os.getcwd())
     if args.command == "render":
         return _render(args)
+    if args.command == "diff":
+        return _diff(args)
     status = _run(args) if args.command == "run" else _replay(args)
     _exit_despite_stray_threads(status)
     return status

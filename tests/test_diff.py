@@ -375,3 +375,32 @@ def test_the_terminal_names_each_changed_clause(matrix_diff: ReportDiff) -> None
     assert lines[at + 2].startswith("      new: passes (")
     unchanged = len(matrix_diff.group(UNCHANGED))
     assert lines[-1] == f"unchanged: {unchanged} clauses (30 pass, 19 not-run)"
+
+
+def test_the_command_line_exits_1_on_changes_and_writes_markdown(tmp_path):
+    from tests.test_conformance_cli import cli
+
+    summary = tmp_path / "diff.md"
+    result = cli("diff", OLD, NEW, "--markdown", str(summary))
+    assert result.returncode == 1, result.stderr
+    assert "monitor.mode.unknown-warns  fail → pass" in result.stdout
+    assert "| `monitor.mode.unknown-warns` |" in summary.read_text()
+    same = cli("diff", NEW, NEW)
+    assert same.returncode == 0 and "verdict changed" not in same.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("README.md", NEW), "cannot read 'README.md'"),
+        ((OLD, "/no/such/report.json"), "/no/such/report.json"),
+        ((OLD, NEW, "--markdown", "/no/such/dir/diff.md"), "is not a directory"),
+    ],
+)
+def test_the_command_line_refuses_bad_files_in_one_line(args, message):
+    from tests.test_conformance_cli import cli
+
+    result = cli("diff", *args)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr
