@@ -661,6 +661,14 @@ CLAUSES: tuple[Clause, ...] = (
         anchor="tensorboard.md#tensorboard.epoch.scalars",
     ),
     Clause(
+        id="tensorboard.steps-per-second.epoch-rate",
+        callback="TensorBoard",
+        statement="epoch_steps_per_second (write_steps_per_second) is the iterations the"
+        " epoch advanced over its seconds: positive when the epoch ran a step.",
+        level="core",
+        anchor="tensorboard.md#tensorboard.steps-per-second.epoch-rate",
+    ),
+    Clause(
         id="tensorboard.epoch.learning-rate",
         callback="TensorBoard",
         statement="Epoch end also writes learning_rate for a Keras Optimizer (inner_optimizer"

@@ -184,6 +184,8 @@ class TensorBoard(Callback):
 
     def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None:
         if self.write_steps_per_second:
+            # Clause tensorboard.steps-per-second.epoch-rate: the iterations' value, not
+            # the variable (which would make every epoch's difference 0).
             self._epoch_start_iterations = np.float32(self.model.optimizer.iterations)
             self._epoch_start_time = time.time()
 
@@ -216,7 +218,7 @@ class TensorBoard(Callback):
         train_logs = {k: v for k, v in logs.items() if not k.startswith("val_")}
         val_logs = {k[len("val_") :]: v for k, v in logs.items() if k.startswith("val_")}
         train_logs.update(self._learning_rates())
-        if self.write_steps_per_second:
+        if self.write_steps_per_second:  # Clause tensorboard.steps-per-second.epoch-rate.
             iterations = np.float32(self.model.optimizer.iterations)
             elapsed = np.float32(time.time() - self._epoch_start_time)
             done = iterations - self._epoch_start_iterations

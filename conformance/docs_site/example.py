@@ -32,7 +32,7 @@ from typing import Any, Literal
 import numpy as np
 
 import reference
-from conformance.harness.events import Record, event_file_runs, read_records
+from conformance.harness.events import TIMING_TAGS, Record, event_file_runs, read_records
 from conformance.harness.fit import HOOKS as FIT_HOOKS
 from conformance.harness.fit import FitPlan
 from conformance.harness.observe import (  # the harness's own argument handling
@@ -574,8 +574,8 @@ def _record_value(record: Record) -> str:
         width, height, pngs = record.value
         shapes = ", ".join("×".join(str(n) for n in png[0]) for png in pngs)
         return f"{len(pngs)} image{'s' if len(pngs) != 1 else ''} ({shapes})"
-    if record.value is None:
-        return "(a timing)"
+    if record.tag in TIMING_TAGS:
+        return f"(a timing: {record.value})"
     return code(show(record.value))
 
 

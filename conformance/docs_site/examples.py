@@ -1045,7 +1045,7 @@ TENSORBOARD: dict[str, Example] = {
         tags="^batch_",
         expect=(
             "| `train` | `batch_accuracy` | 1 | `0.75` |",
-            "| `train` | `batch_steps_per_second` | 2 | (a timing) |",
+            "| `train` | `batch_steps_per_second` | 2 | (a timing: positive) |",
         ),
         note="The batch ends report running values (0.75, then the epoch's 0.5). With"
         " `update_freq='epoch'` there is no default writer, and nothing of this is written.",
@@ -1092,6 +1092,21 @@ TENSORBOARD: dict[str, Example] = {
         ),
         note="`val_x` is a training metric that happens to start with `val_`: it lands in"
         " `validation/` as `epoch_x` (a quirk).",
+    ),
+    "tensorboard.steps-per-second.epoch-rate": Example(
+        (
+            tb(
+                {**NO_GRAPH, "write_steps_per_second": True},
+                _epochs({"loss": 1.0}, {"loss": 0.5}, batches=3),
+            ),
+        ),
+        style="records",
+        tags="steps_per_second$",
+        expect=(
+            "| `train` | `epoch_steps_per_second` | 0 | (a timing: positive) |",
+            "| `train` | `epoch_steps_per_second` | 1 | (a timing: positive) |",
+        ),
+        note="Three batches an epoch: each epoch advanced the optimizer's iterations by 3.",
     ),
     "tensorboard.epoch.learning-rate": Example(
         (

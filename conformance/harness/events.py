@@ -20,7 +20,7 @@ from tensorboard.backend.event_processing.event_file_loader import EventFileLoad
 from tensorboard.util import tensor_util
 
 TIMING_TAGS = ("batch_steps_per_second", "epoch_steps_per_second")
-"""Tags whose value is a wall-clock timing: compared for presence and step only."""
+"""Tags whose value is a wall-clock rate: kept only as its sign (`timing_sign`)."""
 
 
 class Record(NamedTuple):
@@ -92,8 +92,18 @@ def _value(plugin: str, tensor: np.ndarray) -> Any:
     return tuple(tensor.ravel().tolist())
 
 
+def timing_sign(tensor: np.ndarray) -> str:
+    """A wall-clock rate as what a run can pin down: "positive", "zero", "negative" or
+    "nan". Its value depends on the clock; whether it is positive does not (an epoch that
+    ran a step advanced the optimizer's iterations)."""
+    rate = float(tensor)
+    if rate != rate:
+        return "nan"
+    return "positive" if rate > 0 else "zero" if rate == 0 else "negative"
+
+
 def read_records(log_dir: str | os.PathLike[str]) -> list[Record]:
-    """All summaries under `log_dir`, sorted, timings blanked (see `TIMING_TAGS`)."""
+    """All summaries under `log_dir`, sorted, timings as their sign (see `TIMING_TAGS`)."""
     root = Path(log_dir)
     records = []
     for path in sorted(root.rglob("events.out.tfevents.*")):
@@ -102,7 +112,10 @@ def read_records(log_dir: str | os.PathLike[str]) -> list[Record]:
             for summary_value in event.summary.value:
                 plugin = summary_value.metadata.plugin_data.plugin_name
                 tensor = tensor_util.make_ndarray(summary_value.tensor)
-                value = None if summary_value.tag in TIMING_TAGS else _value(plugin, tensor)
+                if summary_value.tag in TIMING_TAGS:
+                    value: Any = timing_sign(tensor)
+                else:
+                    value = _value(plugin, tensor)
                 records.append(Record(run, summary_value.tag, event.step, value, plugin))
     return sorted(records, key=repr)
 

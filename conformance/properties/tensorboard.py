@@ -2,10 +2,10 @@
 
 The differential properties each project one aspect of what a run left behind: the
 `epoch_*`, `batch_*` and `evaluation_*` scalars, the weight histograms and images, the
-`keras` model summary, the steps-per-second timings (presence and step: the reader
-blanks their values), the events files per run directory, the projector config and
-embedding checkpoints, the warnings, and what raised where. The invariants hold of any
-conforming run, whatever the reference says.
+`keras` model summary, the steps-per-second timings (presence, step and sign: the
+reader keeps no more of a clock-dependent value), the events files per run directory,
+the projector config and embedding checkpoints, the warnings, and what raised where.
+The invariants hold of any conforming run, whatever the reference says.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ def model_summary(obs: Observation) -> object:
 
 
 def timings(obs: Observation) -> object:
-    """Steps-per-second records: where and when, not how fast."""
-    return [(r.run, r.tag, r.step) for r in obs.summaries if r.tag in TIMING_TAGS]
+    """Steps-per-second records: where, when, and whether positive; not how fast."""
+    return [(r.run, r.tag, r.step, r.value) for r in obs.summaries if r.tag in TIMING_TAGS]
 
 
 def event_files(obs: Observation) -> object:
@@ -192,7 +192,11 @@ PROPERTIES: tuple[Property, ...] = (
     Property(
         "tensorboard.steps-per-second-as-keras",
         CALLBACK,
-        ("tensorboard.batch.scalars", "tensorboard.epoch.scalars"),
+        (
+            "tensorboard.batch.scalars",
+            "tensorboard.epoch.scalars",
+            "tensorboard.steps-per-second.epoch-rate",
+        ),
         strategies.scenarios(),
         project=timings,
     ),
