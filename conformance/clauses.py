@@ -18,8 +18,8 @@ Each clause belongs to one callback class (`EarlyStopping`, `LearningRateSchedul
 Levels (DESIGN.md, "Clauses"): `core`, what any faithful implementation must match;
 `keras-quirk`, what Keras 3.15.1 does incidentally or by a bug (an implementation may
 differ and still be core conformant); `cosmetic`, message texts and verbose output;
-`out-of-scope`, a rule of Keras's `fit` the suite deliberately does not model (its statement
-and docs entry say why; always `not-run`). Where a
+`out-of-scope`, a rule of Keras's `fit`, or of TensorFlow around a callback, that the suite
+deliberately does not model (its statement and docs entry say why; always `not-run`). Where a
 docs entry names two levels (say "core (the warning), cosmetic (its text)"), the clause
 takes the strictest: core if any part is core, else keras-quirk; its statement says which
 part is cosmetic.
@@ -627,6 +627,14 @@ CLAUSES: tuple[Clause, ...] = (
         " train count is reset at on_train_begin.",
         level="keras-quirk",
         anchor="tensorboard.md#tensorboard.steps.test-batch-never-reset",
+    ),
+    Clause(
+        id="tensorboard.writers.default-step",
+        callback="TensorBoard",
+        statement="Out of scope: under the writer stack, a summary written without a step (by"
+        " the model, another callback) gets the current batch count; TensorFlow's contract.",
+        level="out-of-scope",
+        anchor="tensorboard.md#tensorboard.writers.default-step",
     ),
     Clause(
         id="tensorboard.batch.scalars",

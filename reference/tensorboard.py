@@ -97,6 +97,8 @@ class TensorBoard(Callback):
         # file even with update_freq="epoch".
         writer = self._writer(run)
         if self.update_freq != "epoch":
+            # Out of scope tensorboard.writers.default-step: in Keras, this context is also
+            # TensorFlow's default step for summaries written without one.
             self._contexts.append((writer.as_default(), step))
 
     def _pop(self) -> None:

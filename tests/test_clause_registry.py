@@ -162,7 +162,8 @@ def test_every_callback_has_clauses_and_every_level_is_used() -> None:
     assert {c.callback for c in CLAUSES} == set(CALLBACKS)
     assert {c.level for c in CLAUSES} == set(get_args(Level))
     assert all(c.level in ("core", "out-of-scope") for c in CLAUSES if c.callback == "fit")
-    assert all(c.callback == "fit" for c in CLAUSES if c.level == "out-of-scope")
+    out_of_scope = [c for c in CLAUSES if c.level == "out-of-scope"]
+    assert all(c.statement.startswith("Out of scope: ") for c in out_of_scope)
 
 
 # --- lookups -------------------------------------------------------------------------------

@@ -1393,5 +1393,7 @@ PROSE_ONLY: dict[str, str] = {
     "fit.data.unsized-final-batch-begin": "out of scope: the suite's runs have a known length",
     "fit.params.when-no-epoch-runs": "out of scope: the simulated fit differs from Keras here,"
     " on purpose; no callback reads `params`",
+    "tensorboard.writers.default-step": "out of scope: TensorFlow's default summary step, seen"
+    " only by summaries the callback does not write",
 }
 """Clauses whose docs entry explains them in prose, with why there is no example run."""
