@@ -2,7 +2,8 @@
 
 * `reference`: this project's executable specification.
 * `keras`: the installed Keras 3, under whatever `KERAS_BACKEND` says.
-* `tf_keras`: the installed tf-keras (Keras 2).
+* `tf_keras`: the installed tf-keras (Keras 2), driven with a simulated model that has
+  what a Keras 2 model has (`adapt_for_tf_keras`).
 * `pkg.mod` or `pkg.mod:obj`: any importable module (or object in one) exposing
   `EarlyStopping`, `LearningRateScheduler`, `ModelCheckpoint` and `TensorBoard`.
 
@@ -24,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
+
+import numpy as np
 
 from conformance.harness.observe import ModelAdapter
 from conformance.harness.sim_model import SGD, Embedding, MultiOptimizer, SimModel
@@ -156,7 +159,8 @@ def _tf_keras_target() -> Target:
         version=tf_keras.__version__,
         backend="tensorflow",
         precision="float64",
-        adapt=adapt_for_keras,
+        adapt=adapt_for_tf_keras,
+        cleanup=leave_tensorflow_summary_contexts,
         not_run=not_run,
     )
 
@@ -238,3 +242,78 @@ def adapt_for_keras(model: SimModel) -> SimModel:
             model.layers[index] = real
     model.set_label(model.label)
     return model
+
+
+def adapt_for_tf_keras(model: SimModel) -> SimModel:
+    """Give the simulated model what a tf-keras (Keras 2) model has and tf-keras's
+    callbacks read: tf-keras optimizers (`lr`, `learning_rate` and `iterations` as
+    TensorFlow variables), weights that are TensorFlow variables named as Keras 2 names
+    them (`dense/w0:0`: the histograms' tags), a real `tf_keras.layers.Embedding` (the
+    projector tests the type), `distribute_strategy` (ModelCheckpoint and TensorBoard
+    write through it), the fit step counters `_train_counter` and `_test_counter`
+    (TensorBoard's steps), `train_tf_function` and `_is_graph_network` (TensorBoard's
+    graph and model summary)."""
+    import tensorflow as tf
+    import tf_keras
+
+    if isinstance(model.optimizer, SGD):
+        model.optimizer = tf_keras.optimizers.SGD(
+            learning_rate=float(model.optimizer.learning_rate)
+        )
+    elif isinstance(model.optimizer, MultiOptimizer):
+        # Keras 2 has no multi-optimizer of its own (TensorFlow Addons had one); the
+        # stand-in keeps its sub-optimizers, made tf-keras's, and a real step variable.
+        for index, sub in enumerate(model.optimizer.optimizers):
+            rate = float(sub.learning_rate)
+            model.optimizer.optimizers[index] = tf_keras.optimizers.SGD(
+                learning_rate=rate, name=sub.name
+            )
+        model.optimizer.iterations = tf.Variable(0, dtype="int64", name="iteration")
+    for index, layer in enumerate(model.layers):
+        if isinstance(layer, Embedding):
+            (table,) = layer.weights
+            real = tf_keras.layers.Embedding(*table.shape, name=layer.name)
+            real(np.zeros((1,), "int32"))  # built by a call: in the layer's name scope
+            model.layers[index] = real
+        else:
+            layer.weights = [
+                tf.Variable(np.asarray(weight), name=weight.path) for weight in layer.weights
+            ]
+    model.__class__ = _keras2_model_class(type(model))
+    keras2: Any = model
+    keras2.distribute_strategy = tf.distribute.get_strategy()
+    keras2._train_counter = tf.Variable(0, dtype="int64")
+    # Keras 2's evaluate resets and advances `_test_counter`, which the simulated
+    # evaluate cannot reach; tf-keras's TensorBoard reads it only as the default step of
+    # the validation writer, which no summary the callback writes uses.
+    keras2._test_counter = tf.Variable(0, dtype="int64")
+    keras2.train_tf_function = None  # no traced train function: no graph to write
+    keras2._is_graph_network = type(model).__name__ == "Functional"
+    model.set_label(model.label)
+    return model
+
+
+def _keras2_model_class(cls: type[SimModel]) -> type[SimModel]:
+    """`cls` (its name kept: TensorBoard reads it) with Keras 2's fit step counter: the
+    fit sets `stop_training = False` and then resets `_train_counter`, and each training
+    step adds one to it (tf_keras/src/engine/training.py, `fit` and `train_function`)."""
+
+    class Keras2Model(cls):  # type: ignore[valid-type,misc]
+        _train_counter: Any
+
+        @property
+        def stop_training(self) -> bool:
+            return bool(self.__dict__["stop_training"])
+
+        @stop_training.setter
+        def stop_training(self, value: bool) -> None:
+            self.__dict__["stop_training"] = value
+            if value is False and "_train_counter" in self.__dict__:  # a fit begins
+                self._train_counter.assign(0)
+
+        def advance_iterations(self, steps: int) -> None:
+            self._train_counter.assign_add(steps)
+            super().advance_iterations(steps)
+
+    Keras2Model.__name__ = Keras2Model.__qualname__ = cls.__name__
+    return Keras2Model
