@@ -1,0 +1,1 @@
+"""Benchmarks of the conformance suite: `python -m benchmarks.measure` (docs/benchmarks.md)."""
