@@ -56,7 +56,12 @@ PACKAGES = (
     "h5py",
     "py-spy",
 )
-PROFILED_PROPERTY = "early_stopping.stops-where-keras-stops"
+PROFILED_PROPERTIES = {  # one per callback, profiled against reference and keras
+    "EarlyStopping": "early_stopping.stops-where-keras-stops",
+    "LearningRateScheduler": "learning_rate_scheduler.sets-the-rates-keras-sets",
+    "ModelCheckpoint": "model_checkpoint.saves-where-keras-saves",
+    "TensorBoard": "tensorboard.epoch-scalars-as-keras",
+}
 
 
 @dataclass(frozen=True)
@@ -327,26 +332,33 @@ def measure_profile(sizes: Sizes, scratch: Path, callbacks: list[str]) -> dict[s
     py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
     if not Path(py_spy).exists():
         return {"skipped": "py-spy is not installed"}
-    runs = {}
-    for target in ("reference", "keras"):
-        say(f"profile: {PROFILED_PROPERTY} against {target} under py-spy")
-        samples = Path(tempfile.mkdtemp(prefix="py-spy-", dir=scratch)) / "samples.txt"
-        prefix = [py_spy, "record", "--format", "raw", "--idle", "--nonblocking"]
-        prefix += ["-r", str(sizes.sampling_rate), "-o", str(samples), "--"]
-        spec = {
-            "target": target,
-            "property": PROFILED_PROPERTY,
-            "callbacks": callbacks,
-            "examples": sizes.profile_examples,
-            "warmup_examples": sizes.warmup_examples,
-        }
-        result, usage = run_worker("profile", spec, "jax", scratch, prefix=prefix)
-        stacks = read_collapsed(samples)
-        runs[target] = result | {
-            "property": result["run"]["property"],
-            "categories": categorize(stacks, result["run"]["seconds"], result["run"]["examples"]),
-            "process": asdict(usage),
-        }
+    runs = []
+    for callback in callbacks:
+        for target in ("reference", "keras"):
+            prop = PROFILED_PROPERTIES[callback]
+            say(f"profile: {prop} against {target} under py-spy")
+            samples = Path(tempfile.mkdtemp(prefix="py-spy-", dir=scratch)) / "samples.txt"
+            prefix = [py_spy, "record", "--format", "raw", "--idle", "--nonblocking"]
+            prefix += ["-r", str(sizes.sampling_rate), "-o", str(samples), "--"]
+            spec = {
+                "target": target,
+                "property": prop,
+                "examples": sizes.profile_examples,
+                "warmup_examples": sizes.warmup_examples,
+            }
+            result, usage = run_worker("profile", spec, "jax", scratch, prefix=prefix)
+            stacks = read_collapsed(samples)
+            timed = result["run"]
+            runs.append(
+                result
+                | {
+                    "callback": callback,
+                    "target": target,
+                    "property": prop,
+                    "categories": categorize(stacks, timed["seconds"], timed["examples"]),
+                    "process": asdict(usage),
+                }
+            )
     return {"runs": runs}
 
 

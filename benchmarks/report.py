@@ -121,6 +121,13 @@ def rates_section(runs: dict[str, Any], examples: int) -> list[str]:
             if failed:
                 notes.append(f"- {label}, {callback}: did not pass: {', '.join(failed)}")
         rows.append(row)
+    total = ["all measured"]
+    for run in runs.values():
+        entries = [entry for entry in run["callbacks"].values() if "not_run" not in entry]
+        limit = rate([row for entry in entries for row in entry["limit"]])
+        suite = rate([row for entry in entries for row in entry["suite"]])
+        total += [_number(limit), _number(suite), _percent(suite / limit)]
+    rows.append(total)
     lines += _table(header, rows)
     for label, run in runs.items():
         process = run["process"]
@@ -256,28 +263,49 @@ def growth_exponent(rows: list[dict[str, Any]]) -> float:
 def profile_section(profile: dict[str, Any]) -> list[str]:
     if "skipped" in profile:
         return ["## Where the time goes", "", f"Skipped: {profile['skipped']}", ""]
+    runs = profile["runs"]
     lines = [
         "## Where the time goes",
         "",
-        "One property under py-spy (sampling, idle time included, the warm-up left"
-        " out); each sample goes to the category of its innermost matching frame"
-        " (`benchmarks/costs.py`). Milliseconds per scenario.",
+        "One property per callback under py-spy (sampling, idle time included, the warm-up"
+        " left out), against reference and against keras; each sample goes to the category of"
+        " its innermost matching frame (`benchmarks/costs.py`). Milliseconds per scenario"
+        " (a sample's share of the run's measured time, divided by its scenarios).",
         "",
     ]
-    for target, run in profile["runs"].items():
+    for run in runs:
         timed = run["run"]
         each = 1000 * timed["seconds"] / max(timed["examples"], 1)
-        lines += [
-            f"### `{run['property']}` against {target}: {timed['examples']} scenarios in"
-            f" {timed['seconds']:.2f} s ({each:.1f} ms each)",
-            "",
+        lines.append(
+            f"- {run['callback']} against {run['target']}: `{run['property']}`,"
+            f" {timed['examples']} scenarios in {timed['seconds']:.2f} s ({each:.1f} ms each)"
+        )
+    lines.append("")
+    totals: dict[str, float] = {}
+    for run in runs:
+        for row in run["categories"]:
+            totals[row["category"]] = totals.get(row["category"], 0.0) + row["ms_per_scenario"]
+    header = ["category"] + [f"{_short(run['callback'])} {run['target']}" for run in runs]
+    table = []
+    for category in sorted(totals, key=lambda name: -totals[name]):
+        cells = []
+        for run in runs:
+            found = [row for row in run["categories"] if row["category"] == category]
+            cells.append(f"{found[0]['ms_per_scenario']:.1f}" if found else "–")
+        table.append([category, *cells])
+    table.append(
+        ["**all**"]
+        + [
+            f"**{1000 * run['run']['seconds'] / max(run['run']['examples'], 1):.1f}**"
+            for run in runs
         ]
-        rows = [
-            [row["category"], f"{100 * row['share']:.1f} %", f"{row['ms_per_scenario']:.2f}"]
-            for row in run["categories"]
-        ]
-        lines += _table(["category", "share", "ms per scenario"], rows)
-    return lines
+    )
+    return lines + _table(header, table)
+
+
+def _short(callback: str) -> str:
+    """EarlyStopping -> ES."""
+    return "".join(letter for letter in callback if letter.isupper())
 
 
 def targets_section(result: dict[str, Any]) -> list[str]:
