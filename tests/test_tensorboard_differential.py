@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import event, example, given
 
 from reference.tensorboard import TensorBoard
-from tests.support.tensorboard_model import ModelSpec
+from tests.support.tensorboard_model import LayerSpec, ModelSpec
 from tests.support.tensorboard_runs import Epoch, Scenario, Session, assert_conforms, scenarios
 
 # Found by a thorough run (seed 424242): a reused CallbackList whose first fit ran no
@@ -23,9 +23,38 @@ REUSED_LIST_AFTER_EMPTY_EPOCH = Scenario(
     ),
 )
 
+# Found by mutation testing of reference/ (docs/mutation_testing.md): 50 drawn examples
+# rarely combine write_images with the shapes that take each branch of the weight image,
+# nor an optimizer to unwrap with logged epochs.
+_IMAGE_SHAPES = (
+    (3, 3),  # square: not transposed
+    (2, 3, 4),  # 3-D: one image per last-axis channel, axes (2, 0, 1)
+    (2, 2, 2, 3),  # 4-D with 3 channels: written as is
+    (2, 2, 2, 4),  # 4 channels: written
+    (2, 2, 2, 2),  # 2 channels: skipped
+)
+WEIGHT_IMAGES_OF_EVERY_BRANCH = Scenario(
+    config={"histogram_freq": 1, "write_images": True},
+    model=ModelSpec(layers=(LayerSpec("conv", _IMAGE_SHAPES),)),
+    metrics=("loss",),
+    sessions=(Session(kind="fit", epochs=(Epoch(executions=1),)),),
+)
+LEARNING_RATES_OF_WRAPPED_OPTIMIZERS = [
+    Scenario(
+        config={"update_freq": "epoch"},
+        model=ModelSpec(optimizer=optimizer),
+        metrics=("loss",),
+        sessions=(Session(kind="fit", epochs=(Epoch(executions=1),)),),
+    )
+    for optimizer in ("loss_scale", "multi")
+]
+
 
 @given(scenarios())
 @example(REUSED_LIST_AFTER_EMPTY_EPOCH)
+@example(WEIGHT_IMAGES_OF_EVERY_BRANCH)
+@example(LEARNING_RATES_OF_WRAPPED_OPTIMIZERS[0])
+@example(LEARNING_RATES_OF_WRAPPED_OPTIMIZERS[1])
 def test_reference_matches_keras_on_drawn_sessions(scenario: Scenario) -> None:
     observed = assert_conforms(TensorBoard, scenario)
     event(f"Keras raised {observed.error}")
