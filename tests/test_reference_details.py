@@ -467,3 +467,54 @@ def test_weight_images_scale_in_their_own_dtype(dtype: str, tmp_path: pathlib.Pa
         return tf.io.decode_png(png).numpy().ravel().tolist()
 
     assert pixels(ours) == pixels(written)
+
+
+def test_steps_per_second_values_are_keras_under_one_clock(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rates themselves, which the drawn runs compare only by sign: under a clock that
+    advances 0.5 s at every reading (the callbacks' own `time.time`, not the event
+    writers'), both callbacks read it at the same moments and write the same
+    `batch_steps_per_second` and `epoch_steps_per_second`."""
+    import itertools
+    import types
+
+    import keras.src.callbacks.tensorboard
+
+    import reference.tensorboard
+    from conformance.harness.events import TIMING_TAGS
+    from tests.support.tensorboard_model import ModelSpec
+    from tests.support.tensorboard_runs import Epoch, Scenario, Session, observe
+
+    tf = pytest.importorskip("tensorflow")
+    scenario = Scenario(
+        config={"write_steps_per_second": True, "update_freq": 1},
+        model=ModelSpec(),
+        metrics=("loss",),
+        sessions=(
+            Session(
+                "fit", epochs=(Epoch(executions=3), Epoch(executions=2)), steps_per_execution=2
+            ),
+        ),
+    )
+    rates = {}
+    for side, tensorboard in (("reference", reference.TensorBoard), ("keras", None)):
+        clock = itertools.count(1000.0, 0.5)
+        fake_time = types.SimpleNamespace(time=clock.__next__)
+        module = reference.tensorboard if tensorboard else keras.src.callbacks.tensorboard
+        monkeypatch.setattr(module, "time", fake_time)
+        root = tmp_path / side
+        root.mkdir()
+        observe(tensorboard or keras.callbacks.TensorBoard, scenario, side, str(root))
+        monkeypatch.undo()
+        rates[side] = sorted(
+            (event.step, value.tag, float(tf.make_ndarray(value.tensor)))
+            for path in (root / "logs").rglob("*tfevents*")
+            for event in tf.compat.v1.train.summary_iterator(str(path))
+            for value in event.summary.value
+            if value.tag in TIMING_TAGS
+        )
+    assert rates["reference"] == rates["keras"]
+    # Two steps an execution, one execution per batch hook: 2 iterations a batch.
+    assert {tag for _, tag, _ in rates["keras"]} == set(TIMING_TAGS)
+    assert all(rate > 0 for _, _, rate in rates["keras"])
