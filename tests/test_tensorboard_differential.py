@@ -35,7 +35,7 @@ _IMAGE_SHAPES = (
 )
 WEIGHT_IMAGES_OF_EVERY_BRANCH = Scenario(
     config={"histogram_freq": 1, "write_images": True},
-    model=ModelSpec(layers=(LayerSpec("conv", _IMAGE_SHAPES),)),
+    model=ModelSpec(layers=(LayerSpec("conv:0", _IMAGE_SHAPES),)),  # ":" becomes "_" in tags
     metrics=("loss",),
     sessions=(Session(kind="fit", epochs=(Epoch(executions=1),)),),
 )
