@@ -1,5 +1,7 @@
-"""Constructor clauses: same exception types and warning categories as Keras 3.15.1
-for the same arguments (tensorboard.profile-batch.*, tensorboard.update-freq.*)."""
+"""Constructor clauses: the same exceptions and warnings (types and texts) as Keras 3.15.1
+for the same arguments (tensorboard.profile-batch.*, tensorboard.update-freq.*), on jax
+and, where the jax backend discards `profile_batch` unparsed, as the TensorFlow backend
+and Python 3.12 parse it."""
 
 from __future__ import annotations
 
@@ -47,15 +49,15 @@ UPDATE_FREQ_FORMS = ["epoch", "batch", 1, 3, 0, -2, 2.5, "steps", True, None]
 
 
 def _outcome(make: Any) -> tuple[str | None, list[str]]:
-    """What a constructor call raised (type name) and warned (categories)."""
+    """What a constructor call raised and warned: type and text of each."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             make()
             raised = None
         except Exception as exc:
-            raised = type(exc).__name__
-    return raised, [w.category.__name__ for w in caught]
+            raised = f"{type(exc).__name__}: {exc}"
+    return raised, [f"{w.category.__name__}: {w.message}" for w in caught]
 
 
 @given(
@@ -88,12 +90,12 @@ def test_profile_batch_parsing_matches_keras_where_it_is_reached(profile_batch: 
     try:
         expected: Any = _keras_profile_range(profile_batch)
     except Exception as exc:
-        expected = type(exc)
+        expected = (type(exc), str(exc))
     try:
         reference = TensorBoardOnTensorFlow(tempfile.mkdtemp(), profile_batch=profile_batch)
         actual: Any = (reference._start_batch, reference._stop_batch)
     except Exception as exc:
-        actual = type(exc)
+        actual = (type(exc), str(exc))
     assert actual == expected
 
 
@@ -112,6 +114,52 @@ def test_profiling_on_other_backends_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="torch backend"):
         OnTorch(tempfile.mkdtemp(), profile_batch=2)
     OnTorch(tempfile.mkdtemp(), profile_batch=0)
+
+
+def test_profiling_on_other_backends_says_what_keras_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The message of that error, against Keras's own constructor told it runs on torch."""
+    import keras.src.callbacks.tensorboard as keras_tensorboard
+
+    class OnTorch(TensorBoard):
+        backend = "torch"
+
+    arguments = {"log_dir": tempfile.mkdtemp(), "profile_batch": (2, 5)}
+    monkeypatch.setattr(keras_tensorboard.backend, "backend", lambda: "torch")
+    expected = _outcome(lambda: keras.callbacks.TensorBoard(**arguments))
+    monkeypatch.undo()
+    assert expected[0] is not None and "torch backend" in expected[0]
+    assert _outcome(lambda: OnTorch(**arguments)) == expected
+
+
+@pytest.mark.parametrize("python", [(3, 11, 13), (3, 12, 0)], ids=["3.11.13", "3.12.0"])
+@pytest.mark.parametrize("profile_batch", [(2, 5), "a", 3], ids=repr)
+def test_the_python_version_gate_on_jax_is_keras(
+    python: tuple[int, int, int], profile_batch: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On jax, Keras drops `profile_batch` with a warning below Python 3.12, and parses it
+    from 3.12 on: the same outcome, warning and range under either Python (the profiler
+    warm-up Keras then starts is not run)."""
+    import types
+
+    import keras.src.callbacks.tensorboard as keras_tensorboard
+
+    import reference.profile_batch
+
+    version = types.SimpleNamespace(version_info=python)
+    monkeypatch.setattr(keras_tensorboard, "sys", version)
+    monkeypatch.setattr(reference.profile_batch, "sys", version)
+    monkeypatch.setattr(keras.callbacks.TensorBoard, "_start_profiler", lambda self, logdir: None)
+    monkeypatch.setattr(keras.callbacks.TensorBoard, "_stop_profiler", lambda self, save=True: None)
+    made: dict[str, Any] = {}
+    for side, cls in (("keras", keras.callbacks.TensorBoard), ("reference", TensorBoard)):
+        outcome = _outcome(
+            lambda cls=cls, side=side: made.__setitem__(
+                side, cls(tempfile.mkdtemp(), profile_batch=profile_batch)
+            )
+        )
+        batches = (made[side]._start_batch, made[side]._stop_batch) if side in made else None
+        made[f"{side} outcome"] = (outcome, batches)
+    assert made["reference outcome"] == made["keras outcome"]
 
 
 def test_signature_matches_keras() -> None:
