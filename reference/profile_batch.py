@@ -23,7 +23,8 @@ def profile_range(profile_batch: Any, backend: str) -> tuple[int, int]:
         if backend == "jax" and sys.version_info[1] < 12:
             # Quirk tensorboard.profile-batch.jax-discards-before-validating: the
             # value is dropped before it is parsed, so no invalid value raises.
-            warnings.warn("Profiling with the jax backend requires python >= 3.12.", stacklevel=3)
+            # stacklevel 2: from TensorBoard.__init__, as Keras warns from its tensorboard.py.
+            warnings.warn("Profiling with the jax backend requires python >= 3.12.", stacklevel=2)
             profile_batch = 0
     return _parse(profile_batch)
 

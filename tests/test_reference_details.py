@@ -132,7 +132,20 @@ WARNINGS = {
     "model_checkpoint-non-scalar": lambda m, root: _checkpoint(
         m, root, {"loss": np.array([1.0, 2.0])}, monitor="loss", mode="min", save_best_only=True
     ),
+    # On jax below Python 3.12, profiling is dropped with a warning.
+    "tensorboard-profile-on-jax": lambda m, root: (
+        lambda: m.TensorBoard(str(root / "logs"), profile_batch=2)
+    ),
+    "tensorboard-model-json": lambda m, root: lambda: _tensorboard_of_unserializable_model(m, root),
 }
+
+
+def _tensorboard_of_unserializable_model(module: Any, root: pathlib.Path) -> None:
+    from tests.support.tensorboard_model import ModelSpec, build_model
+
+    side = "reference" if module is reference else "keras"
+    callback = module.TensorBoard(log_dir=str(root / side))
+    callback.set_model(build_model(ModelSpec(json_fails=True), side))
 
 
 @pytest.mark.parametrize("case", WARNINGS)
