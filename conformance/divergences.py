@@ -19,10 +19,14 @@ fixed, or the witness no longer shows it: either way the declaration needs atten
 
 A witness file is what `run --counterexamples DIR` writes for a failing property
 (`{"property": ..., "scenario": ...}`); its property must check the entry's clause.
-An entry applies to a run when its `target` is the run's target spec or module and the
-target's version satisfies `versions` (an entry with `versions` never applies to a target
-of unknown version). A declaration covers its clause only through its witness's property:
-if another property checking the clause fails too, the clause still fails.
+One property checks several clauses and fails them all on whichever difference it
+meets, so a clause may be failed by several properties: `witness` may then be a list,
+one file per property (`witness = ["a.json", "b.json"]`). A declaration covers its clause
+only through its witnesses' properties: if another property checking the clause fails
+too, the clause still fails. It is stale as soon as one of its witnesses no longer
+diverges. An entry applies to a run when its `target` is the run's target spec or module
+and the target's version satisfies `versions` (an entry with `versions` never applies to
+a target of unknown version).
 
 Anything wrong in the file (an unknown clause, kind or field, a missing witness, a witness
 whose property does not check the clause, two entries for one clause of one target) is a
@@ -60,15 +64,20 @@ class DivergenceError(Exception):
 
 
 @dataclass(frozen=True)
+class Witness:
+    path: str  # as written in the file
+    property: Property
+    scenario: Scenario
+
+
+@dataclass(frozen=True)
 class Divergence:
     target: str
     clause: str
     kind: str
     reason: str
     link: str
-    witness_path: str  # as written in the file
-    property: Property
-    scenario: Scenario
+    witnesses: tuple[Witness, ...]
     versions: SpecifierSet | None = None
 
     def applies_to(self, target: Target) -> bool:
@@ -91,7 +100,7 @@ class Divergence:
             "kind": self.kind,
             "reason": self.reason,
             "link": self.link,
-            "witness": self.witness_path,
+            "witness": [witness.path for witness in self.witnesses],
         }
 
 
@@ -131,6 +140,11 @@ def _entry(entry: Any, where: str, base: str) -> Divergence:
     unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
         raise DivergenceError(f"{where}: unknown field {unknown[0]!r}")
+    paths = entry["witness"]
+    if isinstance(paths, list) and paths and all(isinstance(path, str) for path in paths):
+        entry = {**entry, "witness": paths[0]}  # checked as a string below, like the others
+    else:
+        paths = [paths]
     for key in (*REQUIRED, *OPTIONAL):
         if key in entry and not (isinstance(entry[key], str) and entry[key].strip()):
             raise DivergenceError(f"{where}: {key} must be a non-empty string, not {entry[key]!r}")
@@ -149,25 +163,27 @@ def _entry(entry: Any, where: str, base: str) -> Divergence:
             raise DivergenceError(
                 f"{where}: versions {entry['versions']!r} is not a PEP 440 version specifier"
             ) from None
-    prop, scenario = _witness(entry["witness"], where, base)
-    if clause not in prop.clauses:
-        raise DivergenceError(
-            f"{where}: the witness's property {prop.name!r} does not check clause {clause!r}"
-        )
+    witnesses = tuple(_witness(path, where, base) for path in paths)
+    for witness in witnesses:
+        if clause not in witness.property.clauses:
+            raise DivergenceError(
+                f"{where}: the witness's property {witness.property.name!r} does not check"
+                f" clause {clause!r}"
+            )
+    if len({witness.property.name for witness in witnesses}) < len(witnesses):
+        raise DivergenceError(f"{where}: two witnesses of one property")
     return Divergence(
         target=entry["target"],
         clause=clause,
         kind=entry["kind"],
         reason=entry["reason"],
         link=entry["link"],
-        witness_path=entry["witness"],
-        property=prop,
-        scenario=scenario,
+        witnesses=witnesses,
         versions=versions,
     )
 
 
-def _witness(relative: str, where: str, base: str) -> tuple[Property, Scenario]:
+def _witness(relative: str, where: str, base: str) -> Witness:
     path = os.path.join(base, relative)
     try:
         with open(path) as source:
@@ -188,7 +204,7 @@ def _witness(relative: str, where: str, base: str) -> tuple[Property, Scenario]:
         scenario = error
     if not isinstance(scenario, Scenario):
         raise DivergenceError(f"{where}: witness {relative!r} holds no scenario")
-    return by_name[name], scenario
+    return Witness(relative, by_name[name], scenario)
 
 
 def _refuse_duplicates(divergences: list[Divergence], path: str) -> None:
@@ -214,47 +230,55 @@ def apply(
     examine: Examine,
 ) -> list[ClauseResult]:
     """`verdicts` with the declarations that apply to `target` taken into account: each
-    declared clause is `divergent` if its witness still diverges (`examine` runs it) and
-    no other property fails it, `stale` if the witness no longer diverges."""
+    declared clause is `divergent` if its witnesses still diverge (`examine` runs them)
+    and no other property fails it, `stale` if a witness no longer diverges."""
     declared = {d.clause: d for d in divergences if d.applies_to(target)}
     failing: dict[str, list[PropertyResult]] = {}
     for result in results:
         if result.verdict == "fail":
             for clause_id in result.property.clauses:
                 failing.setdefault(clause_id, []).append(result)
-    witnessed: dict[tuple[str, str], Examination] = {}  # one run per witness
+    witnessed: dict[tuple[str, str], Examination] = {}  # one run per witness file
+
+    def run(witness: Witness) -> Examination:
+        key = (witness.property.name, witness.path)
+        if key not in witnessed:
+            witnessed[key] = examine(witness.property, target, witness.scenario)
+        return witnessed[key]
+
     updated = []
     for verdict in verdicts:
         divergence = declared.get(verdict.clause.id)
         if divergence is None or verdict.verdict == "not-run":
             updated.append(verdict)
             continue
-        key = (divergence.property.name, divergence.witness_path)
-        if key not in witnessed:
-            witnessed[key] = examine(divergence.property, target, divergence.scenario)
-        updated.append(_judged(verdict, divergence, witnessed[key], failing))
+        runs = [(witness, run(witness)) for witness in divergence.witnesses]
+        updated.append(_judged(verdict, divergence, runs, failing))
     return updated
 
 
 def _judged(
     verdict: ClauseResult,
     divergence: Divergence,
-    witness: Examination,
+    runs: list[tuple[Witness, Examination]],
     failing: dict[str, list[PropertyResult]],
 ) -> ClauseResult:
-    name = divergence.property.name
-    others = [other for other in failing.get(verdict.clause.id, []) if other.property.name != name]
-    declared = f"declared divergence ({divergence.kind}): {divergence.reason}"
-    declared += f"; see {divergence.link}"
-    if witness.failure is None:
+    covered = {witness.property.name for witness in divergence.witnesses}
+    others = [
+        other for other in failing.get(verdict.clause.id, []) if other.property.name not in covered
+    ]
+    passing = [witness for witness, examination in runs if examination.failure is None]
+    if passing:
         reason = (
-            f"declared divergence is stale: its witness {divergence.witness_path!r} no longer"
-            f" diverges ({name} passes on it); remove the declaration"
+            f"declared divergence is stale: its witness {passing[0].path!r} no longer"
+            f" diverges ({passing[0].property.name} passes on it); remove the declaration"
             " or give a witness that diverges"
         )
         return replace(verdict, verdict="stale", reason=reason, divergence=divergence)
     if others:  # a failure the declaration does not cover
-        reason = f"{others[0].reason} (the declared divergence covers only {name})"
+        reason = (
+            f"{others[0].reason} (the declared divergence covers only {', '.join(sorted(covered))})"
+        )
         return replace(
             verdict,
             verdict="fail",
@@ -262,13 +286,17 @@ def _judged(
             counterexample=others[0].counterexample,
             divergence=divergence,
         )
+    witness, examination = runs[0]
+    assert examination.failure is not None
     counterexample = Counterexample(
-        name,
-        divergence.scenario,
-        witness.target,
-        witness.reference,
-        witness.failure,
+        witness.property.name,
+        witness.scenario,
+        examination.target,
+        examination.reference,
+        examination.failure,
     )
+    declared = f"declared divergence ({divergence.kind}): {divergence.reason}"
+    declared += f"; see {divergence.link}"
     return replace(
         verdict,
         verdict="divergent",

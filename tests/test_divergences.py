@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+from typing import Any
 
 import pytest
 
@@ -23,9 +24,10 @@ WITNESSES = pathlib.Path(__file__).parent / "data" / "divergences"
 PORT = "tests.wrong_implementations.lrs_one_based_epoch"
 PRINTS = "learning_rate_scheduler.prints-as-keras.json"  # checks only verbose.messages
 SETS = "learning_rate_scheduler.sets-the-rates-keras-sets.json"
+RATE = "learning_rate_scheduler.rate-is-the-schedule-value.json"
 
 
-def _entry(**fields: str) -> str:
+def _entry(**fields: Any) -> str:
     entry = {
         "target": PORT,
         "clause": "learning_rate_scheduler.verbose.messages",
@@ -105,6 +107,27 @@ def test_a_failure_the_declaration_does_not_cover_still_fails(tmp_path):
     assert status == 1
 
 
+def test_witnesses_of_every_failing_property_cover_the_clause(tmp_path):
+    """With a witness of each property that fails it, the clause is divergent."""
+    clause_id = "learning_rate_scheduler.schedule.absolute-epoch"
+    both = [str(WITNESSES / SETS), str(WITNESSES / RATE)]
+    status, clauses = _run(tmp_path, PORT, clause_id, _entry(clause=clause_id, witness=both))
+    assert clauses[clause_id]["verdict"] == "divergent"
+    assert len(clauses[clause_id]["divergence"]["witness"]) == 2
+    assert status == 0
+
+
+def test_a_declaration_is_stale_when_one_of_its_witnesses_no_longer_diverges(tmp_path):
+    """Against the reference, the schedule's witnesses pass: stale, naming the first."""
+    clause_id = "learning_rate_scheduler.schedule.absolute-epoch"
+    both = [str(WITNESSES / SETS), str(WITNESSES / RATE)]
+    entry = _entry(target="reference", clause=clause_id, witness=both)
+    status, clauses = _run(tmp_path, "reference", clause_id, entry)
+    assert clauses[clause_id]["verdict"] == "stale"
+    assert SETS in clauses[clause_id]["reason"]
+    assert status == 1
+
+
 @pytest.mark.parametrize(
     "fields",
     [
@@ -151,6 +174,8 @@ def test_versions_select_the_targets_an_entry_applies_to(tmp_path, versions, ver
         ({"colour": "blue"}, "unknown field 'colour'"),
         ({"versions": "three"}, "versions 'three' is not a PEP 440 version specifier"),
         ({"witness": "no-such.json"}, "cannot read witness 'no-such.json'"),
+        ({"witness": [str(WITNESSES / PRINTS)] * 2}, "two witnesses of one property"),
+        ({"witness": []}, "witness must be a non-empty string, not []"),
         ({"witness": str(WITNESSES.parent / "report-every-verdict.json")}, "unknown property None"),
         (
             {"clause": "learning_rate_scheduler.logs.rate-read-back"},
