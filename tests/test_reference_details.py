@@ -77,6 +77,8 @@ def test_constructed_with_defaults_as_keras(name: str) -> None:
     assert _warned_from(construct) == []
     for attribute in STATE[name]:
         assert getattr(ours, attribute) == getattr(theirs, attribute), attribute
+    # Before fit gives them any: no params, no model (Keras's Callback.__init__).
+    assert (ours.params, ours.model) == (theirs.params, theirs.model) == (None, None)
 
 
 @pytest.mark.parametrize("name", ["Callback", *CALLBACKS])
