@@ -19,6 +19,12 @@ def rate(rows: list[dict[str, Any]]) -> float:
     return sum(row["examples"] for row in rows) / seconds if seconds else math.nan
 
 
+def cpu_rate(rows: list[dict[str, Any]]) -> float:
+    """Scenarios per CPU second of the measuring process over `rows`."""
+    seconds = sum(row.get("cpu_seconds", math.nan) for row in rows)
+    return sum(row["examples"] for row in rows) / seconds if seconds else math.nan
+
+
 def callback_rates(run: dict[str, Any], callback: str) -> tuple[float, float, list[str]] | None:
     """(limit rate, suite rate, properties that did not pass) for one callback."""
     entry = run["callbacks"].get(callback)
@@ -130,6 +136,15 @@ def rates_section(runs: dict[str, Any], examples: int) -> list[str]:
     rows.append(total)
     lines += _table(header, rows)
     for label, run in runs.items():
+        shares = []
+        for callback in CALLBACK_ORDER:
+            entry = run["callbacks"].get(callback)
+            if entry and "limit" in entry:
+                limit, suite = cpu_rate(entry["limit"]), cpu_rate(entry["suite"])
+                shares.append(f"{_short(callback)} {_percent(suite / limit)}")
+        if shares:
+            lines.append(f"- {label}, share on CPU time (waiting left out): {', '.join(shares)}")
+    for label, run in runs.items():
         process = run["process"]
         lines.append(
             f"- {label} process: {process['wall_seconds']:.0f} s wall,"
@@ -201,7 +216,12 @@ def cli_section(rows: list[dict[str, Any]]) -> list[str]:
         table.append(
             [
                 f"`--profile {row['profile']}`"
-                + (f" `-k {row['pattern']}`" if row["pattern"] else ""),
+                + (f" `-k {row['pattern']}`" if row["pattern"] else "")
+                + (
+                    f", TMPDIR on {row['temporary_directory']}"
+                    if row.get("temporary_directory")
+                    else ""
+                ),
                 _number(process["wall_seconds"]),
                 _number(process["cpu_seconds"]),
                 _number(process["max_rss_mb"], 0),
