@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     _report_options(run)
     run.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="run the properties in N processes (`auto`: one per CPU); the same verdicts",
+    )
+    run.add_argument(
         "--counterexamples",
         default=None,
         help="write a replayable file per failing clause into this directory",
@@ -124,6 +131,20 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _jobs(text: str) -> int:
+    if text == "auto":
+        return os.cpu_count() or 1
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(
+            f"invalid --jobs {text!r}: expected a positive number of processes, or auto"
+        )
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -170,18 +191,19 @@ def _write(path: str, text: str, what: str) -> None:
 
 
 @contextlib.contextmanager
-def _hypothesis_storage() -> Iterator[None]:
+def _hypothesis_storage() -> Iterator[str | None]:
     """Hypothesis caches (e.g. constants it found in the code) in a directory of ours
-    that goes away afterwards, instead of `.hypothesis/` in the working directory."""
+    that goes away afterwards, instead of `.hypothesis/` in the working directory. Yields
+    it (None where HYPOTHESIS_STORAGE_DIRECTORY names one), for worker processes."""
     if os.environ.get("HYPOTHESIS_STORAGE_DIRECTORY"):
-        yield
+        yield None
         return
     from hypothesis import configuration
 
     with tempfile.TemporaryDirectory(prefix="callback-conformance-hypothesis-") as storage:
         configuration.set_hypothesis_home_dir(storage)
         try:
-            yield
+            yield storage
         finally:
             configuration.set_hypothesis_home_dir(None)
 
@@ -262,15 +284,29 @@ def _run(args: argparse.Namespace) -> int:
 
     progress = Progress(sys.stderr)
     try:
-        with _hypothesis_storage():
-            results = run(
-                target,
-                properties,
-                PROFILES[args.profile],
-                args.seed,
-                progress=progress,
-                scenario_timeout=args.scenario_timeout,
-            )
+        with _hypothesis_storage() as storage:
+            if args.jobs > 1:
+                from conformance.parallel import run_parallel
+
+                results = run_parallel(
+                    args.target,
+                    properties,
+                    PROFILES[args.profile],
+                    args.seed,
+                    args.jobs,
+                    progress=progress,
+                    scenario_timeout=args.scenario_timeout,
+                    hypothesis_home=storage,
+                )
+            else:
+                results = run(
+                    target,
+                    properties,
+                    PROFILES[args.profile],
+                    args.seed,
+                    progress=progress,
+                    scenario_timeout=args.scenario_timeout,
+                )
     finally:
         progress.close()
     verdicts = clause_verdicts(target, results, clauses)

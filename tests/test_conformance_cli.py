@@ -84,6 +84,8 @@ def test_reference_conforms_to_itself_and_the_report_has_the_schema(tmp_path):
         (("replay", "/no/such/file.json", "reference"), "cannot read '/no/such/file.json'"),
         (("replay", "README.md", "reference"), "cannot read 'README.md'"),
         (("replay", "/no/such/file.json", "reference", "--scenario-timeout", "0"), "invalid"),
+        (("run", "reference", "--jobs", "0"), "invalid --jobs '0'"),
+        (("run", "reference", "--jobs", "many"), "invalid --jobs 'many'"),
         (("frobnicate",), "invalid choice: 'frobnicate'"),
         ((), "the following arguments are required: command"),
     ],
@@ -239,8 +241,8 @@ def test_properties_run_inside_a_third_party_pytest_session(tmp_path):
     ]
     environment = {**os.environ, "PYTHONPATH": ROOT}
 
-    def pytest_run(target: str) -> subprocess.CompletedProcess[str]:
-        args = [*command, f"--target={target}", "-k", "learning_rate_scheduler"]
+    def pytest_run(target: str, *more: str) -> subprocess.CompletedProcess[str]:
+        args = [*command, f"--target={target}", "-k", "learning_rate_scheduler", *more]
         return subprocess.run(
             args, capture_output=True, text=True, cwd=str(tmp_path), env=environment
         )
@@ -249,3 +251,30 @@ def test_properties_run_inside_a_third_party_pytest_session(tmp_path):
     failing = pytest_run("tests.wrong_implementations.lrs_rate_not_logged")
     assert failing.returncode == 1
     assert "logs-the-rates-keras-logs" in failing.stdout
+    # The same in two pytest-xdist workers: the same tests fail.
+    parallel = pytest_run("tests.wrong_implementations.lrs_rate_not_logged", "-n", "2")
+    assert parallel.returncode == 1
+    assert _counts(parallel.stdout) == _counts(failing.stdout)
+
+
+def _counts(pytest_output: str) -> list[str]:
+    """pytest's failed and passed counts ("1 failed", "4 passed"); xdist workers do not
+    report the deselected."""
+    last = pytest_output.strip().splitlines()[-1].split(" in ")[0]
+    return [part for part in last.split(", ") if part.endswith(("failed", "passed"))]
+
+
+def test_jobs_give_the_same_report_as_one_process(tmp_path):
+    """`--jobs 2`: the clauses of the report, counterexamples and example counts included,
+    are those of a run in one process."""
+    reports = []
+    for jobs in ("1", "2"):
+        path = tmp_path / f"jobs-{jobs}.json"
+        result = cli(
+            "run", "tests.wrong_implementations.lrs_one_based_epoch", "--profile", "quick",
+            "-k", "learning_rate_scheduler", "--jobs", jobs, "--json", str(path),
+        )  # fmt: skip
+        assert result.returncode == 1, result.stderr
+        reports.append(json.loads(path.read_text())["clauses"])
+    assert reports[0] == reports[1]
+    assert any(clause["counterexample"] for clause in reports[1])
