@@ -129,6 +129,11 @@ def resumed(logs: list[Path]) -> dict[str, Row]:
     return rows
 
 
+def _checkable(callback: str) -> list[str]:
+    """The callback's clauses a property can check (not the out-of-scope ones)."""
+    return [c.id for c in clauses_of(callback) if c.level != "out-of-scope"]
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -161,7 +166,7 @@ def render(rows: list[Row], examples: int = EXAMPLES) -> str:
         runs = sum(len(row.properties) for row in own)
         failing = sum(len(row.failed) for row in own)
         reached = {clause for row in own for clause in row.clauses}
-        own_clauses = [c.id for c in clauses_of(callback)]
+        own_clauses = _checkable(callback)
         lines.append(
             f"| {callback} | {len(own)} | {sum(1 for row in own if row.failed)} | "
             f"{len(own[0].properties)} | {failing} of {runs} | "
@@ -186,7 +191,7 @@ def render(rows: list[Row], examples: int = EXAMPLES) -> str:
                 f"{len(row.properties)}: {failed} | {clauses} |"
             )
         reached = {clause for row in own for clause in row.clauses}
-        unreached = [c.id for c in clauses_of(callback) if c.id not in reached]
+        unreached = [clause for clause in _checkable(callback) if clause not in reached]
         if unreached:
             lines += [
                 "",

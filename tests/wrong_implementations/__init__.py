@@ -49,6 +49,7 @@ ALL: tuple[str, ...] = (
     "tests.wrong_implementations.tb_batch_step_reset_per_epoch",
     "tests.wrong_implementations.tb_batch_step_zero_based",
     "tests.wrong_implementations.tb_empty_logs_write_learning_rate",
+    "tests.wrong_implementations.tb_epoch_rate_from_variable",
     "tests.wrong_implementations.tb_epoch_step_one_based",
     "tests.wrong_implementations.tb_epoch_writes_not_gated",
     "tests.wrong_implementations.tb_evaluation_at_test_step",
