@@ -34,7 +34,14 @@ BASELINE = "3.15.1"  # the version the specification (and so the reference) is
 # The adaptations matrix/run_env.py can make (matrix/README.md), and their footnote marks.
 SHIMS = {"variable_float_shim": "¹", "weight_jax_array_shim": "²", "weight_names_shim": "³"}
 LONGEST_LINE = 300  # a witness table's longer lines (histogram values) are cut here
-MARKS = {"pass": "✓", "fail": "✗", "not-run": "–", "divergent": "divergent", "stale": "stale"}
+MARKS = {
+    "pass": "✓",
+    "fail": "✗",
+    "not-run": "–",
+    "divergent": "divergent",
+    "stale": "stale",
+    "absent": "·",  # the report predates the clause
+}
 
 
 @dataclass
@@ -135,8 +142,9 @@ def baseline(runs: list[Run]) -> Run:
 
 
 def differences(run: Run, base: Run) -> list[str]:
-    """The clauses whose verdict in `run` differs from the baseline's, in registry order."""
-    return [c for c in base.clauses if run.verdict(c) != base.verdict(c)]
+    """The clauses whose verdict in `run` differs from the baseline's, in registry order
+    (not those the run's report predates: it has no verdict for them)."""
+    return [c for c in base.clauses if run.verdict(c) not in (base.verdict(c), "absent")]
 
 
 @dataclass
@@ -366,8 +374,10 @@ def render(runs: list[Run], changes: list[Change]) -> str:
         "## The matrix",
         "",
         "✓ pass, ✗ fail, – not run (for TensorBoard: Keras's TensorBoard could not be"
-        " constructed there). A ✗ is a difference from Keras " + BASELINE + " that the"
-        " suite found; several clauses checked by one property fail together when that"
+        " constructed there), · no verdict (the report was made before the suite had the"
+        " clause; `tox -m matrix` runs it again). A ✗ is a difference from Keras "
+        + BASELINE
+        + " that the suite found; several clauses checked by one property fail together when that"
         " property fails, so one behaviour change can mark several clauses.",
         "",
         *table,
@@ -384,7 +394,12 @@ def render(runs: list[Run], changes: list[Change]) -> str:
     out += ["## Release by release", ""]
     seen: dict[str, str] = {}
     for before, after in zip(keras_runs, keras_runs[1:], strict=False):
-        changed = [c for c in base.clauses if before.verdict(c) != after.verdict(c)]
+        changed = [
+            c
+            for c in base.clauses
+            if before.verdict(c) != after.verdict(c)
+            and "absent" not in (before.verdict(c), after.verdict(c))
+        ]
         ended = [ch for ch in changes if before.label in ch.runs and after.label not in ch.runs]
         started = [ch for ch in changes if after.label in ch.runs and before.label not in ch.runs]
         if not (changed or ended or started):
