@@ -1,6 +1,6 @@
 """Measure the conformance suite against its limits, in one run, side by side.
 
-    python -m benchmarks.measure            # the real measurement (about 40 minutes)
+    python -m benchmarks.measure            # the real measurement (about 25 minutes)
     python -m benchmarks.measure --quick    # a smoke run at tiny sizes (about a minute)
     tox -e bench                            # the same as the first
 

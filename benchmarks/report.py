@@ -345,12 +345,12 @@ def targets_section(result: dict[str, Any]) -> list[str]:
     baseline = result.get("baseline")
     if baseline:
         for callback, entry in baseline["callbacks"].items():
-            numbers = baseline_numbers(entry)
+            speedups = baseline_numbers(entry)
             for key, variant in (
                 ("speedup", "model reused"),
                 ("speedup_fresh", "model per scenario"),
             ):
-                speedup = numbers[key]
+                speedup = speedups[key]
                 verdict = "met" if speedup >= BASELINE_SPEEDUP_TARGET else "NOT met"
                 lines.append(
                     f"- {callback}: suite (vs keras) ≥ 100× the fit-driven baseline ({variant}):"
