@@ -24,7 +24,13 @@ from conformance.properties import PROPERTIES
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 # Pages other workers write (they are linked from the nav, not checked here).
-OTHERS = {"kill_matrix.md", "mutation_testing.md", "robustness.md", "keras-versions.md"}
+OTHERS = {
+    "kill_matrix.md",
+    "mutation_testing.md",
+    "robustness.md",
+    "keras-versions.md",
+    "benchmarks.md",
+}
 PAGES = sorted(p for p in DOCS.glob("*.md") if p.name not in OTHERS)
 
 _HEADING = re.compile(r"^## +(\S+) +\{ *#(\S+) *\} *$", re.MULTILINE)

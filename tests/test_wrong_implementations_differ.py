@@ -257,6 +257,9 @@ RUNS: dict[str, RunFn] = {
     "tb_update_freq_int_ignored": _tb({"update_freq": 2}, EpochPlan({"loss": 1.0}, batches=3)),
     "tb_batch_step_zero_based": _tb({"update_freq": "batch"}, EpochPlan({"loss": 1.0}, batches=2)),
     "tb_histogram_freq_one_based": _tb({"histogram_freq": 2}, EpochPlan({"loss": 1.0})),
+    "tb_epoch_rate_from_variable": _tb(
+        {"write_steps_per_second": True}, EpochPlan({"loss": 1.0}, batches=2)
+    ),
     "tb_evaluation_at_test_step": _tb(
         {}, EpochPlan({"loss": 1.0}, batches=2, validation={"loss": 0.5}, validation_batches=1)
     ),

@@ -136,6 +136,7 @@ PROJECT_PAGES = {
     "robustness.md": "Robustness of the suite",
     "mutation_testing.md": "Mutation testing",
     "kill_matrix.md": "Kill matrix",
+    "benchmarks.md": "Benchmarks",
 }
 
 
