@@ -55,7 +55,8 @@ def test_quick_run_writes_json_and_markdown(tmp_path: Path) -> None:
     assert all(row["failure"] is None and row["seconds"] > 0 for row in rows)
 
     for run in result["profile"].get("runs", []):
-        assert abs(sum(row["share"] for row in run["categories"]) - 1) < 1e-9
+        if run["categories"]:  # a quick run can end before py-spy's first sample in it
+            assert abs(sum(row["share"] for row in run["categories"]) - 1) < 1e-9
 
     text = (tmp_path / "latest.md").read_text()
     assert text == markdown(result)
