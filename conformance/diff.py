@@ -69,6 +69,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from conformance.reports.markdown import cell, code
+
 VERDICTS = ("pass", "fail", "divergent", "stale", "not-run")
 FAILING = ("fail", "divergent", "stale")
 """The verdicts of a clause the target does not follow (declared or not)."""
@@ -436,11 +438,11 @@ def markdown(diff: ReportDiff) -> str:
     group of changed clauses, and each listed clause's counterexample tables folded."""
     old, new = diff.old, diff.new
     out = [
-        f"## callback-conformance diff: {_cell(old.name)} → {_cell(new.name)}",
+        f"## callback-conformance diff: {cell(old.name)} → {cell(new.name)}",
         "",
         f"- **old**: {_run_line(old)}",
         f"- **new**: {_run_line(new)}",
-        f"- {_cell(header(diff)[1])}",
+        f"- {cell(header(diff)[1])}",
         "",
         *_summary_tables(diff),
     ]
@@ -452,23 +454,23 @@ def markdown(diff: ReportDiff) -> str:
         out += ["No verdict and no behaviour changed.", ""]
     reworded = diff.reworded()
     if reworded:
-        ids = ", ".join(_code(clause.id) for clause in reworded)
+        ids = ", ".join(code(clause.id) for clause in reworded)
         out += [f"Reworded statements (not a behaviour change): {ids}", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
 def _run_line(run: Run) -> str:
     return (
-        f"{_code(run.target.get('spec'))}{_version(run)}"
-        f" (module {_code(run.target.get('module'))},"
-        f" backend {_cell(run.target.get('backend') or 'none declared')}),"
-        f" profile {_cell(run.profile)}, {_cell(run.seed_text)}, suite {_cell(run.suite)}"
+        f"{code(run.target.get('spec'))}{_version(run)}"
+        f" (module {code(run.target.get('module'))},"
+        f" backend {cell(run.target.get('backend') or 'none declared')}),"
+        f" profile {cell(run.profile)}, {cell(run.seed_text)}, suite {cell(run.suite)}"
     )
 
 
 def _version(run: Run) -> str:
     version = run.target.get("version")
-    return f" {_cell(version)}" if version else ""
+    return f" {cell(version)}" if version else ""
 
 
 def _summary_tables(diff: ReportDiff) -> list[str]:
@@ -486,9 +488,9 @@ def _markdown_group(name: str, chosen: list[ClauseDiff], old: Run, new: Run) -> 
     out += ["| clause | property | old | new | what changed |", "|---|---|---|---|---|"]
     for clause in chosen:
         out.append(
-            f"| {_code(clause.id)} | {_code(clause.properties) if clause.properties else ''}"
+            f"| {code(clause.id)} | {code(clause.properties) if clause.properties else ''}"
             f" | {verdict_text(clause.old_verdict)} | {verdict_text(clause.new_verdict)}"
-            f" | {_cell(_markdown_changed(clause))} |"
+            f" | {cell(_markdown_changed(clause))} |"
         )
     out.append("")
     for clause in chosen:
@@ -506,7 +508,7 @@ def _details(clause: ClauseDiff, old: Run, new: Run) -> list[str]:
     out = [f"<details><summary>{summary}</summary>", ""]
     for side, run, entry in (("old", old, clause.old), ("new", new, clause.new)):
         example = (entry or {}).get("counterexample") or {}
-        out += [f"**{side}** ({_cell(run.name)}): {_cell(did(entry, 600))}", ""]
+        out += [f"**{side}** ({cell(run.name)}): {cell(did(entry, 600), limit=600)}", ""]
         if example.get("table"):
             out += _fenced(str(example["table"])) + [""]
     return out + ["</details>", ""]
@@ -516,17 +518,3 @@ def _fenced(text: str) -> list[str]:
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     fence = "`" * max(3, longest + 1)
     return [f"{fence}text", text, fence]
-
-
-def _cell(text: Any) -> str:
-    """`text` fit for a Markdown table cell: one line, pipes and `<` escaped."""
-    value = " ".join(str(text).split())
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;")
-
-
-def _code(text: Any) -> str:
-    """`text` as a code span on one line (pipes escaped, as a table cell needs)."""
-    value = " ".join(str(text).split()).replace("|", "\\|")
-    ticks = "``" if "`" in value else "`"
-    pad = " " if value.startswith("`") or value.endswith("`") else ""
-    return f"{ticks}{pad}{value}{pad}{ticks}"

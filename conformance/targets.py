@@ -208,6 +208,18 @@ _KERAS_METRICS = {
 }
 
 
+def _real_optimizers(model: SimModel, sgd: Any) -> None:
+    """The simulated SGD, or each of the multi-optimizer's, replaced by the framework's
+    own `sgd` class at the same rate (and name)."""
+    if isinstance(model.optimizer, SGD):
+        model.optimizer = sgd(learning_rate=float(model.optimizer.learning_rate))
+    elif isinstance(model.optimizer, MultiOptimizer):
+        for index, sub in enumerate(model.optimizer.optimizers):
+            model.optimizer.optimizers[index] = sgd(
+                learning_rate=float(sub.learning_rate), name=sub.name
+            )
+
+
 def adapt_for_keras(model: SimModel) -> SimModel:
     """Swap the stand-ins Keras tests by type for Keras's own objects: a real
     optimizer (TensorBoard logs the rate of an `Optimizer` only), compiled metric
@@ -218,14 +230,7 @@ def adapt_for_keras(model: SimModel) -> SimModel:
         from keras.src.trainers.compile_utils import MetricsList
     except ImportError:  # tf-keras: no compiled-metric containers to adapt
         MetricsList = None  # noqa: N806
-    if isinstance(model.optimizer, SGD):
-        model.optimizer = keras.optimizers.SGD(learning_rate=float(model.optimizer.learning_rate))
-    elif isinstance(model.optimizer, MultiOptimizer):
-        for index, sub in enumerate(model.optimizer.optimizers):
-            rate = float(sub.learning_rate)
-            model.optimizer.optimizers[index] = keras.optimizers.SGD(
-                learning_rate=rate, name=sub.name
-            )
+    _real_optimizers(model, keras.optimizers.SGD)
     if MetricsList is not None:
         metrics = [
             getattr(keras.metrics, _KERAS_METRICS[name])()
@@ -256,18 +261,10 @@ def adapt_for_tf_keras(model: SimModel) -> SimModel:
     import tensorflow as tf
     import tf_keras
 
-    if isinstance(model.optimizer, SGD):
-        model.optimizer = tf_keras.optimizers.SGD(
-            learning_rate=float(model.optimizer.learning_rate)
-        )
-    elif isinstance(model.optimizer, MultiOptimizer):
+    _real_optimizers(model, tf_keras.optimizers.SGD)
+    if isinstance(model.optimizer, MultiOptimizer):
         # Keras 2 has no multi-optimizer of its own (TensorFlow Addons had one); the
         # stand-in keeps its sub-optimizers, made tf-keras's, and a real step variable.
-        for index, sub in enumerate(model.optimizer.optimizers):
-            rate = float(sub.learning_rate)
-            model.optimizer.optimizers[index] = tf_keras.optimizers.SGD(
-                learning_rate=rate, name=sub.name
-            )
         model.optimizer.iterations = tf.Variable(0, dtype="int64", name="iteration")
     for index, layer in enumerate(model.layers):
         if isinstance(layer, Embedding):
