@@ -46,6 +46,18 @@ DIRECTORIES = ("ckpt", "run_{epoch}", "deep/er")
 NON_NUMBERS = ("n/a",)
 MODES = ("auto", "auto", "min", "max", "sideways")
 
+# Built once: Hypothesis validates each new strategy object, which costs more than the draw.
+# `{where}` values: a directory `d`, a file inside `d<extension>`, or another name.
+where_values = {
+    extension: st.sampled_from(["d", f"d{extension}/m", f"d{extension}/m", "e"])
+    for extension in (".weights.h5", ".keras", ".h5", "")
+}
+rare_extras = st.sampled_from([None] * 60 + ["batch", "epoch", "non-number"])
+rare_batch_keys = st.sampled_from([None] * 60 + ["batch"])
+extra_log_values = st.sampled_from([7.0, 2.0])
+batch_counts = st.integers(1, 6)
+steps_per_execution = st.sampled_from([1, 1, 2, 3])
+
 
 def save_freqs() -> st.SearchStrategy[str | int]:
     """Half the time `"epoch"`; else an int from -1 to 5 (0 and -1 save at every
@@ -115,16 +127,14 @@ def epoch_extras(
     metrics = dict(epoch.metrics)
     validation = None if epoch.validation is None else dict(epoch.validation)
     extension = next(e for e in (".weights.h5", ".keras", ".h5", "") if template.endswith(e))
-    where = st.sampled_from(["d", f"d{extension}/m", f"d{extension}/m", "e"])
-    metrics["where"] = draw(where, label="where")
-    rare = ["batch", "epoch", "non-number"] if edges else ["batch"]
-    extra = draw(st.sampled_from([None] * 60 + rare), label="extra")
+    metrics["where"] = draw(where_values[extension], label="where")
+    extra = draw(rare_extras if edges else rare_batch_keys, label="extra")
     if extra == "non-number":
         logs = validation if monitor.startswith("val_") else metrics
         if logs is not None:
             logs[monitor.removeprefix("val_")] = NON_NUMBERS[0]
     elif extra is not None:
-        metrics[extra] = draw(st.sampled_from([7.0, 2.0]), label=f"{extra} log value")
+        metrics[extra] = draw(extra_log_values, label=f"{extra} log value")
     return dataclasses.replace(epoch, metrics=metrics, validation=validation)
 
 
@@ -136,11 +146,11 @@ def checkpoint_fits(draw: st.DrawFn, monitor: str, template: str, edges: bool = 
     epochs = [
         dataclasses.replace(
             draw(epoch_extras(epoch, monitor, template, edges), label="extras"),
-            batches=draw(st.integers(1, 6), label="batches"),
+            batches=draw(batch_counts, label="batches"),
         )
         for epoch in plan.epochs
     ]
-    per_execution = draw(st.sampled_from([1, 1, 2, 3]), label="steps_per_execution")
+    per_execution = draw(steps_per_execution, label="steps_per_execution")
     return dataclasses.replace(plan, epochs=epochs, steps_per_execution=per_execution)
 
 

@@ -28,7 +28,15 @@ MONITORS = (*METRIC_NAMES, *(f"val_{name}" for name in METRIC_NAMES))
 likely_monitors = ["loss", "loss", "val_loss", "val_loss", "accuracy", "val_accuracy", *MONITORS]
 
 
-STEPS = [-0.5, -0.25, 0.0, 0.0, 0.25, 0.5]  # a walk with plateaus and exact 1/4 boundaries
+# Built once: Hypothesis validates each new strategy object, which costs more than the draw.
+steps = st.sampled_from([-0.5, -0.25, 0.0, 0.0, 0.25, 0.5])  # plateaus, exact 1/4 boundaries
+moves = st.sampled_from(["step"] * 7 + ["edge", "edge", "jump"])
+presences = st.sampled_from(["value"] * 12 + ["missing", "none"])
+validated_epochs = st.sampled_from([True, True, False])
+batch_counts = st.integers(1, 3)
+initial_epochs = st.sampled_from([0, 0, 0, 1, 3])
+steps_per_execution = st.sampled_from([1, 1, 2])
+stop_requests = st.none() | st.none() | st.integers(0, 8)
 
 
 @st.composite
@@ -37,14 +45,14 @@ def walks(draw: st.DrawFn, length: int, label: str) -> list[float]:
     odd jump, and NaN or ±inf anywhere (the first epoch included)."""
     value, values = draw(grid_values, label=f"{label} start"), []
     for _ in range(length):
-        kind = draw(st.sampled_from(["step"] * 7 + ["edge", "edge", "jump"]), label=f"{label} move")
+        kind = draw(moves, label=f"{label} move")
         if kind == "edge":
             values.append(draw(edge_values, label=f"{label} edge"))
             continue
         if kind == "jump":
             value = draw(grid_values, label=f"{label} jump")
         else:
-            value = min(4.0, max(-4.0, value + draw(st.sampled_from(STEPS), label=f"{label} step")))
+            value = min(4.0, max(-4.0, value + draw(steps, label=f"{label} step")))
         values.append(value)
     return values
 
@@ -55,9 +63,7 @@ def _present(
     """One epoch's metrics: each present with its value (mostly), as None, or missing."""
     logs: dict[str, Any] = {}
     for name in names:
-        kind = draw(
-            st.sampled_from(["value"] * 12 + ["missing", "none"]), label=f"{label} {name} present"
-        )
+        kind = draw(presences, label=f"{label} {name} present")
         if kind != "missing":
             logs[name] = series[name][epoch] if kind == "value" else None
     return logs
@@ -72,21 +78,19 @@ def fit_plans(
     validation = {name: draw(walks(length, f"val {name}")) for name in names}
     epochs = []
     for epoch in range(length):
-        validated = draw(st.sampled_from([True, True, False]), label="validation this epoch")
+        validated = draw(validated_epochs, label="validation this epoch")
         epochs.append(
             EpochPlan(
                 metrics=_present(draw, names, train, epoch, "train"),
-                batches=draw(st.integers(1, 3), label="batches"),
+                batches=draw(batch_counts, label="batches"),
                 validation=_present(draw, names, validation, epoch, "val") if validated else None,
             )
         )
     return FitPlan(
         epochs=epochs,
-        initial_epoch=draw(st.sampled_from([0, 0, 0, 1, 3]), label="initial_epoch"),
-        steps_per_execution=draw(st.sampled_from([1, 1, 2]), label="steps_per_execution"),
-        stop_requested_at_epoch=draw(
-            st.none() | st.none() | st.integers(0, 8), label="another callback stops at"
-        ),
+        initial_epoch=draw(initial_epochs, label="initial_epoch"),
+        steps_per_execution=draw(steps_per_execution, label="steps_per_execution"),
+        stop_requested_at_epoch=draw(stop_requests, label="another callback stops at"),
     )
 
 

@@ -46,6 +46,14 @@ LOG_DIRS = ["logs", "logs", "logs", "logs/run"]
 
 grid_values = st.integers(-16, 16).map(lambda k: k / 4)
 values = grid_values | st.sampled_from([math.nan, math.inf, -math.inf, 0.0])
+# Built once: Hypothesis validates each new strategy object, which costs more than the draw.
+train_metric_keys = st.lists(st.sampled_from(TRAIN_METRICS), max_size=3, unique=True)
+validation_metric_keys = st.lists(st.sampled_from(VALIDATION_METRICS), max_size=3, unique=True)
+train_log_kinds = st.sampled_from(["loss"] * 4 + ["drawn", "drawn", "empty"])
+validation_log_kinds = st.sampled_from(["loss"] * 3 + ["drawn", "empty"])
+validated_epochs = st.sampled_from([True, True, False])
+batch_counts = st.integers(1, 5) | st.just(0)
+validation_batch_counts = st.integers(0, 3)
 
 
 @st.composite
@@ -105,35 +113,38 @@ def configs(draw: st.DrawFn, model: ModelSpec) -> dict[str, Any]:
 
 
 @st.composite
-def metric_logs(draw: st.DrawFn, names: list[str], label: str) -> dict[str, float]:
-    """Some of `names` with grid values (NaN and ±inf now and then); may be empty."""
-    chosen = draw(st.lists(st.sampled_from(names), max_size=3, unique=True), label=f"{label} keys")
+def metric_logs(
+    draw: st.DrawFn, keys: st.SearchStrategy[list[str]], label: str
+) -> dict[str, float]:
+    """Some metric names (`keys`) with grid values (NaN and ±inf now and then); may be
+    empty."""
+    chosen = draw(keys, label=f"{label} keys")
     return {name: draw(values, label=f"{label} {name}") for name in sorted(chosen)}
 
 
 @st.composite
 def epoch_plans(draw: st.DrawFn) -> EpochPlan:
-    kind = draw(st.sampled_from(["loss"] * 4 + ["drawn", "drawn", "empty"]), label="train logs")
+    kind = draw(train_log_kinds, label="train logs")
     if kind == "loss":
         metrics: dict[str, float] = {"loss": draw(grid_values, label="loss")}
     elif kind == "drawn":
-        metrics = draw(metric_logs(TRAIN_METRICS, "train"), label="train metrics")
+        metrics = draw(metric_logs(train_metric_keys, "train"), label="train metrics")
     else:
         metrics = {}
     validation = None
-    if draw(st.sampled_from([True, True, False]), label="validation this epoch"):
-        kind = draw(st.sampled_from(["loss"] * 3 + ["drawn", "empty"]), label="validation logs")
+    if draw(validated_epochs, label="validation this epoch"):
+        kind = draw(validation_log_kinds, label="validation logs")
         if kind == "loss":
             validation = {"loss": draw(grid_values, label="val loss")}
         elif kind == "drawn":
-            validation = draw(metric_logs(VALIDATION_METRICS, "val"), label="val metrics")
+            validation = draw(metric_logs(validation_metric_keys, "val"), label="val metrics")
         else:
             validation = {}
     return EpochPlan(
         metrics=metrics,
-        batches=draw(st.integers(1, 5) | st.just(0), label="batches"),
+        batches=draw(batch_counts, label="batches"),
         validation=validation,
-        validation_batches=draw(st.integers(0, 3), label="validation batches"),
+        validation_batches=draw(validation_batch_counts, label="validation batches"),
     )
 
 
