@@ -12,6 +12,7 @@ Keras's own (the `keras` target) swaps them through its adapter hook.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import zipfile
@@ -124,11 +125,15 @@ _DENSE_SHAPES = ((3, 2), (2,))
 _EMBEDDING_SHAPE = (4, 2)
 
 
+@functools.cache
 def _base_values(shape: tuple[int, ...], seed: int) -> np.ndarray:
-    """Distinct float32-exact values whose first element is 0 (the label adds to it)."""
+    """Distinct float32-exact values whose first element is 0 (the label adds to it).
+    Made once per shape and seed (read-only): the weights are set at every batch."""
     count = int(np.prod(shape))
     grid = ((np.arange(count) * 7 + seed * 5) % 17).astype(np.float32) / 8
-    return (grid - grid[0]).reshape(shape).astype(np.float32)
+    values = (grid - grid[0]).reshape(shape).astype(np.float32)
+    values.flags.writeable = False
+    return values
 
 
 class SimModel:
@@ -162,7 +167,8 @@ class SimModel:
         """Weights as `label` training steps left them."""
         self.label = float(label)
         for index, weight in enumerate(self._weights()):
-            value = _base_values(tuple(np.shape(weight)), index) + np.float32(label)
+            # `shape`, not np.shape: that would copy a Keras variable's value to the host.
+            value = _base_values(tuple(weight.shape), index) + np.float32(label)
             if hasattr(weight, "assign"):  # a Keras variable, after adaptation
                 weight.assign(value)
             else:
@@ -172,8 +178,8 @@ class SimModel:
         if self.optimizer is None:
             return
         iterations = self.optimizer.iterations
-        if hasattr(iterations, "assign"):
-            iterations.assign(int(np.asarray(iterations)) + steps)
+        if hasattr(iterations, "assign_add"):  # a Keras or TensorFlow variable
+            iterations.assign_add(steps)
         else:
             self.optimizer.iterations = iterations + steps
 
@@ -192,31 +198,21 @@ class SimModel:
 
     def save(self, filepath: str, overwrite: bool = True, **kwargs: Any) -> None:
         self.calls.append(("save", str(filepath), {"overwrite": overwrite, **kwargs}))
-        if str(filepath).endswith(".keras"):
-            with zipfile.ZipFile(filepath, "w") as archive:
-                archive.writestr("metadata.json", json.dumps({"label": self.label}))
-                archive.writestr("model.weights.h5", self._weights_h5_bytes())
-        else:  # legacy full-model HDF5
-            with h5py.File(filepath, "w") as model_file:
-                model_file.attrs["model_config"] = self.to_json_unchecked()
-                self._write_weights(model_file.create_group("model_weights"))
+        # A `.keras` archive, or a legacy full-model HDF5 file.
+        kind = "keras" if str(filepath).endswith(".keras") else "h5 model"
+        _write_file(filepath, self._file_bytes(kind), hdf5=kind == "h5 model")
 
     def save_weights(self, filepath: str, overwrite: bool = True, **kwargs: Any) -> None:
         self.calls.append(("save_weights", str(filepath), {"overwrite": overwrite, **kwargs}))
-        with h5py.File(filepath, "w") as weights_file:
-            self._write_weights(weights_file)
+        _write_file(filepath, self._file_bytes("weights"), hdf5=True)
 
-    def _write_weights(self, group: Any) -> None:
-        for layer in self.layers:
-            variables = group.create_group(f"layers/{layer.name}/vars")
-            for index, weight in enumerate(layer.weights):
-                variables.create_dataset(str(index), data=np.asarray(weight, dtype=np.float32))
-
-    def _weights_h5_bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        with h5py.File(buffer, "w") as weights_file:
-            self._write_weights(weights_file)
-        return buffer.getvalue()
+    def _file_bytes(self, kind: str) -> bytes:
+        weights = tuple(
+            (layer.name, tuple(np.asarray(weight, dtype=np.float32) for weight in layer.weights))
+            for layer in self.layers
+        )
+        key = (kind, self.label, self.to_json_unchecked(), _weights_key(weights))
+        return _checkpoint_bytes(key, weights)
 
     def to_json_unchecked(self) -> str:
         return json.dumps({"class_name": self.spec.class_name, "layers": len(self.layers)})
@@ -231,6 +227,65 @@ class SimModel:
         return None
 
 
+Layers = tuple[tuple[str, tuple[np.ndarray, ...]], ...]  # (layer name, its weights)
+
+
+def _weights_key(layers: Layers) -> tuple[Any, ...]:
+    return tuple((name, tuple((w.shape, w.tobytes()) for w in weights)) for name, weights in layers)
+
+
+# A checkpoint's content is a function of what it holds: made with h5py once per content,
+# not at every save (h5py's work was a fifth of a ModelCheckpoint scenario's time).
+_CHECKPOINTS: dict[tuple[Any, ...], bytes] = {}
+_CHECKPOINTS_KEPT = 4096
+
+
+def _checkpoint_bytes(key: tuple[Any, ...], layers: Layers) -> bytes:
+    """The bytes of a checkpoint file; `key` = (kind, label, model JSON, weights key)."""
+    if key not in _CHECKPOINTS:
+        if len(_CHECKPOINTS) >= _CHECKPOINTS_KEPT:
+            _CHECKPOINTS.clear()
+        kind, label, model_json, _ = key
+        if kind == "keras":
+            archive_bytes = io.BytesIO()
+            with zipfile.ZipFile(archive_bytes, "w") as archive:
+                archive.writestr("metadata.json", json.dumps({"label": label}))
+                archive.writestr("model.weights.h5", _hdf5_bytes(layers))
+            _CHECKPOINTS[key] = archive_bytes.getvalue()
+        else:
+            _CHECKPOINTS[key] = _hdf5_bytes(layers, model_json if kind == "h5 model" else None)
+    return _CHECKPOINTS[key]
+
+
+def _hdf5_bytes(layers: Layers, model_json: str | None = None) -> bytes:
+    """Weights in Keras's layout (`layers/<name>/vars/<i>`); with `model_json`, as a
+    legacy full-model file (the config in an attribute, the weights in `model_weights`)."""
+    buffer = io.BytesIO()
+    with h5py.File(buffer, "w") as h5:
+        group = h5
+        if model_json is not None:
+            h5.attrs["model_config"] = model_json
+            group = h5.create_group("model_weights")
+        for name, weights in layers:
+            variables = group.create_group(f"layers/{name}/vars")
+            for index, weight in enumerate(weights):
+                variables.create_dataset(str(index), data=weight)
+    return buffer.getvalue()
+
+
+def _write_file(filepath: Any, content: bytes, hdf5: bool) -> None:
+    """Write `content` to `filepath`, failing as the library that makes such files
+    would: zipfile (Python's `open`) for an archive, h5py for an HDF5 file (whose
+    errors are OSErrors worded by HDF5, which ModelCheckpoint rewords)."""
+    try:
+        with open(filepath, "wb") as file:
+            file.write(content)
+    except OSError:
+        if hdf5:
+            h5py.File(filepath, "w").close()  # raises h5py's error for this path
+        raise
+
+
 def sim_model_class(class_name: str) -> type[SimModel]:
     """A SimModel subclass named like the model class being simulated, since
     TensorBoard writes the model summary only for `Sequential` and `Functional`."""
@@ -239,11 +294,18 @@ def sim_model_class(class_name: str) -> type[SimModel]:
 
 def read_checkpoint(path: str) -> str:
     """What a checkpoint file holds, as comparable text: the labels of its weights."""
-    if path.endswith(".keras"):
-        with zipfile.ZipFile(path) as archive:
-            weights = h5py.File(io.BytesIO(archive.read("model.weights.h5")), "r")
+    with open(path, "rb") as file:
+        return _checkpoint_text(path.endswith(".keras"), file.read())
+
+
+@functools.lru_cache(maxsize=4096)
+def _checkpoint_text(archive: bool, content: bytes) -> str:
+    """`read_checkpoint` of a file holding `content` (parsed once per content)."""
+    if archive:
+        with zipfile.ZipFile(io.BytesIO(content)) as zipped:
+            weights = h5py.File(io.BytesIO(zipped.read("model.weights.h5")), "r")
             return f"keras archive: {_labels(weights)}"
-    with h5py.File(path, "r") as h5:
+    with h5py.File(io.BytesIO(content), "r") as h5:
         if "model_weights" in h5:
             return f"h5 model: {_labels(h5['model_weights'])}"
         return f"weights: {_labels(h5)}"
