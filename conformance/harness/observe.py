@@ -25,12 +25,15 @@ temporary workspace the suite owns and removes afterwards:
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import copy
 import ctypes
 import errno
 import io
 import os
+import queue
+import shutil
 import signal
 import sys
 import tempfile
@@ -306,7 +309,7 @@ _HOOK_INSTALLED = False
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     confinement = _CONFINEMENT
-    if confinement is None or not confinement.active:
+    if confinement is None or not confinement.active or _REMOVER.is_current():
         return
     if event == "open":
         path, mode, flags = args
@@ -438,6 +441,56 @@ def _adapted(adapt: ModelAdapter, model: SimModel) -> SimModel:
 
 
 # --------------------------------------------------------------------------------------
+# Workspaces
+# --------------------------------------------------------------------------------------
+
+
+class _Remover:
+    """Removes used workspaces on a thread of its own. Removing a directory tree checks
+    nothing, yet an `rmdir` can block for milliseconds on a busy disk (2 to 12 ms a
+    workspace measured here, docs/benchmarks.md); on this thread the next scenario runs
+    meanwhile. What is still queued when the process exits is removed then."""
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def remove(self, path: str) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._work, name="workspace-remover")
+            self._thread.daemon = True
+            self._thread.start()
+            atexit.register(self._finish)
+        self._queue.put(path)
+
+    def is_current(self) -> bool:
+        """Whether this is the remover's thread (its removals are the suite's own)."""
+        return self._thread is not None and threading.current_thread() is self._thread
+
+    def _work(self) -> None:
+        while (path := self._queue.get()) is not None:
+            shutil.rmtree(path, ignore_errors=True)
+
+    def _finish(self) -> None:
+        self._queue.put(None)
+        assert self._thread is not None
+        self._thread.join()
+
+
+_REMOVER = _Remover()
+
+
+@contextlib.contextmanager
+def _workspace() -> Iterator[str]:
+    """A fresh temporary directory for one observation, removed in the background."""
+    path = tempfile.mkdtemp(prefix="conformance-")
+    try:
+        yield path
+    finally:
+        _REMOVER.remove(path)
+
+
+# --------------------------------------------------------------------------------------
 # Observing a run
 # --------------------------------------------------------------------------------------
 
@@ -504,7 +557,7 @@ def observe(
     they raise (Keras's TensorBoard leaves TensorFlow's default writer entered) restores
     it there. All three run confined (module docstring); with `time_limit`, a run whose
     code takes longer raises ScenarioTimeout, carrying the observation so far."""
-    with tempfile.TemporaryDirectory(prefix="conformance-") as workspace:
+    with _workspace() as workspace:
         confinement = _Confinement(os.path.realpath(workspace))
         run_dir = confinement.run_dir
         observation, record = Observation(), FitRecord()
