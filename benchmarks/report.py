@@ -104,10 +104,13 @@ def rates_section(runs: dict[str, Any], examples: int) -> list[str]:
     lines = [
         "## The suite against its limit",
         "",
-        f"Scenarios per second per callback: every property of the callback, {examples}"
-        " examples each, derandomized. *Limit*: the same `run_property` with a no-op body"
-        " (Hypothesis drawing the same scenarios), measured in the same process just before"
-        " each property. *Share*: suite rate ÷ limit rate.",
+        f"Scenarios judged per second per callback: every property of the callback, {examples}"
+        " examples each, derandomized, run as `callback-conformance run` runs them (a group"
+        " of properties per strategy, each scenario drawn and observed once and judged by"
+        " every property of the group: counted once per property). *Limit*: the same"
+        " `run_group` with a no-op `examine` (Hypothesis drawing the same scenarios),"
+        " measured in the same process just before each group. *Share*: suite rate ÷ limit"
+        " rate.",
         "",
     ]
     header = ["callback"]

@@ -2,9 +2,10 @@
 (`python -m benchmarks.measure worker KIND SPEC.json RESULT.json`): `KERAS_BACKEND`
 is read when Keras is first imported, so every backend needs a fresh process.
 
-* `rates`: per callback, every property run by `conformance.runner.run_property` twice,
-  side by side: once with its body replaced by a no-op (the limit: Hypothesis drawing the
-  same scenarios, same seed, same settings) and once as the suite runs it.
+* `rates`: per callback, every group of properties (those drawing from one strategy) run
+  by `conformance.runner.run_group` twice, side by side: once with `examine` replaced by
+  a no-op (the limit: Hypothesis drawing the same scenarios, same seed, same settings)
+  and once as the suite runs it.
 * `baseline`: the fit-driven baseline (`benchmarks.fit_baseline`) beside the limit and
   the suite, for one property per callback.
 * `scaling`: `examine` on the fixed scenarios of `benchmarks.scaling`, per size.
@@ -40,7 +41,9 @@ def no_op_body() -> Iterator[None]:
     from conformance import runner
     from conformance.harness.observe import Observation
 
-    def unexamined(prop: Any, target: Any, scenario: Any, scenario_timeout: Any = None) -> Any:
+    def unexamined(
+        prop: Any, target: Any, scenario: Any, scenario_timeout: Any = None, fresh: bool = False
+    ) -> Any:
         return runner.Examination(Observation(), None, None)
 
     with mock.patch.object(runner, "examine", unexamined):
@@ -66,6 +69,26 @@ def timed_property(prop: Any, target: Any, examples: int) -> dict[str, Any]:
     }
 
 
+def timed_group(group: list[Any], target: Any, examples: int) -> dict[str, Any]:
+    """One `run_group`, as `callback-conformance run` runs the properties of a strategy:
+    the properties' verdicts, the scenarios they judged (a scenario judged by k
+    properties counts k times), and the wall and CPU seconds it took."""
+    from conformance.runner import DEFAULT_SCENARIO_TIMEOUT, run_group
+
+    started, cpu_started = time.perf_counter(), time.process_time()
+    results = run_group(group, target, examples, None, True, DEFAULT_SCENARIO_TIMEOUT)
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
+    failed = [result for result in results if result.verdict != "pass"]
+    return {
+        "property": ", ".join(prop.name for prop in group),
+        "verdict": "pass" if not failed else "fail",
+        "examples": sum(result.examples for result in results),
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds,
+        "reason": "; ".join(result.reason[:300] for result in failed),
+    }
+
+
 def _properties_of(callback: str) -> list[Any]:
     from conformance.properties import PROPERTIES
 
@@ -80,6 +103,7 @@ def _warm_up(target: Any, callback: str, examples: int) -> float:
 
 
 def rates(spec: dict[str, Any]) -> dict[str, Any]:
+    from conformance.runner import strategy_groups
     from conformance.targets import resolve
 
     target = resolve(spec["target"])
@@ -90,10 +114,10 @@ def rates(spec: dict[str, Any]) -> dict[str, Any]:
             continue
         warm_up = _warm_up(target, callback, spec["warmup_examples"])
         limit, suite = [], []
-        for prop in _properties_of(callback):
+        for group in strategy_groups(_properties_of(callback)):
             with no_op_body():
-                limit.append(timed_property(prop, target, spec["examples"]))
-            suite.append(timed_property(prop, target, spec["examples"]))
+                limit.append(timed_group(group, target, spec["examples"]))
+            suite.append(timed_group(group, target, spec["examples"]))
         callbacks[callback] = {"warm_up_seconds": warm_up, "limit": limit, "suite": suite}
     return {"target": target.describe(), "callbacks": callbacks}
 

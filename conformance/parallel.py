@@ -1,10 +1,11 @@
 """Properties run in worker processes: `callback-conformance run --jobs N`.
 
-Each property is one task. A worker resolves the target once (by its spec, as the
-command line does) and runs the properties it is given exactly as a sequential run
-would: each property draws its examples from its own seed (`conformance.runner`), so
-which worker runs it, and when, changes nothing, and the verdicts, counterexamples and
-example counts are those of `--jobs 1`. Results come back in the properties' order.
+Each group of properties that draw from one strategy (`conformance.runner.run_group`)
+is one task. A worker resolves the target once (by its spec, as the command line does)
+and runs the groups it is given exactly as a sequential run would: each group draws its
+examples from its strategy's seed, so which worker runs it, and when, changes nothing,
+and the verdicts, counterexamples and example counts are those of `--jobs 1`. Results
+come back in the properties' order.
 
 Workers are started with `spawn`, not `fork`: JAX and TensorFlow start threads that a
 forked child does not carry.
@@ -20,7 +21,7 @@ from typing import Any
 
 from conformance.properties import PROPERTIES
 from conformance.properties.base import Property
-from conformance.runner import PropertyResult, run_property
+from conformance.runner import PropertyResult, run_group, strategy_groups
 from conformance.targets import Target, resolve
 
 _target: Target | None = None  # the worker's target, resolved once
@@ -36,13 +37,16 @@ def _start_worker(spec: str, path: list[str], hypothesis_home: str | None) -> No
     _target = resolve(spec)
 
 
-def _run_one(
-    name: str, examples: int, seed: int | None, scenario_timeout: float | None
-) -> tuple[str, int, str, Any]:
+def _run_group(
+    names: list[str], examples: int, seed: int | None, scenario_timeout: float | None
+) -> list[tuple[str, int, str, Any]]:
     assert _target is not None
-    prop = next(prop for prop in PROPERTIES if prop.name == name)
-    result = run_property(prop, _target, examples, seed, scenario_timeout=scenario_timeout)
-    return result.verdict, result.examples, result.reason, result.counterexample
+    group = [next(prop for prop in PROPERTIES if prop.name == name) for name in names]
+    results = run_group(group, _target, examples, seed, scenario_timeout=scenario_timeout)
+    return [
+        (result.verdict, result.examples, result.reason, result.counterexample)
+        for result in results
+    ]
 
 
 def run_parallel(
@@ -63,18 +67,22 @@ def run_parallel(
         initializer=_start_worker,
         initargs=(spec, list(sys.path), hypothesis_home),
     ) as pool:
+        groups = strategy_groups(properties)
         futures = [
-            pool.submit(_run_one, prop.name, examples, random_seed, scenario_timeout)
-            for prop in properties
+            pool.submit(
+                _run_group, [prop.name for prop in group], examples, random_seed, scenario_timeout
+            )
+            for group in groups
         ]
-        results = []
-        for number, (prop, future) in enumerate(zip(properties, futures, strict=True)):
+        results: dict[str, PropertyResult] = {}
+        for group, future in zip(groups, futures, strict=True):
             if progress is not None:
-                progress(number, len(properties), prop)
+                progress(list(properties).index(group[0]), len(properties), group[0])
             try:
-                verdict, ran, reason, counterexample = future.result()
+                outcomes = future.result()
             except Exception as error:  # the worker died, or its result could not travel
-                verdict, ran, counterexample = "fail", 0, None
                 reason = f"error while checking in a worker: {type(error).__name__}: {error}"
-            results.append(PropertyResult(prop, verdict, ran, reason, counterexample))
-    return results
+                outcomes = [("fail", 0, reason, None)] * len(group)
+            for prop, (verdict, ran, reason, counterexample) in zip(group, outcomes, strict=True):
+                results[prop.name] = PropertyResult(prop, verdict, ran, reason, counterexample)
+    return [results[prop.name] for prop in properties]

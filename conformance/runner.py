@@ -40,7 +40,7 @@ from conformance.targets import Target, resolve
 if TYPE_CHECKING:
     from conformance.divergences import Divergence
 
-PROFILES = {"quick": 25, "default": 100, "thorough": 1000}  # examples per property
+PROFILES = {"quick": 50, "default": 200, "thorough": 2000}  # examples per property
 FIT_LOOP_REASON = (
     "a rule of the fit loop the suite simulates, not of the target: checked against a real "
     "keras.Model.fit by the project's fidelity tests"
@@ -124,14 +124,66 @@ class Examination:
     conclusive: bool = False
 
 
+def strategy_key(prop: Property) -> str:
+    """What the properties that draw from one strategy have in common."""
+    return f"{prop.callback}: {prop.scenarios!r}"
+
+
+def scenario_seed(prop: Property) -> int:
+    """The seed of a derandomized run: that of its strategy, so that a failing property
+    run alone draws the scenarios its group run drew (`run_group`)."""
+    return zlib.crc32(strategy_key(prop).encode())
+
+
 def examine(
     prop: Property,
     target: Target,
     scenario: Scenario,
     scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
+    fresh: bool = False,
 ) -> Examination:
     """Run `scenario` for `prop` on the target (and the reference) and judge it. The
-    target's code may run `scenario_timeout` seconds (None: no limit)."""
+    target's code may run `scenario_timeout` seconds (None: no limit). The runs another
+    property of the same strategy observed are judged again, not run again, unless
+    `fresh` (`conformance.shared_observations`)."""
+    shared = target.observations
+    observed = None if fresh else shared.get("target", scenario)
+    if observed is None:
+        observed_or_failed = _observe_target(prop, target, scenario, scenario_timeout)
+        if isinstance(observed_or_failed, Examination):
+            return observed_or_failed
+        observed = observed_or_failed
+        shared.keep("target", scenario, observed)
+    if prop.kind == "invariant":
+        assert prop.holds is not None
+        try:
+            prop.holds(scenario, observed)
+        except AssertionError as broken:
+            return Examination(observed, None, f"{prop.name}: {_raised(observed, None)}{broken}")
+        return Examination(observed, None, None)
+    assert prop.project is not None
+    expected = shared.get("reference", scenario)
+    if expected is None:
+        expected = observe(reference_for(target, prop.callback), scenario)
+        if expected.outside_writes:  # the suite's own fault: no verdict on the target
+            raise RuntimeError(
+                f"the reference wrote outside its run directory: {expected.outside_writes}"
+            )
+        shared.keep("reference", scenario, expected)
+    ours, theirs = comparable(prop.project(expected)), comparable(prop.project(observed))
+    if ours == theirs:
+        return Examination(observed, expected, None)
+    difference = _first_difference(ours, theirs)
+    return Examination(
+        observed, expected, f"{prop.name}: {_raised(observed, expected)}the target's {difference}"
+    )
+
+
+def _observe_target(
+    prop: Property, target: Target, scenario: Scenario, scenario_timeout: float | None
+) -> Observation | Examination:
+    """The target's run of `scenario`, or the conclusive failure of a run that timed
+    out, wrote outside its run directory or changed its classes' state."""
     target_class = target.classes[prop.callback]
     assert target_class is not None
     limit = None if scenario_timeout is None else TimeLimit(scenario_timeout)
@@ -157,26 +209,7 @@ def examine(
             f"{prop.name}: the target keeps state on its classes between scenarios: {changed}",
             conclusive=True,
         )
-    if prop.kind == "invariant":
-        assert prop.holds is not None
-        try:
-            prop.holds(scenario, observed)
-        except AssertionError as broken:
-            return Examination(observed, None, f"{prop.name}: {_raised(observed, None)}{broken}")
-        return Examination(observed, None, None)
-    assert prop.project is not None
-    expected = observe(reference_for(target, prop.callback), scenario)
-    if expected.outside_writes:  # the suite's own fault: no verdict on the target
-        raise RuntimeError(
-            f"the reference wrote outside its run directory: {expected.outside_writes}"
-        )
-    ours, theirs = comparable(prop.project(expected)), comparable(prop.project(observed))
-    if ours == theirs:
-        return Examination(observed, expected, None)
-    difference = _first_difference(ours, theirs)
-    return Examination(
-        observed, expected, f"{prop.name}: {_raised(observed, expected)}the target's {difference}"
-    )
+    return observed
 
 
 _DATA = (type(None), bool, int, float, complex, str, bytes, tuple, list, dict, set, frozenset)
@@ -235,14 +268,22 @@ class _Abandon(BaseException):
     """Stops Hypothesis at once (not an Exception: no shrinking, no replay)."""
 
 
-def run_property(
-    prop: Property,
-    target: Target,
-    examples: int,
-    random_seed: int | None,
-    shrink: bool = True,
-    scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
-) -> PropertyResult:
+def _hypothesis_settings(examples: int, shrink: bool) -> settings:
+    return settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+        phases=list(Phase) if shrink else [p for p in Phase if p is not Phase.shrink],
+    )
+
+
+def _not_ready(prop: Property, target: Target) -> PropertyResult | None:
+    """The result of a property that cannot run on `target` (its class is absent, or
+    the target's warm-up for it fails: the first property of its callback fails with
+    it), or None. Warms the callback up on first use."""
     if target.classes.get(prop.callback) is None:
         return PropertyResult(prop, "not-run", 0, target.not_run.get(prop.callback, "class absent"))
     if target.warm_up is not None and prop.callback not in target.warmed_up:
@@ -254,18 +295,24 @@ def run_property(
                 f"the target's warm-up for {prop.callback} raised {type(error).__name__}: {error}"
             )
             return PropertyResult(prop, "fail", 0, reason)
+    return None
+
+
+def run_property(
+    prop: Property,
+    target: Target,
+    examples: int,
+    random_seed: int | None,
+    shrink: bool = True,
+    scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
+) -> PropertyResult:
+    not_ready = _not_ready(prop, target)
+    if not_ready is not None:
+        return not_ready
     ran = 0
     failing: list[tuple[Scenario, Examination]] = []
 
-    @settings(
-        max_examples=examples,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-        verbosity=Verbosity.quiet,
-        print_blob=False,
-        phases=list(Phase) if shrink else [p for p in Phase if p is not Phase.shrink],
-    )
+    @_hypothesis_settings(examples, shrink)
     @given(prop.scenarios)
     def holds_for(scenario: Scenario) -> None:
         nonlocal ran
@@ -278,13 +325,11 @@ def run_property(
                 raise _Abandon
             raise AssertionError(examination.failure)
 
-    # Deterministic without a seed, yet each property draws its own examples: derandomized
-    # Hypothesis would seed every property alike (from this one inner function).
-    holds_for = seed(zlib.crc32(prop.name.encode()) if random_seed is None else random_seed)(
-        holds_for
-    )
+    # Deterministic without a seed: derandomized Hypothesis would seed every property
+    # alike (from this one inner function), whatever it draws from.
+    holds_for = seed(scenario_seed(prop) if random_seed is None else random_seed)(holds_for)
     try:
-        with _shrink_budget():
+        with target.observations.kept_for(strategy_key(prop)), _shrink_budget():
             holds_for()
     except (AssertionError, _Abandon) as error:
         if not failing:  # an assertion of the suite's own code
@@ -299,6 +344,66 @@ def run_property(
             prop, "fail", ran, f"error while checking: {type(error).__name__}: {error}"
         )
     return PropertyResult(prop, "pass", ran)
+
+
+def run_group(
+    group: list[Property],
+    target: Target,
+    examples: int,
+    random_seed: int | None,
+    shrink: bool = True,
+    scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
+) -> list[PropertyResult]:
+    """Run properties that draw from one strategy together: each scenario is drawn once,
+    observed once on the target and once on the reference, and judged by every property
+    of the group that has not failed yet. A property that fails is then run alone, from
+    the same seed: it draws the same scenarios up to its failure (their runs are
+    shared, not repeated) and shrinks it there. The verdicts, counterexamples and
+    example counts are those of each property run alone from its strategy's seed."""
+    first = group[0]
+    assert all(strategy_key(prop) == strategy_key(first) for prop in group)
+    not_ready = _not_ready(first, target)
+    if len(group) == 1 or not_ready is not None:
+        others = [
+            run_property(prop, target, examples, random_seed, shrink, scenario_timeout)
+            for prop in group[1:]
+        ]
+        if not_ready is None:
+            not_ready = run_property(first, target, examples, random_seed, shrink, scenario_timeout)
+        return [not_ready, *others]
+    pending = list(group)
+    failed: set[str] = set()
+    ran = 0
+
+    @_hypothesis_settings(examples, shrink=False)
+    @given(first.scenarios)
+    def judged_by_all(scenario: Scenario) -> None:
+        nonlocal ran
+        ran += 1
+        for prop in list(pending):
+            if examine(prop, target, scenario, scenario_timeout).failure is not None:
+                pending.remove(prop)
+                failed.add(prop.name)
+        if not pending:
+            raise _Abandon
+
+    judged_by_all = seed(scenario_seed(first) if random_seed is None else random_seed)(
+        judged_by_all
+    )
+    with target.observations.kept_for(strategy_key(first)):
+        try:
+            judged_by_all()
+        except _Abandon:
+            pass
+        except Exception as error:  # the suite itself could not run the group
+            reason = f"error while checking: {type(error).__name__}: {error}"
+            return [PropertyResult(prop, "fail", ran, reason) for prop in group]
+        return [
+            run_property(prop, target, examples, random_seed, shrink, scenario_timeout)
+            if prop.name in failed
+            else PropertyResult(prop, "pass", ran)
+            for prop in group
+        ]
 
 
 def _unaddressed(text: str | None) -> str | None:
@@ -320,11 +425,16 @@ def _failed(
     otherwise fail with a counterexample that replays as a pass."""
     reason = examination.failure or ""
     if reproduced is None and not examination.conclusive:
-        try:
-            again = examine(prop, target, scenario, scenario_timeout).failure
-        except Exception as error:  # the suite could not run it again: say so, keep the verdict
-            again = f"error while re-running it: {type(error).__name__}: {error}"
-        reproduced = _unaddressed(again) == _unaddressed(examination.failure)
+        # Twice, on fresh instances: the failing runs may be shared ones, observed many
+        # runs before, and state that alternates from run to run shows in one of two.
+        for _ in range(2):
+            try:
+                again = examine(prop, target, scenario, scenario_timeout, fresh=True).failure
+            except Exception as error:  # could not run it again: say so, keep the verdict
+                again = f"error while re-running it: {type(error).__name__}: {error}"
+            reproduced = _unaddressed(again) == _unaddressed(examination.failure)
+            if not reproduced:
+                break
         outcome = "passed" if again is None else f"failed differently ({again[:300]})"
     else:
         outcome = "passed, or failed differently, when Hypothesis replayed it"
@@ -336,6 +446,14 @@ def _failed(
     return PropertyResult(prop, "fail", ran, reason, counterexample)
 
 
+def strategy_groups(properties: Iterable[Property]) -> list[list[Property]]:
+    """`properties` grouped by the strategy they draw from, in order of first appearance."""
+    groups: dict[str, list[Property]] = {}
+    for prop in properties:
+        groups.setdefault(strategy_key(prop), []).append(prop)
+    return list(groups.values())
+
+
 def run(
     target: Target,
     properties: Iterable[Property],
@@ -345,13 +463,16 @@ def run(
     shrink: bool = True,
     scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
 ) -> list[PropertyResult]:
+    """Every property's result, in the order given; the properties of one strategy are
+    run together (`run_group`)."""
     chosen = list(properties)
-    results = []
-    for number, prop in enumerate(chosen):
+    results: dict[str, PropertyResult] = {}
+    for group in strategy_groups(chosen):
         if progress is not None:
-            progress(number, len(chosen), prop)
-        results.append(run_property(prop, target, examples, random_seed, shrink, scenario_timeout))
-    return results
+            progress(chosen.index(group[0]), len(chosen), group[0])
+        for result in run_group(group, target, examples, random_seed, shrink, scenario_timeout):
+            results[result.property.name] = result
+    return [results[prop.name] for prop in chosen]
 
 
 def clause_verdicts(

@@ -30,6 +30,7 @@ import numpy as np
 
 from conformance.harness.observe import ModelAdapter
 from conformance.harness.sim_model import SGD, Embedding, MultiOptimizer, SimModel
+from conformance.shared_observations import SharedObservations
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
 PRECISIONS = ("float32-ftz", "float32", "float64")
@@ -53,6 +54,8 @@ class Target:
     warm_up: Callable[[str], None] | None = None  # once per callback, before the time limit
     warmed_up: set[str] = field(default_factory=set)
     examined: set[str] = field(default_factory=set)  # callbacks run at least once
+    # the runs of the scenarios the current group of properties draws (conformance.runner)
+    observations: SharedObservations = field(default_factory=SharedObservations)
 
     def describe(self) -> dict[str, Any]:
         return {

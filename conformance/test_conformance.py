@@ -1,21 +1,53 @@
-"""Collected by `pytest --pyargs conformance --target=TARGET`: one test per property."""
+"""Collected by `pytest --pyargs conformance --target=TARGET`: one test per property.
+
+The properties that draw from one strategy are run together, as `callback-conformance
+run` runs them (`conformance.runner.run_group`), when the first of them is tested: the
+same verdicts, each scenario drawn and observed once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from conformance.properties import PROPERTIES
-from conformance.runner import PROFILES, run_property
+from conformance.properties.base import Property
+from conformance.runner import PROFILES, PropertyResult, run_group, strategy_key
+
+
+@pytest.fixture(scope="session")
+def conformance_result(
+    conformance_target: Any, request: pytest.FixtureRequest
+) -> Callable[[Property], PropertyResult]:
+    """The result of a property, its group (those of the collected tests that draw from
+    its strategy) run on first use."""
+    profile = request.config.getoption("--conformance-profile")
+    seed = request.config.getoption("--conformance-seed")
+    collected = {
+        params["prop"].name
+        for item in request.session.items
+        if "prop" in (params := getattr(getattr(item, "callspec", None), "params", {}))
+    }
+    results: dict[str, PropertyResult] = {}
+
+    def result_of(prop: Property) -> PropertyResult:
+        if prop.name not in results:
+            group = [
+                other
+                for other in PROPERTIES
+                if strategy_key(other) == strategy_key(prop) and other.name in collected
+            ] or [prop]
+            for result in run_group(group, conformance_target, PROFILES[profile], seed):
+                results[result.property.name] = result
+        return results[prop.name]
+
+    return result_of
 
 
 @pytest.mark.parametrize("prop", PROPERTIES, ids=[prop.name for prop in PROPERTIES])
-def test_property(prop: Any, conformance_target: Any, request: pytest.FixtureRequest) -> None:
-    profile = request.config.getoption("--conformance-profile")
-    result = run_property(
-        prop, conformance_target, PROFILES[profile], request.config.getoption("--conformance-seed")
-    )
+def test_property(prop: Property, conformance_result: Callable[[Property], PropertyResult]) -> None:
+    result = conformance_result(prop)
     if result.verdict == "not-run":
         pytest.skip(result.reason)
     message = result.reason

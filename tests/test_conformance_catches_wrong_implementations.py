@@ -1,5 +1,5 @@
 """The suite fails every wrong implementation in `tests/wrong_implementations/` on a
-clause of the callback it breaks (derandomized, 100 examples a property, unshrunk)."""
+clause of the callback it breaks (derandomized, the default profile, unshrunk)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,19 @@ import pytest
 
 from conformance.clauses import clauses_of
 from conformance.properties import PROPERTIES
-from conformance.runner import run_property
+from conformance.runner import PROFILES, run, run_group, strategy_groups
 from conformance.targets import resolve
 from tests.wrong_implementations import ALL
 
 
 def first_failing_property(module_name: str, callback: str):
+    """The callback's properties run as `callback-conformance run` runs them (a group
+    per strategy) at the default profile, unshrunk, until one fails."""
     target = resolve(module_name)
-    for prop in (p for p in PROPERTIES if p.callback == callback):
-        result = run_property(prop, target, examples=100, random_seed=None, shrink=False)
-        if result.verdict == "fail":
-            return result
+    for group in strategy_groups(p for p in PROPERTIES if p.callback == callback):
+        for result in run_group(group, target, PROFILES["default"], None, shrink=False):
+            if result.verdict == "fail":
+                return result
     return None
 
 
@@ -38,7 +40,5 @@ def test_suite_fails_the_wrong_implementation(module_name):
 @pytest.mark.parametrize("spec", ["reference", "keras"])
 def test_reference_and_keras_pass_every_property(spec):
     """Without this, a property failing everything would 'catch' every mutant."""
-    target = resolve(spec)
-    for prop in PROPERTIES:
-        result = run_property(prop, target, examples=25, random_seed=None)
-        assert result.verdict == "pass", f"{prop.name}: {result.reason}"
+    for result in run(resolve(spec), PROPERTIES, PROFILES["quick"]):
+        assert result.verdict == "pass", f"{result.property.name}: {result.reason}"

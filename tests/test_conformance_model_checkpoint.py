@@ -19,7 +19,7 @@ from conformance.clauses import CLAUSES, clauses_of
 from conformance.harness.observe import Scenario
 from conformance.properties.base import Property
 from conformance.properties.model_checkpoint import PROPERTIES
-from conformance.runner import run_property
+from conformance.runner import PROFILES, run_property
 from conformance.strategies import model_checkpoint as strategies
 from conformance.targets import resolve
 
@@ -51,13 +51,14 @@ def _suspects(clause_ids: tuple[str, ...]) -> list[Property]:
 
 @pytest.mark.parametrize("name", MUTANTS, ids=_short)
 def test_wrong_implementation_is_caught(name: str) -> None:
-    """At 100 examples, unshrunk, by a property tagged with a clause the mutant breaks."""
+    """At the default profile's examples, unshrunk, by a property tagged with a clause the
+    mutant breaks."""
     _, clause_ids = importlib.import_module(name).CAUGHT_BY
     target = resolve(name)
     suspects = _suspects(clause_ids)
     assert suspects, f"no property checks {clause_ids}"
     for prop in suspects:
-        if run_property(prop, target, 100, None, shrink=False).verdict == "fail":
+        if run_property(prop, target, PROFILES["default"], None, shrink=False).verdict == "fail":
             return
     pytest.fail(f"{_short(name)} passed {[prop.name for prop in suspects]}")
 

@@ -52,6 +52,10 @@ where_values = {
     extension: st.sampled_from(["d", f"d{extension}/m", f"d{extension}/m", "e"])
     for extension in (".weights.h5", ".keras", ".h5", "")
 }
+# The likely monitors, and more often a metric without a direction: with `mode="auto"`,
+# Keras raises at the first epoch end, `save_best_only` or not
+# (model_checkpoint.monitor.resolved-at-epoch-end).
+checkpoint_monitors = st.sampled_from([*likely_monitors, "custom", "val_custom"])
 rare_extras = st.sampled_from([None] * 60 + ["batch", "epoch", "non-number"])
 rare_batch_keys = st.sampled_from([None] * 60 + ["batch"])
 extra_log_values = st.sampled_from([7.0, 2.0])
@@ -106,7 +110,7 @@ def configs(draw: st.DrawFn, edges: bool = True) -> dict[str, Any]:
     # counting runs on.
     best_only = [True, True, False] if save_freq == "epoch" else [True, False, False]
     return {
-        "monitor": draw(st.sampled_from(likely_monitors), label="monitor"),
+        "monitor": draw(checkpoint_monitors, label="monitor"),
         "verbose": draw(st.sampled_from([0, 0, 1]), label="verbose"),
         "save_best_only": draw(st.sampled_from(best_only), label="save_best_only"),
         "save_weights_only": draw(st.booleans(), label="save_weights_only"),
