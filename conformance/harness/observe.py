@@ -264,11 +264,10 @@ class _Confinement:
     temporary directory the implementation is given, and the writes it tried elsewhere."""
 
     def __init__(self, workspace: str) -> None:
-        self.run_dir = os.path.join(workspace, "run")
-        self.cwd = os.path.join(workspace, "cwd")
-        self.scratch = os.path.join(workspace, "tmp")
-        for directory in (self.run_dir, self.cwd, self.scratch):
-            os.mkdir(directory)
+        """`workspace` holds the three, empty (`_Workspaces`)."""
+        self.run_dir, self.cwd, self.scratch = (
+            os.path.join(workspace, name) for name in WORKSPACE_DIRECTORIES
+        )
         self.allowed = (self.run_dir, self.scratch)
         self.outside: list[str] = []
         self.active = False
@@ -478,16 +477,55 @@ class _Remover:
 
 
 _REMOVER = _Remover()
+WORKSPACE_DIRECTORIES = ("run", "cwd", "tmp")  # the run directory, `<cwd>` and `<tmp>`
 
 
-@contextlib.contextmanager
-def _workspace() -> Iterator[str]:
-    """A fresh temporary directory for one observation, removed in the background."""
-    path = tempfile.mkdtemp(prefix="conformance-")
-    try:
-        yield path
-    finally:
-        _REMOVER.remove(path)
+class _Workspaces:
+    """Workspaces for observations: a temporary directory holding the three, empty. One
+    a run left empty (nothing written in any of the three; most EarlyStopping and
+    LearningRateScheduler runs) is handed to the next observation as it is; any other is
+    removed in the background. Making and removing four directories per observation
+    checks nothing and costs milliseconds on a busy disk."""
+
+    def __init__(self) -> None:
+        self._empty: str | None = None
+        self._exit_registered = False
+
+    @contextlib.contextmanager
+    def one(self) -> Iterator[str]:
+        path, self._empty = self._empty, None
+        if path is None:
+            if not self._exit_registered:
+                self._exit_registered = True
+                atexit.register(self.close)
+            path = tempfile.mkdtemp(prefix="conformance-")
+            for name in WORKSPACE_DIRECTORIES:
+                os.mkdir(os.path.join(path, name))
+        try:
+            yield path
+        finally:
+            if self._empty is None and self._left_empty(path):
+                self._empty = path
+            else:
+                _REMOVER.remove(path)
+
+    @staticmethod
+    def _left_empty(path: str) -> bool:
+        try:
+            return sorted(os.listdir(path)) == sorted(WORKSPACE_DIRECTORIES) and not any(
+                os.listdir(os.path.join(path, name)) for name in WORKSPACE_DIRECTORIES
+            )
+        except OSError:  # a directory gone or replaced by a file
+            return False
+
+    def close(self) -> None:
+        """Remove the empty workspace kept (at exit)."""
+        if self._empty is not None:
+            shutil.rmtree(self._empty, ignore_errors=True)
+            self._empty = None
+
+
+_WORKSPACES = _Workspaces()
 
 
 # --------------------------------------------------------------------------------------
@@ -557,7 +595,7 @@ def observe(
     they raise (Keras's TensorBoard leaves TensorFlow's default writer entered) restores
     it there. All three run confined (module docstring); with `time_limit`, a run whose
     code takes longer raises ScenarioTimeout, carrying the observation so far."""
-    with _workspace() as workspace:
+    with _WORKSPACES.one() as workspace:
         confinement = _Confinement(os.path.realpath(workspace))
         run_dir = confinement.run_dir
         observation, record = Observation(), FitRecord()
