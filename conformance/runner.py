@@ -19,7 +19,7 @@ import contextlib
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sized
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
@@ -362,17 +362,21 @@ def run_group(
     example counts are those of each property run alone from its strategy's seed."""
     first = group[0]
     assert all(strategy_key(prop) == strategy_key(first) for prop in group)
+
+    def alone(prop: Property) -> PropertyResult:
+        return run_property(prop, target, examples, random_seed, shrink, scenario_timeout)
+
     not_ready = _not_ready(first, target)
-    if len(group) == 1 or not_ready is not None:
-        others = [
-            run_property(prop, target, examples, random_seed, shrink, scenario_timeout)
-            for prop in group[1:]
-        ]
-        if not_ready is None:
-            not_ready = run_property(first, target, examples, random_seed, shrink, scenario_timeout)
-        return [not_ready, *others]
+    if not_ready is not None:  # the first fails with the warm-up, the others run
+        return [not_ready, *map(alone, group[1:])]
+    if len(group) == 1:
+        return [alone(first)]
     pending = list(group)
     failed: set[str] = set()
+    # A timeout, a write outside or state kept on the classes is the target's run, not
+    # an aspect of it: every property still pending fails with it, unshrunk, as each
+    # would alone (its example count is where it happened).
+    concluded: dict[str, tuple[int, Scenario, Examination]] = {}
     ran = 0
 
     @_hypothesis_settings(examples, shrink=False)
@@ -381,9 +385,17 @@ def run_group(
         nonlocal ran
         ran += 1
         for prop in list(pending):
-            if examine(prop, target, scenario, scenario_timeout).failure is not None:
-                pending.remove(prop)
+            examination = examine(prop, target, scenario, scenario_timeout)
+            if examination.failure is None:
+                continue
+            pending.remove(prop)
+            if not examination.conclusive:
                 failed.add(prop.name)
+                continue
+            for other in [prop, *pending]:
+                failure = other.name + examination.failure.removeprefix(prop.name)
+                concluded[other.name] = (ran, scenario, replace(examination, failure=failure))
+            pending.clear()
         if not pending:
             raise _Abandon
 
@@ -399,8 +411,10 @@ def run_group(
             reason = f"error while checking: {type(error).__name__}: {error}"
             return [PropertyResult(prop, "fail", ran, reason) for prop in group]
         return [
-            run_property(prop, target, examples, random_seed, shrink, scenario_timeout)
+            alone(prop)
             if prop.name in failed
+            else _failed(prop, target, *concluded[prop.name], scenario_timeout)
+            if prop.name in concluded
             else PropertyResult(prop, "pass", ran)
             for prop in group
         ]
