@@ -86,7 +86,7 @@ DEFAULT_SIZES = Sizes(
     cli_runs=(
         ("quick", None, False),
         ("default", None, False),
-        ("thorough", "early_stopping", False),
+        ("thorough", None, False),
         ("quick", None, True),
         ("default", None, True),
     ),
