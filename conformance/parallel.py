@@ -77,7 +77,7 @@ def run_parallel(
         results: dict[str, PropertyResult] = {}
         for group, future in zip(groups, futures, strict=True):
             if progress is not None:
-                progress(list(properties).index(group[0]), len(properties), group[0])
+                progress(properties.index(group[0]), len(properties), group[0])
             try:
                 outcomes = future.result()
             except Exception as error:  # the worker died, or its result could not travel

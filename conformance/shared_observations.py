@@ -32,6 +32,8 @@ class SharedObservations:
     def __init__(self) -> None:
         self._strategy: str | None = None
         self._kept: dict[tuple[Side, str], Observation] = {}
+        # The last scenario and its key: every property of a group looks it up again.
+        self._last: tuple[Scenario | None, str] = (None, "")
 
     @contextlib.contextmanager
     def kept_for(self, strategy: str) -> Iterator[None]:
@@ -47,8 +49,13 @@ class SharedObservations:
             self._strategy, self._kept = None, {}
 
     def get(self, side: Side, scenario: Scenario) -> Observation | None:
-        return self._kept.get((side, repr(scenario)))
+        return self._kept.get((side, self._key(scenario)))
 
     def keep(self, side: Side, scenario: Scenario, observation: Observation) -> None:
         if self._strategy is not None:
-            self._kept[(side, repr(scenario))] = observation
+            self._kept[(side, self._key(scenario))] = observation
+
+    def _key(self, scenario: Scenario) -> str:
+        if self._last[0] is not scenario:
+            self._last = (scenario, repr(scenario))
+        return self._last[1]

@@ -13,7 +13,13 @@ import pytest
 
 from conformance.properties import PROPERTIES
 from conformance.properties.base import Property
-from conformance.runner import PROFILES, PropertyResult, run_group, strategy_key
+from conformance.runner import (
+    PROFILES,
+    PropertyResult,
+    run_group,
+    strategy_groups,
+    strategy_key,
+)
 
 
 @pytest.fixture(scope="session")
@@ -29,15 +35,15 @@ def conformance_result(
         for item in request.session.items
         if "prop" in (params := getattr(getattr(item, "callspec", None), "params", {}))
     }
+    groups = {
+        strategy_key(group[0]): group
+        for group in strategy_groups(prop for prop in PROPERTIES if prop.name in collected)
+    }
     results: dict[str, PropertyResult] = {}
 
     def result_of(prop: Property) -> PropertyResult:
         if prop.name not in results:
-            group = [
-                other
-                for other in PROPERTIES
-                if strategy_key(other) == strategy_key(prop) and other.name in collected
-            ] or [prop]
+            group = groups.get(strategy_key(prop), [prop])
             for result in run_group(group, conformance_target, PROFILES[profile], seed):
                 results[result.property.name] = result
         return results[prop.name]

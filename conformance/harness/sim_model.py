@@ -211,8 +211,7 @@ class SimModel:
             (layer.name, tuple(np.asarray(weight, dtype=np.float32) for weight in layer.weights))
             for layer in self.layers
         )
-        key = (kind, self.label, self.to_json_unchecked(), _weights_key(weights))
-        return _checkpoint_bytes(key, weights)
+        return _checkpoint_bytes(kind, self.label, self.to_json_unchecked(), weights)
 
     def to_json_unchecked(self) -> str:
         return json.dumps({"class_name": self.spec.class_name, "layers": len(self.layers)})
@@ -230,22 +229,19 @@ class SimModel:
 Layers = tuple[tuple[str, tuple[np.ndarray, ...]], ...]  # (layer name, its weights)
 
 
-def _weights_key(layers: Layers) -> tuple[Any, ...]:
-    return tuple((name, tuple((w.shape, w.tobytes()) for w in weights)) for name, weights in layers)
-
-
 # A checkpoint's content is a function of what it holds: made with h5py once per content,
 # not at every save (h5py's work was a fifth of a ModelCheckpoint scenario's time).
 _CHECKPOINTS: dict[tuple[Any, ...], bytes] = {}
 _CHECKPOINTS_KEPT = 4096
 
 
-def _checkpoint_bytes(key: tuple[Any, ...], layers: Layers) -> bytes:
-    """The bytes of a checkpoint file; `key` = (kind, label, model JSON, weights key)."""
+def _checkpoint_bytes(kind: str, label: float, model_json: str, layers: Layers) -> bytes:
+    """The bytes of a checkpoint file of `kind` ("keras", "h5 model" or "weights")."""
+    held = tuple((name, tuple((w.shape, w.tobytes()) for w in ws)) for name, ws in layers)
+    key = (kind, label, model_json, held)
     if key not in _CHECKPOINTS:
         if len(_CHECKPOINTS) >= _CHECKPOINTS_KEPT:
             _CHECKPOINTS.clear()
-        kind, label, model_json, _ = key
         if kind == "keras":
             archive_bytes = io.BytesIO()
             with zipfile.ZipFile(archive_bytes, "w") as archive:
