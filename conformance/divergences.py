@@ -49,7 +49,13 @@ from conformance.clauses import CLAUSES
 from conformance.harness.observe import Scenario
 from conformance.properties import PROPERTIES
 from conformance.properties.base import Property
-from conformance.runner import ClauseResult, Counterexample, Examination, PropertyResult
+from conformance.runner import (
+    ClauseOutcome,
+    ClauseResult,
+    Counterexample,
+    Examination,
+    PropertyResult,
+)
 from conformance.scenario_io import from_data
 from conformance.targets import Target
 
@@ -233,11 +239,11 @@ def apply(
     declared clause is `divergent` if its witnesses still diverge (`examine` runs them)
     and no other property fails it, `stale` if a witness no longer diverges."""
     declared = {d.clause: d for d in divergences if d.applies_to(target)}
-    failing: dict[str, list[PropertyResult]] = {}
+    failing: dict[str, list[ClauseOutcome]] = {}
     for result in results:
-        if result.verdict == "fail":
-            for clause_id in result.property.clauses:
-                failing.setdefault(clause_id, []).append(result)
+        for clause_id, outcome in result.clauses.items():
+            if outcome.verdict == "fail" and outcome not in failing.get(clause_id, []):
+                failing.setdefault(clause_id, []).append(outcome)
     witnessed: dict[tuple[str, str], Examination] = {}  # one run per witness file
 
     def run(witness: Witness) -> Examination:
@@ -261,11 +267,13 @@ def _judged(
     verdict: ClauseResult,
     divergence: Divergence,
     runs: list[tuple[Witness, Examination]],
-    failing: dict[str, list[PropertyResult]],
+    failing: dict[str, list[ClauseOutcome]],
 ) -> ClauseResult:
     covered = {witness.property.name for witness in divergence.witnesses}
     others = [
-        other for other in failing.get(verdict.clause.id, []) if other.property.name not in covered
+        other
+        for other in failing.get(verdict.clause.id, [])
+        if other.counterexample is None or other.counterexample.property not in covered
     ]
     passing = [witness for witness, examination in runs if examination.failure is None]
     if passing:

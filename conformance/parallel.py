@@ -21,7 +21,7 @@ from typing import Any
 
 from conformance.properties import PROPERTIES
 from conformance.properties.base import Property
-from conformance.runner import PropertyResult, run_group, strategy_groups
+from conformance.runner import ClauseOutcome, PropertyResult, run_group, strategy_groups
 from conformance.targets import Target, resolve
 
 _target: Target | None = None  # the worker's target, resolved once
@@ -39,12 +39,12 @@ def _start_worker(spec: str, path: list[str], hypothesis_home: str | None) -> No
 
 def _run_group(
     names: list[str], examples: int, seed: int | None, scenario_timeout: float | None
-) -> list[tuple[str, int, str, Any]]:
+) -> list[tuple[str, int, str, Any, Any]]:
     assert _target is not None
     group = [next(prop for prop in PROPERTIES if prop.name == name) for name in names]
     results = run_group(group, _target, examples, seed, scenario_timeout=scenario_timeout)
     return [
-        (result.verdict, result.examples, result.reason, result.counterexample)
+        (result.verdict, result.examples, result.reason, result.counterexample, result.clauses)
         for result in results
     ]
 
@@ -82,7 +82,20 @@ def run_parallel(
                 outcomes = future.result()
             except Exception as error:  # the worker died, or its result could not travel
                 reason = f"error while checking in a worker: {type(error).__name__}: {error}"
-                outcomes = [("fail", 0, reason, None)] * len(group)
-            for prop, (verdict, ran, reason, counterexample) in zip(group, outcomes, strict=True):
-                results[prop.name] = PropertyResult(prop, verdict, ran, reason, counterexample)
+                outcomes = [
+                    (
+                        "fail",
+                        0,
+                        reason,
+                        None,
+                        {c: ClauseOutcome(c, "fail", 0, reason) for c in p.clauses},
+                    )
+                    for p in group
+                ]
+            for prop, (verdict, ran, reason, counterexample, clauses) in zip(
+                group, outcomes, strict=True
+            ):
+                results[prop.name] = PropertyResult(
+                    prop, verdict, ran, reason, counterexample, clauses
+                )
     return [results[prop.name] for prop in properties]

@@ -19,13 +19,14 @@ import contextlib
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sized
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis.errors import Flaky
 from hypothesis.internal.conjecture import engine
 
+from conformance.blame import Blame, Judged
 from conformance.clauses import CLAUSES, Clause
 from conformance.harness.observe import (
     Observation,
@@ -35,6 +36,7 @@ from conformance.harness.observe import (
     observe,
 )
 from conformance.properties.base import Property, comparable
+from conformance.scenario_words import scenario_in_words
 from conformance.targets import Target, resolve
 
 if TYPE_CHECKING:
@@ -82,12 +84,26 @@ class Counterexample:
 
 
 @dataclass
+class ClauseOutcome:
+    """A clause's verdict from one group: judged on `examples` scenarios of its regime."""
+
+    clause: str
+    verdict: str  # "pass", "fail" or "not-run"
+    examples: int
+    reason: str = ""
+    counterexample: Counterexample | None = None
+    explained_by: tuple[str, ...] = ()  # the failing clauses it could not be judged apart from
+
+
+@dataclass
 class PropertyResult:
     property: Property
     verdict: str  # "pass", "fail" or "not-run"
     examples: int
     reason: str = ""
     counterexample: Counterexample | None = None
+    # the verdict of each clause the property checks, as its group blamed them
+    clauses: dict[str, ClauseOutcome] = field(default_factory=dict)
 
 
 @dataclass
@@ -170,9 +186,18 @@ def examine(
                 f"the reference wrote outside its run directory: {expected.outside_writes}"
             )
         shared.keep("reference", scenario, expected)
-    ours, theirs = comparable(prop.project(expected)), comparable(prop.project(observed))
+    projected = prop.project(expected), prop.project(observed)
+    ours, theirs = map(comparable, projected)
     if ours == theirs:
         return Examination(observed, expected, None)
+    if prop.describe is not None:
+        expected_words, actual_words = map(prop.describe, projected)
+        if expected_words != actual_words:
+            failure = (
+                f"{prop.name}: {_raised(observed, expected)}"
+                f"the reference {expected_words}; the target {actual_words}"
+            )
+            return Examination(observed, expected, failure)
     difference = _first_difference(ours, theirs)
     return Examination(
         observed, expected, f"{prop.name}: {_raised(observed, expected)}the target's {difference}"
@@ -285,7 +310,9 @@ def _not_ready(prop: Property, target: Target) -> PropertyResult | None:
     the target's warm-up for it fails: the first property of its callback fails with
     it), or None. Warms the callback up on first use."""
     if target.classes.get(prop.callback) is None:
-        return PropertyResult(prop, "not-run", 0, target.not_run.get(prop.callback, "class absent"))
+        reason = target.not_run.get(prop.callback, "class absent")
+        outcomes = {clause: ClauseOutcome(clause, "not-run", 0, reason) for clause in prop.clauses}
+        return PropertyResult(prop, "not-run", 0, reason, clauses=outcomes)
     if target.warm_up is not None and prop.callback not in target.warmed_up:
         target.warmed_up.add(prop.callback)
         try:
@@ -294,7 +321,7 @@ def _not_ready(prop: Property, target: Target) -> PropertyResult | None:
             reason = (
                 f"the target's warm-up for {prop.callback} raised {type(error).__name__}: {error}"
             )
-            return PropertyResult(prop, "fail", 0, reason)
+            return _whole(prop, target, 0, None, reason)
     return None
 
 
@@ -306,44 +333,8 @@ def run_property(
     shrink: bool = True,
     scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
 ) -> PropertyResult:
-    not_ready = _not_ready(prop, target)
-    if not_ready is not None:
-        return not_ready
-    ran = 0
-    failing: list[tuple[Scenario, Examination]] = []
-
-    @_hypothesis_settings(examples, shrink)
-    @given(prop.scenarios)
-    def holds_for(scenario: Scenario) -> None:
-        nonlocal ran
-        ran += 1
-        examination = examine(prop, target, scenario, scenario_timeout)
-        if examination.failure is not None:
-            # Hypothesis replays the minimal failing example last: the last one kept is it.
-            failing.append((scenario, examination))
-            if examination.conclusive:  # a timeout, a write outside, kept state: no shrinking
-                raise _Abandon
-            raise AssertionError(examination.failure)
-
-    # Deterministic without a seed: derandomized Hypothesis would seed every property
-    # alike (from this one inner function), whatever it draws from.
-    holds_for = seed(scenario_seed(prop) if random_seed is None else random_seed)(holds_for)
-    try:
-        with target.observations.kept_for(strategy_key(prop)), _shrink_budget():
-            holds_for()
-    except (AssertionError, _Abandon) as error:
-        if not failing:  # an assertion of the suite's own code
-            return PropertyResult(prop, "fail", ran, f"error while checking: {error!r}")
-        return _failed(prop, target, ran, *failing[-1], scenario_timeout)
-    except Flaky as flaky:  # a failure Hypothesis could not reproduce
-        if not failing:
-            return PropertyResult(prop, "fail", ran, f"error while checking: {flaky}")
-        return _failed(prop, target, ran, *failing[-1], scenario_timeout, reproduced=False)
-    except Exception as error:  # the suite itself could not run the property
-        return PropertyResult(
-            prop, "fail", ran, f"error while checking: {type(error).__name__}: {error}"
-        )
-    return PropertyResult(prop, "pass", ran)
+    """One property run alone: a group of one."""
+    return run_group([prop], target, examples, random_seed, shrink, scenario_timeout)[0]
 
 
 def run_group(
@@ -356,68 +347,221 @@ def run_group(
 ) -> list[PropertyResult]:
     """Run properties that draw from one strategy together: each scenario is drawn once,
     observed once on the target and once on the reference, and judged by every property
-    of the group that has not failed yet. A property that fails is then run alone, from
-    the same seed: it draws the same scenarios up to its failure (their runs are
-    shared, not repeated) and shrinks it there. The verdicts, counterexamples and
-    example counts are those of each property run alone from its strategy's seed."""
+    of the group. The differences are then blamed on clauses (`conformance.blame`), and
+    each blamed clause gets its own counterexample: the group's strategy is drawn again
+    from the same seed (the runs already observed are not run again) and shrunk among
+    the scenarios in that clause's regime where one of its properties differs."""
     first = group[0]
     assert all(strategy_key(prop) == strategy_key(first) for prop in group)
-
-    def alone(prop: Property) -> PropertyResult:
-        return run_property(prop, target, examples, random_seed, shrink, scenario_timeout)
-
     not_ready = _not_ready(first, target)
     if not_ready is not None:  # the first fails with the warm-up, the others run
-        return [not_ready, *map(alone, group[1:])]
-    if len(group) == 1:
-        return [alone(first)]
-    pending = list(group)
-    failed: set[str] = set()
+        if len(group) == 1:
+            return [not_ready]
+        rest = run_group(group[1:], target, examples, random_seed, shrink, scenario_timeout)
+        return [not_ready, *rest]
+    judged: list[Judged] = []
+    drawn: list[Scenario] = []
     # A timeout, a write outside or state kept on the classes is the target's run, not
-    # an aspect of it: every property still pending fails with it, unshrunk, as each
-    # would alone (its example count is where it happened).
-    concluded: dict[str, tuple[int, Scenario, Examination]] = {}
-    ran = 0
+    # an aspect of it: every property fails with it, unshrunk.
+    concluded: list[tuple[Scenario, Examination]] = []
 
     @_hypothesis_settings(examples, shrink=False)
     @given(first.scenarios)
     def judged_by_all(scenario: Scenario) -> None:
-        nonlocal ran
-        ran += 1
-        for prop in list(pending):
-            examination = examine(prop, target, scenario, scenario_timeout)
-            if examination.failure is None:
-                continue
-            pending.remove(prop)
-            if not examination.conclusive:
-                failed.add(prop.name)
-                continue
-            for other in [prop, *pending]:
-                failure = other.name + examination.failure.removeprefix(prop.name)
-                concluded[other.name] = (ran, scenario, replace(examination, failure=failure))
-            pending.clear()
-        if not pending:
+        seen, first_difference = _judge(group, target, scenario, scenario_timeout)
+        if first_difference is not None and first_difference[2].conclusive:
+            concluded.append((scenario, first_difference[2]))
             raise _Abandon
+        judged.append(seen)
+        drawn.append(scenario)
 
-    judged_by_all = seed(scenario_seed(first) if random_seed is None else random_seed)(
-        judged_by_all
-    )
+    drawn_seed = scenario_seed(first) if random_seed is None else random_seed
     with target.observations.kept_for(strategy_key(first)):
         try:
-            judged_by_all()
+            seed(drawn_seed)(judged_by_all)()
         except _Abandon:
-            pass
+            scenario, examination = concluded[0]
+            return [
+                _whole(prop, target, len(judged) + 1, scenario, examination, scenario_timeout)
+                for prop in group
+            ]
         except Exception as error:  # the suite itself could not run the group
             reason = f"error while checking: {type(error).__name__}: {error}"
-            return [PropertyResult(prop, "fail", ran, reason) for prop in group]
-        return [
-            alone(prop)
-            if prop.name in failed
-            else _failed(prop, target, *concluded[prop.name], scenario_timeout)
-            if prop.name in concluded
-            else PropertyResult(prop, "pass", ran)
-            for prop in group
-        ]
+            return [_whole(prop, target, len(judged), None, reason) for prop in group]
+        blame = Blame(
+            {prop.name: prop.clauses for prop in group},
+            judged,
+            {prop.name: prop.follows for prop in group},
+        )
+        counterexamples: dict[str, Difference] = {}
+        while (unexplained := blame.next_unexplained()) is not None:
+            drawn_index, upstream = unexplained
+            minimal = _minimal_difference(
+                group, upstream, target, blame, shrink, drawn_seed, examples, scenario_timeout
+            )
+            if minimal is None:  # it did not recur: blame the drawn scenario as it is
+                minimal = _judge(group, target, drawn[drawn_index], scenario_timeout)
+            seen, difference = minimal
+            suspects = [] if difference is None else blame.suspects(seen, difference[0].regimes)
+            blame.blame(suspects, drawn_index)
+            if difference is not None:
+                counterexamples.update(dict.fromkeys(suspects, difference))
+        outcomes = {
+            clause: _clause_outcome(
+                clause, target, blame, counterexamples, len(judged), scenario_timeout
+            )
+            for clause in dict.fromkeys(c for prop in group for c in prop.clauses)
+        }
+    return [_property_result(prop, len(judged), outcomes) for prop in group]
+
+
+# A difference: the property that differs first (upstream), the scenario, its examination.
+Difference = tuple[Property, Scenario, Examination]
+
+
+def _judge(
+    group: list[Property],
+    target: Target,
+    scenario: Scenario,
+    scenario_timeout: float | None,
+    upto: str | None = None,
+) -> tuple[Judged, Difference | None]:
+    """What the group makes of `scenario`: the clauses in play, the properties that
+    differ (all of them, or only up to the first if `upto` names the property that must
+    be first), the clauses that show it, and the first difference."""
+    in_play = frozenset().union(*(prop.in_play(scenario) for prop in group))
+    differing: list[str] = []
+    first: Difference | None = None
+    for prop in group:
+        examination = examine(prop, target, scenario, scenario_timeout)
+        if examination.failure is None:
+            continue
+        differing.append(prop.name)
+        if first is None:
+            first = (prop, scenario, examination)
+            if examination.conclusive or upto is not None:
+                break
+    showing: frozenset[str] = frozenset()
+    if first is not None:
+        prop, _, examination = first
+        showing = frozenset(
+            clause
+            for clause in prop.clauses
+            if clause in in_play and _clause_differs(prop, clause, examination)
+        )
+    return Judged(in_play, tuple(differing), showing), first
+
+
+def _clause_differs(prop: Property, clause: str, examination: Examination) -> bool:
+    """Whether the clause's own projection differs (a property's projection differs, or
+    its invariant is broken, for every clause without one)."""
+    project = prop.projections.get(clause)
+    if project is None or examination.reference is None or examination.conclusive:
+        return True
+    return comparable(project(examination.reference)) != comparable(project(examination.target))
+
+
+def _minimal_difference(
+    group: list[Property],
+    upstream: str,
+    target: Target,
+    blame: Blame,
+    shrink: bool,
+    drawn_seed: int,
+    examples: int,
+    scenario_timeout: float | None,
+) -> tuple[Judged, Difference | None] | None:
+    """The first difference no blamed clause explains whose first differing property is
+    `upstream`, drawn again from the group's seed (the runs already observed are not
+    run again) and shrunk, keeping it so."""
+    failing: list[tuple[Judged, Difference]] = []
+
+    @_hypothesis_settings(examples, shrink)
+    @given(group[0].scenarios)
+    def unexplained(scenario: Scenario) -> None:
+        seen, difference = _judge(group, target, scenario, scenario_timeout, upto=upstream)
+        if difference is None or difference[0].name != upstream or blame.explains(seen):
+            return
+        # Hypothesis replays the minimal failing example last.
+        failing.append((seen, difference))
+        raise AssertionError(difference[2].failure)
+
+    try:
+        with _shrink_budget():
+            seed(drawn_seed)(unexplained)()
+    except (AssertionError, Flaky):
+        if failing:
+            return failing[-1]
+    return None
+
+
+def _clause_outcome(
+    clause: str,
+    target: Target,
+    blame: Blame,
+    counterexamples: dict[str, Difference],
+    drawn: int,
+    scenario_timeout: float | None,
+) -> ClauseOutcome:
+    in_regime = blame.in_regime[clause]
+    if clause in counterexamples:
+        prop, scenario, examination = counterexamples[clause]
+        return _failed(clause, prop, target, in_regime, scenario, examination, scenario_timeout)
+    explained_by = blame.explained_by
+    if clause in explained_by:
+        others = explained_by[clause]
+        return ClauseOutcome(
+            clause,
+            "not-run",
+            in_regime,
+            f"not judged apart: every difference in its regime is explained by {', '.join(others)}",
+            explained_by=others,
+        )
+    if in_regime == 0:
+        return ClauseOutcome(
+            clause, "not-run", 0, f"none of the {drawn} drawn scenarios is in its regime"
+        )
+    return ClauseOutcome(clause, "pass", in_regime)
+
+
+def _property_result(
+    prop: Property, ran: int, outcomes: dict[str, ClauseOutcome]
+) -> PropertyResult:
+    """A property's result: it fails when a clause it checks failed on it."""
+    own = {clause: outcomes[clause] for clause in prop.clauses}
+    failed = [
+        outcome
+        for outcome in own.values()
+        if outcome.verdict == "fail"
+        and (outcome.counterexample is None or outcome.counterexample.property == prop.name)
+    ]
+    if not failed:
+        return PropertyResult(prop, "pass", ran, clauses=own)
+    return PropertyResult(
+        prop, "fail", ran, failed[0].reason, failed[0].counterexample, clauses=own
+    )
+
+
+def _whole(
+    prop: Property,
+    target: Target,
+    ran: int,
+    scenario: Scenario | None,
+    examination: Examination | str,
+    scenario_timeout: float | None = None,
+) -> PropertyResult:
+    """A result that is the same for every clause of the property: a conclusive
+    failure on `scenario`, or (a string) an error of the suite's own."""
+    if isinstance(examination, str):
+        outcomes = {c: ClauseOutcome(c, "fail", ran, examination) for c in prop.clauses}
+        return PropertyResult(prop, "fail", ran, examination, clauses=outcomes)
+    assert scenario is not None and examination.failure is not None
+    failure = prop.name + examination.failure.split(":", 1)[1]
+    counterexample = Counterexample(
+        prop.name, scenario, examination.target, examination.reference, failure
+    )
+    outcomes = {c: ClauseOutcome(c, "fail", ran, failure, counterexample) for c in prop.clauses}
+    return PropertyResult(prop, "fail", ran, failure, counterexample, clauses=outcomes)
 
 
 def _unaddressed(text: str | None) -> str | None:
@@ -426,38 +570,33 @@ def _unaddressed(text: str | None) -> str | None:
 
 
 def _failed(
+    clause: str,
     prop: Property,
     target: Target,
-    ran: int,
+    in_regime: int,
     scenario: Scenario,
     examination: Examination,
     scenario_timeout: float | None,
-    reproduced: bool | None = None,
-) -> PropertyResult:
-    """The failing result, its counterexample, and (unless the failure is conclusive)
-    whether it reproduces on a fresh instance: a target keeping state between runs would
-    otherwise fail with a counterexample that replays as a pass."""
-    reason = examination.failure or ""
-    if reproduced is None and not examination.conclusive:
-        # Twice, on fresh instances: the failing runs may be shared ones, observed many
-        # runs before, and state that alternates from run to run shows in one of two.
-        for _ in range(2):
-            try:
-                again = examine(prop, target, scenario, scenario_timeout, fresh=True).failure
-            except Exception as error:  # could not run it again: say so, keep the verdict
-                again = f"error while re-running it: {type(error).__name__}: {error}"
-            reproduced = _unaddressed(again) == _unaddressed(examination.failure)
-            if not reproduced:
-                break
-        outcome = "passed" if again is None else f"failed differently ({again[:300]})"
-    else:
-        outcome = "passed, or failed differently, when Hypothesis replayed it"
-    if reproduced is False:
-        reason = f"{reason} — {NOT_REPRODUCIBLE.format(outcome=outcome)}"
+) -> ClauseOutcome:
+    """The failing clause, its counterexample, and whether the failure reproduces on a
+    fresh instance: a target keeping state between runs would otherwise fail with a
+    counterexample that replays as a pass."""
+    reason = f"{clause}: {scenario_in_words(scenario)}: {examination.failure or ''}"
+    # Twice, on fresh instances: the failing runs may be shared ones, observed many
+    # runs before, and state that alternates from run to run shows in one of two.
+    for _ in range(2):
+        try:
+            again = examine(prop, target, scenario, scenario_timeout, fresh=True).failure
+        except Exception as error:  # could not run it again: say so, keep the verdict
+            again = f"error while re-running it: {type(error).__name__}: {error}"
+        if _unaddressed(again) != _unaddressed(examination.failure):
+            outcome = "passed" if again is None else f"failed differently ({again[:300]})"
+            reason = f"{reason} — {NOT_REPRODUCIBLE.format(outcome=outcome)}"
+            break
     counterexample = Counterexample(
         prop.name, scenario, examination.target, examination.reference, reason
     )
-    return PropertyResult(prop, "fail", ran, reason, counterexample)
+    return ClauseOutcome(clause, "fail", in_regime, reason, counterexample)
 
 
 def strategy_groups(properties: Iterable[Property]) -> list[list[Property]]:
@@ -489,29 +628,51 @@ def run(
     return [results[prop.name] for prop in chosen]
 
 
+# Which of a clause's outcomes from several groups speaks for it: a failure anywhere, then
+# a difference it could not be judged apart from, then a pass, then not reached at all.
+_PRECEDENCE = ("fail", "explained", "pass", "not-run")
+
+
+def _rank(outcome: ClauseOutcome) -> int:
+    if outcome.verdict == "not-run" and outcome.reason.startswith("not judged apart"):
+        return _PRECEDENCE.index("explained")
+    return _PRECEDENCE.index(outcome.verdict)
+
+
 def clause_verdicts(
     target: Target, results: list[PropertyResult], clauses: Iterable[Clause] = CLAUSES
 ) -> list[ClauseResult]:
-    by_clause: dict[str, list[PropertyResult]] = {}
+    """Each clause's verdict from its outcomes in the groups that judged it: the
+    examples are the scenarios of its regime, over all groups. A clause that explains
+    the differences of one of `clauses` is given too, chosen or not: its failure is why
+    that clause could not be judged."""
+    by_clause: dict[str, dict[int, ClauseOutcome]] = {}
     for result in results:
-        for clause_id in result.property.clauses:
-            by_clause.setdefault(clause_id, []).append(result)
+        for clause_id, outcome in result.clauses.items():
+            by_clause.setdefault(clause_id, {})[id(outcome)] = outcome
+    chosen = {clause.id for clause in clauses}
+    explaining = {
+        other
+        for clause_id in chosen
+        for outcome in by_clause.get(clause_id, {}).values()
+        for other in outcome.explained_by
+    }
     verdicts = []
-    for clause in clauses:
-        checked = by_clause.get(clause.id, [])
-        failed = [r for r in checked if r.verdict == "fail"]
-        examples = sum(r.examples for r in checked)
-        if failed:
-            first = failed[0]
-            verdicts.append(
-                ClauseResult(clause, "fail", examples, first.reason, first.counterexample)
-            )
-        elif checked and all(r.verdict == "pass" for r in checked):
-            verdicts.append(ClauseResult(clause, "pass", examples, "", None))
-        elif checked:
-            verdicts.append(ClauseResult(clause, "not-run", 0, checked[0].reason, None))
-        else:
+    for clause in (c for c in CLAUSES if c.id in chosen | explaining):
+        outcomes = list(by_clause.get(clause.id, {}).values())
+        if not outcomes:
             verdicts.append(ClauseResult(clause, "not-run", 0, _unchecked_reason(clause), None))
+            continue
+        speaking = min(outcomes, key=_rank)
+        examples = sum(outcome.examples for outcome in outcomes)
+        if speaking.verdict == "pass":
+            verdicts.append(ClauseResult(clause, "pass", examples, "", None))
+            continue
+        verdicts.append(
+            ClauseResult(
+                clause, speaking.verdict, examples, speaking.reason, speaking.counterexample
+            )
+        )
     return verdicts
 
 

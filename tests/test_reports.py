@@ -423,7 +423,9 @@ def test_colour_only_on_a_terminal_without_no_color(monkeypatch):
     assert not colour_wanted(Terminal())
 
 
-def test_the_progress_line_names_the_callback_and_property_on_a_terminal_only():
+def test_the_progress_line_names_the_callback_and_property_on_a_terminal_only(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")  # the line is cut to the terminal's width
+
     class Prop:
         callback = "EarlyStopping"
         name = "early_stopping.stops-where-keras-stops"

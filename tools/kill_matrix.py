@@ -1,11 +1,12 @@
-"""The kill matrix: which properties of the suite fail each wrong implementation.
+"""The kill matrix: which clauses of the suite fail each wrong implementation.
 
 Every module of `tests.wrong_implementations` (or the modules named on the command line)
 is run against every property of the callback it breaks as `callback-conformance run`
 runs them without `--seed` (derandomized, a group of properties per strategy, seeded by
-it), at the default profile's examples, unshrunk. The page lists, per mutant, its
-one-line bug, the properties that failed it and the clauses those properties check, and
-sums up per callback.
+it, the differences blamed on clauses), at the default profile's examples. The page
+lists, per mutant, its one-line bug, the clauses its `CAUGHT_BY` names (what the bug
+really breaks), the clauses that failed, and the share of those that are its own: the
+precision of the suite's blame. It sums up per callback and over the catalogue.
 
     python tools/kill_matrix.py                          # print the matrix
     python tools/kill_matrix.py --out docs/kill_matrix.md
@@ -15,8 +16,8 @@ sums up per callback.
 `--resume` takes the mutants an interrupted run already printed from its log (stderr)
 instead of running them again.
 
-Exit status 1 when some mutant passes every property of its callback (a gap in the
-suite), else 0.
+Exit status 1 when some mutant fails none of its own clauses (a gap in the suite, or a
+blame that lands elsewhere), else 0.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import argparse
 import importlib
 import os
 import re
+import statistics
 import sys
 import time
 from dataclasses import dataclass, field
@@ -38,10 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `tests.wrong_implementations` lives beside the packages
     sys.path.insert(0, str(ROOT))
 
-from conformance.clauses import CLAUSES, clauses_of  # noqa: E402
+from conformance.clauses import clauses_of  # noqa: E402
 from conformance.properties import PROPERTIES  # noqa: E402
-from conformance.properties.base import Property  # noqa: E402
-from conformance.runner import PROFILES, run  # noqa: E402
+from conformance.runner import PROFILES, clause_verdicts, run  # noqa: E402
 from conformance.targets import resolve  # noqa: E402
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
@@ -56,20 +57,22 @@ class Row:
     module: str
     callback: str
     bug: str
-    expected: tuple[str, ...]  # the mutant's CAUGHT_BY clauses
-    properties: list[Property] = field(default_factory=list)  # of its callback
-    failed: list[Property] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # properties that could not check
+    expected: tuple[str, ...]  # the mutant's CAUGHT_BY clauses: what its bug breaks
+    failing: list[str] = field(default_factory=list)  # the clauses that failed, registry order
+    errors: list[str] = field(default_factory=list)  # clauses the suite could not check
 
     @property
     def name(self) -> str:
         return self.module.removeprefix(PREFIX)
 
     @property
-    def clauses(self) -> list[str]:
-        """The clauses of the properties that failed the mutant, in registry order."""
-        failed = {clause for prop in self.failed for clause in prop.clauses}
-        return [clause.id for clause in CLAUSES if clause.id in failed]
+    def own(self) -> list[str]:
+        return [clause for clause in self.failing if clause in self.expected]
+
+    @property
+    def share(self) -> float:
+        """Of the failing clauses, the share that are the mutant's own (0 when none fail)."""
+        return len(self.own) / len(self.failing) if self.failing else 0.0
 
 
 def one_line(docstring: str | None) -> str:
@@ -84,32 +87,30 @@ def examine(module: str, examples: int = EXAMPLES) -> Row:
     callback, expected = mutant.CAUGHT_BY
     row = Row(module, callback, one_line(mutant.__doc__), tuple(expected))
     target = resolve(module)
-    row.properties = [prop for prop in PROPERTIES if prop.callback == callback]
-    for result in run(target, row.properties, examples, shrink=False):
-        prop = result.property
-        if result.verdict == "fail":
-            row.failed.append(prop)
-            if result.reason.startswith("error while checking"):
-                row.errors.append(f"{prop.name}: {result.reason}")
+    properties = [prop for prop in PROPERTIES if prop.callback == callback]
+    results = run(target, properties, examples)
+    for verdict in clause_verdicts(target, results, clauses_of(callback)):
+        if verdict.verdict == "fail":
+            row.failing.append(verdict.clause.id)
+            if verdict.reason.startswith("error while checking"):
+                row.errors.append(f"{verdict.clause.id}: {verdict.reason}")
     return row
 
 
-PROGRESS = re.compile(
-    r"^(?P<name>\w+): \d+ of (?P<runs>\d+) properties fail it \(\d+s\): (?P<failed>.*)$"
-)
+PROGRESS = re.compile(r"^(?P<name>\w+): \d+ failing clauses?, \d+ own \(\d+s\): (?P<failing>.*)$")
 
 
 def _progress(row: Row, seconds: float) -> str:
     """The line printed for each mutant; `--resume` reads it back."""
     return (
-        f"{row.name}: {len(row.failed)} of {len(row.properties)} properties fail it "
-        f"({seconds:.0f}s): {', '.join(p.name for p in row.failed)}"
+        f"{row.name}: {len(row.failing)} failing clauses, {len(row.own)} own "
+        f"({seconds:.0f}s): {', '.join(row.failing)}"
     )
 
 
 def resumed(logs: list[Path]) -> dict[str, Row]:
     """Rows rebuilt from the progress lines of earlier (interrupted) runs, for mutants
-    whose callback still has the same properties."""
+    whose callback still has the clauses they name."""
     rows = {}
     for log in logs:
         for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
@@ -119,14 +120,10 @@ def resumed(logs: list[Path]) -> dict[str, Row]:
             module = PREFIX + match["name"]
             mutant = importlib.import_module(module)
             callback, expected = mutant.CAUGHT_BY
-            properties = [prop for prop in PROPERTIES if prop.callback == callback]
-            by_name = {prop.name: prop for prop in properties}
-            failed = [name for name in match["failed"].split(", ") if name]
-            if int(match["runs"]) != len(properties) or not set(failed) <= set(by_name):
-                continue  # the properties changed since: run it again
-            row = Row(module, callback, one_line(mutant.__doc__), tuple(expected), properties)
-            row.failed = [by_name[name] for name in failed]
-            rows[module] = row
+            failing = [name for name in match["failing"].split(", ") if name]
+            if not set(failing) <= {clause.id for clause in clauses_of(callback)}:
+                continue  # the clauses changed since: run it again
+            rows[module] = Row(module, callback, one_line(mutant.__doc__), tuple(expected), failing)
     return rows
 
 
@@ -139,40 +136,51 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _clauses(clauses: list[str] | tuple[str, ...]) -> str:
+    return ", ".join(f"`{clause}`" for clause in clauses) or "**none**"
+
+
+def _summary(rows: list[Row]) -> str:
+    shares = sorted(row.share for row in rows)
+    counts = [len(row.failing) for row in rows]
+    return (
+        f"{sum(1 for row in rows if row.own)} | {statistics.mean(shares):.2f} | "
+        f"{statistics.median(shares):.2f} | {max(counts)} | "
+        f"{sum(1 for row in rows if set(row.failing) == set(row.expected))}"
+    )
+
+
 def render(rows: list[Row], examples: int = EXAMPLES) -> str:
     """The Markdown page."""
-    caught = [row for row in rows if row.failed]
     lines = [
         "# Kill matrix",
         "",
-        "Which properties of the conformance suite fail each deliberately wrong implementation",
-        "in `tests/wrong_implementations/`, and the clauses those properties check. Each",
-        "mutant is the reference with one bug that real projects shipped; every property of",
-        f"the callback it breaks ran against it: {examples} examples a property, derandomized",
-        "(a group of properties per strategy, seeded by it), unshrunk. Generated by",
+        "Which clauses of the conformance suite fail each deliberately wrong implementation",
+        "in `tests/wrong_implementations/`. Each mutant is the reference with one bug that",
+        "real projects shipped; its `CAUGHT_BY` names the clauses that bug really breaks",
+        "(its *own* clauses). Every property of the callback it breaks ran against it, as",
+        f"`callback-conformance run` runs them: {examples} examples a property, derandomized",
+        "(a group of properties per strategy, seeded by it), the differences blamed on",
+        "clauses by their regimes ([verdicts and regimes](verdicts.md)). The *own share* is",
+        "the part of a mutant's failing clauses that are its own: 1 when the suite blames",
+        "exactly the rule that is broken. Generated by",
         "`python tools/kill_matrix.py --out docs/kill_matrix.md`; do not edit by hand.",
         "",
         "## Summary",
         "",
-        f"{len(caught)} of {len(rows)} wrong implementations are caught by at least one property.",
+        f"{sum(1 for row in rows if row.own)} of {len(rows)} wrong implementations fail at"
+        " least one of their own clauses.",
         "",
-        "| callback | mutants | caught | properties | property runs failing | "
-        "clauses reached by some mutant |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| callback | mutants | caught by an own clause | mean own share | median own share "
+        "| most failing clauses | failing exactly their own |",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for callback in CALLBACKS:
         own = [row for row in rows if row.callback == callback]
-        if not own:
-            continue
-        runs = sum(len(row.properties) for row in own)
-        failing = sum(len(row.failed) for row in own)
-        reached = {clause for row in own for clause in row.clauses}
-        own_clauses = _checkable(callback)
-        lines.append(
-            f"| {callback} | {len(own)} | {sum(1 for row in own if row.failed)} | "
-            f"{len(own[0].properties)} | {failing} of {runs} | "
-            f"{len(reached)} of {len(own_clauses)} |"
-        )
+        if own:
+            lines.append(f"| {callback} | {len(own)} | {_summary(own)} |")
+    if rows:
+        lines.append(f"| all | {len(rows)} | {_summary(rows)} |")
     for callback in CALLBACKS:
         own = [row for row in rows if row.callback == callback]
         if not own:
@@ -181,28 +189,26 @@ def render(rows: list[Row], examples: int = EXAMPLES) -> str:
             "",
             f"## {callback}",
             "",
-            "| mutant | bug | failed by | clauses of the failing properties |",
-            "|---|---|---|---|",
+            "| mutant | bug | its own clauses | failing clauses | own share |",
+            "|---|---|---|---|---:|",
         ]
         for row in own:
-            failed = ", ".join(f"`{prop.name}`" for prop in row.failed) or "**none**"
-            clauses = ", ".join(f"`{clause}`" for clause in row.clauses) or "**none**"
             lines.append(
-                f"| `{row.name}` | {_cell(row.bug)} | {len(row.failed)} of "
-                f"{len(row.properties)}: {failed} | {clauses} |"
+                f"| `{row.name}` | {_cell(row.bug)} | {_clauses(row.expected)} | "
+                f"{_clauses(row.failing)} | {row.share:.2f} |"
             )
-        reached = {clause for row in own for clause in row.clauses}
+        reached = {clause for row in own for clause in row.failing}
         unreached = [clause for clause in _checkable(callback) if clause not in reached]
         if unreached:
             lines += [
                 "",
-                "Clauses of this callback that no mutant's failing properties check: "
+                "Clauses of this callback that no mutant fails: "
                 + ", ".join(f"`{clause}`" for clause in unreached)
                 + ".",
             ]
     errors = [error for row in rows for error in row.errors]
     if errors:
-        lines += ["", "## Properties that could not check a mutant", ""]
+        lines += ["", "## Clauses that could not check a mutant", ""]
         lines += [f"- {_cell(error)}" for error in errors]
     return "\n".join(lines) + "\n"
 
@@ -241,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         args.out.write_text(page)
     else:
         sys.stdout.write(page)
-    return 0 if all(row.failed for row in rows) else 1
+    return 0 if all(row.own for row in rows) else 1
 
 
 if __name__ == "__main__":

@@ -2,11 +2,96 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from conformance.harness.observe import Observation, Scenario
-from conformance.properties.base import Property
+from conformance.properties.base import Property, Regime
+from conformance.properties.monitor_regimes import auto_decides, direction, unknown_mode, walk
 from conformance.strategies import early_stopping as strategies
 
 CALLBACK = "EarlyStopping"
+
+
+def _several_fits(scenario: Scenario) -> bool:
+    return len(scenario.fits) > 1
+
+
+def _flip_matters(scenario: Scenario) -> bool:
+    """A second fit in min mode with a min_delta: a sign flipped again would show."""
+    return (
+        _several_fits(scenario)
+        and scenario.config.get("min_delta", 0) != 0
+        and direction(scenario) == "min"
+    )
+
+
+def _patience_at_most_zero(scenario: Scenario) -> bool:
+    return bool(scenario.config.get("patience", 0) <= 0)
+
+
+def _gated_at_epoch_zero(scenario: Scenario) -> bool:
+    """Epoch 0 improves without beating the baseline, and patience would stop there."""
+    return walk(scenario).gated_at_zero and scenario.config.get("patience", 0) <= 1
+
+
+# Where each rule that decides which epoch is best is in play.
+BEST_EPOCH: dict[str, Regime] = {
+    "monitor.improvement.strict": lambda scenario: walk(scenario).near_best,
+    "monitor.mode.auto": auto_decides,
+    "monitor.min-delta.sign-flip-once": _flip_matters,
+    "early_stopping.monitor.skipped-epochs": lambda scenario: walk(scenario).skipped,
+    "early_stopping.nan.first-value-becomes-best": lambda s: walk(s).not_finite,
+    "early_stopping.reuse.resets-per-fit": _several_fits,
+}
+STOP: dict[str, Regime] = {
+    **BEST_EPOCH,
+    "early_stopping.mode.resolved-at-first-epoch-end": lambda s: direction(s) is None,
+    "early_stopping.patience.zero-is-one": _patience_at_most_zero,
+    "early_stopping.stop.never-at-epoch-zero": _gated_at_epoch_zero,
+    "early_stopping.baseline.not-initial-best": lambda scenario: walk(scenario).first_gated,
+    "early_stopping.baseline.gates-wait-reset": lambda scenario: walk(scenario).gated,
+}
+
+
+# The rules of the stop and the best epoch: the properties downstream of the stop (the
+# weights restored and read, the warnings, the messages) follow from them.
+STOPPING = ("early_stopping.patience.counts-before-test", *STOP)
+
+
+def _raised_in_words(raised: Any) -> str:
+    return "raises nothing" if raised is None else f"raises {raised[0]} in {raised[1]}"
+
+
+def stopping_in_words(projected: Any) -> str:
+    epoch_ends, raised = projected
+    if raised is not None:
+        return f"{_raised_in_words(raised)} after epochs {[e for e, _ in epoch_ends]}"
+    stops = [epoch for epoch, stop in epoch_ends if stop]
+    if stops:
+        return f"stops after epoch {stops[0]}"
+    ran = [epoch for epoch, _ in epoch_ends]
+    return f"does not stop (epochs {ran})"
+
+
+def restored_in_words(projected: Any) -> str:
+    calls, final = projected
+    if not calls:
+        return f"restores nothing (final weights {final:g})"
+    return f"sets the weights {', '.join(f'{c[1]:g}' for c in calls)} (final {final:g})"
+
+
+def reads_in_words(projected: Any) -> str:
+    return f"reads the weights {len(projected)} times: {', '.join(f'{c[1]:g}' for c in projected)}"
+
+
+def warnings_in_words(projected: Any) -> str:
+    if not projected:
+        return "warns nothing"
+    return "warns " + "; ".join(f"{category}: {message[:100]!r}" for category, message in projected)
+
+
+def printed_in_words(projected: Any) -> str:
+    return f"prints {projected!r}" if projected else "prints nothing"
 
 
 def stopping(obs: Observation) -> object:
@@ -38,32 +123,20 @@ PROPERTIES = (
     Property(
         "early_stopping.stops-where-keras-stops",
         CALLBACK,
-        (
-            "early_stopping.patience.counts-before-test",
-            "early_stopping.patience.zero-is-one",
-            "early_stopping.stop.never-at-epoch-zero",
-            "early_stopping.monitor.skipped-epochs",
-            "early_stopping.baseline.not-initial-best",
-            "early_stopping.baseline.gates-wait-reset",
-            "early_stopping.nan.first-value-becomes-best",
-            "early_stopping.reuse.resets-per-fit",
-            "monitor.improvement.strict",
-            "monitor.mode.auto",
-            "monitor.min-delta.sign-flip-once",
-        ),
+        STOPPING,
         strategies.scenarios(),
         project=stopping,
+        regimes=STOP,
+        describe=stopping_in_words,
     ),
     Property(
         "early_stopping.restores-what-keras-restores",
         CALLBACK,
-        (
-            "early_stopping.restore.always-at-train-end",
-            "early_stopping.nan.first-value-becomes-best",
-            "early_stopping.reuse.resets-per-fit",
-        ),
+        ("early_stopping.restore.always-at-train-end",),
         strategies.scenarios(),
         project=restored,
+        follows=STOPPING,
+        describe=restored_in_words,
     ),
     Property(
         "early_stopping.reads-weights-as-keras",
@@ -71,6 +144,8 @@ PROPERTIES = (
         ("early_stopping.restore.weights-read-twice",),
         strategies.scenarios(),
         project=weight_reads,
+        follows=STOPPING,
+        describe=reads_in_words,
     ),
     Property(
         "early_stopping.warns-as-keras",
@@ -78,6 +153,9 @@ PROPERTIES = (
         ("early_stopping.monitor.missing-warns", "monitor.mode.unknown-warns"),
         strategies.scenarios(),
         project=lambda obs: obs.warnings,
+        regimes={"monitor.mode.unknown-warns": unknown_mode},
+        follows=STOPPING,
+        describe=warnings_in_words,
     ),
     Property(
         "early_stopping.raises-as-keras",
@@ -85,6 +163,9 @@ PROPERTIES = (
         ("early_stopping.mode.resolved-at-first-epoch-end", "monitor.mode.auto"),
         strategies.scenarios(),
         project=Observation.raised,
+        regimes={"monitor.mode.auto": auto_decides},
+        follows=STOPPING,
+        describe=_raised_in_words,
     ),
     Property(
         "early_stopping.prints-as-keras",
@@ -92,31 +173,61 @@ PROPERTIES = (
         ("early_stopping.verbose.messages",),
         strategies.scenarios(),
         project=lambda obs: obs.stdout,
+        follows=(*STOPPING, "early_stopping.restore.always-at-train-end"),
+        describe=printed_in_words,
     ),
     Property(
         "early_stopping.compares-at-declared-precision",
         CALLBACK,
-        ("monitor.precision",),
+        # Where float32 blurs values float64 tells apart, the precision rule decides;
+        # elsewhere ties (and the strictness rule) do.
+        ("monitor.improvement.strict", "monitor.precision"),
         strategies.precision_scenarios(),
         project=stopping,
+        regimes={"monitor.precision": lambda scenario: walk(scenario).blurred},
+        describe=stopping_in_words,
     ),
     Property(
         "early_stopping.applies-min-delta-as-keras",
         CALLBACK,
         (
+            "early_stopping.patience.counts-before-test",
             "monitor.improvement.strict",
             "monitor.min-delta.sign-flip-once",
-            "early_stopping.patience.counts-before-test",
+            "monitor.mode.auto",
+            "early_stopping.patience.zero-is-one",
+            "early_stopping.reuse.resets-per-fit",
         ),
         strategies.min_delta_scenarios(),
         project=stopping,
+        regimes={
+            clause: STOP[clause]
+            for clause in (
+                "monitor.improvement.strict",
+                "monitor.min-delta.sign-flip-once",
+                "monitor.mode.auto",
+                "early_stopping.patience.zero-is-one",
+                "early_stopping.reuse.resets-per-fit",
+            )
+        },
+        describe=stopping_in_words,
     ),
     Property(
         "early_stopping.never-stops-while-improving",
         CALLBACK,
-        ("early_stopping.baseline.gates-wait-reset", "monitor.improvement.strict"),
+        (
+            "monitor.improvement.strict",
+            "early_stopping.baseline.gates-wait-reset",
+            "early_stopping.patience.zero-is-one",
+        ),
         strategies.improving_scenarios(),
         kind="invariant",
         holds=never_stops_while_improving,
+        regimes={
+            "early_stopping.baseline.gates-wait-reset": STOP[
+                "early_stopping.baseline.gates-wait-reset"
+            ],
+            "early_stopping.patience.zero-is-one": _patience_at_most_zero,
+        },
     ),
 )

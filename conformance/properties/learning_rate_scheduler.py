@@ -2,13 +2,69 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from conformance.harness.observe import Observation, Scenario
-from conformance.properties.base import Property
+from conformance.properties.base import Property, Regime
 from conformance.strategies import learning_rate_scheduler as strategies
 
 CALLBACK = "LearningRateScheduler"
+ACCEPTED = ("float", "np.float32", "np.float64")
+
+
+def _arity(scenario: Scenario) -> str:
+    return str(scenario.config["schedule"].arity)
+
+
+def _rejected_type(scenario: Scenario) -> bool:
+    schedule = scenario.config["schedule"]
+    return schedule.arity != "not-callable" and schedule.returns not in ACCEPTED
+
+
+def _empty_epoch_logs(scenario: Scenario) -> bool:
+    return any(not epoch.metrics for fit in scenario.fits for epoch in fit.epochs)
+
+
+# Where each rule is in play; `schedule.absolute-epoch` is the general rule of the rates
+# set, raised and printed, `logs.rate-read-back` of the rates logged.
+REGIMES: dict[str, Regime] = {
+    "learning_rate_scheduler.schedule.one-argument": lambda s: _arity(s) == "one",
+    "learning_rate_scheduler.schedule.type-error-falls-back": (
+        lambda s: _arity(s) == "two-raising-type-error"
+    ),
+    "learning_rate_scheduler.schedule.float-only": _rejected_type,
+    "learning_rate_scheduler.schedule.docstring-example-rejected": (
+        lambda s: s.config["schedule"].returns == "tensor"
+    ),
+    "learning_rate_scheduler.optimizer.needs-learning-rate": lambda s: s.model.optimizer == "none",
+    "learning_rate_scheduler.optimizer.multi": lambda s: s.model.optimizer == "multi",
+    "learning_rate_scheduler.init.no-validation": lambda s: _arity(s) == "not-callable",
+    "learning_rate_scheduler.logs.empty-logs-dropped": _empty_epoch_logs,
+}
+
+
+def _regimes(*clauses: str) -> dict[str, Regime]:
+    return {clause: REGIMES[clause] for clause in clauses if clause in REGIMES}
+
+
+def rates_in_words(projected: Any) -> str:
+    rates, raised = projected
+    text = f"sets the rates {rates}"
+    return text if raised is None else f"{text}, then raises {raised[0]} in {raised[1]}"
+
+
+def raised_in_words(projected: Any) -> str:
+    return "raises nothing" if projected is None else f"raises {projected[0]} in {projected[1]}"
+
+
+def logged_in_words(projected: Any) -> str:
+    return f"logs {projected}" if projected else "logs no rate"
+
+
+def printed_in_words(projected: Any) -> str:
+    return f"prints {projected!r}" if projected else "prints nothing"
 
 
 def rates_and_errors(obs: Observation) -> object:
@@ -22,6 +78,8 @@ def logged_rates(obs: Observation) -> object:
 def rate_is_the_schedule_value(scenario: Scenario, obs: Observation) -> None:
     """A one-argument float schedule sets `factor * (epoch + 1)` for every epoch run,
     stored by the optimizer in float32 (Keras's variable)."""
+    if obs.error is not None:  # what raises is the differential properties' to judge
+        return
     plan = scenario.fits[0]
     factor = scenario.config["schedule"].factor
     for offset, rates in enumerate(obs.learning_rates[: len(plan.epochs)]):
@@ -30,33 +88,37 @@ def rate_is_the_schedule_value(scenario: Scenario, obs: Observation) -> None:
         assert rates == (expected,), f"epoch {epoch}: rate {rates}, schedule gives {expected}"
 
 
+SETS = (
+    "learning_rate_scheduler.schedule.absolute-epoch",
+    "learning_rate_scheduler.schedule.one-argument",
+    "learning_rate_scheduler.schedule.type-error-falls-back",
+    "learning_rate_scheduler.schedule.float-only",
+    "learning_rate_scheduler.schedule.docstring-example-rejected",
+    "learning_rate_scheduler.optimizer.needs-learning-rate",
+    "learning_rate_scheduler.optimizer.multi",
+    "learning_rate_scheduler.init.no-validation",
+)
+
+# Upstream first (`conformance.blame`): the rates set, then what is raised, logged and
+# printed because of them.
 PROPERTIES = (
     Property(
         "learning_rate_scheduler.sets-the-rates-keras-sets",
         CALLBACK,
-        (
-            "learning_rate_scheduler.schedule.absolute-epoch",
-            "learning_rate_scheduler.schedule.one-argument",
-            "learning_rate_scheduler.schedule.type-error-falls-back",
-            "learning_rate_scheduler.schedule.float-only",
-            "learning_rate_scheduler.schedule.docstring-example-rejected",
-            "learning_rate_scheduler.optimizer.needs-learning-rate",
-            "learning_rate_scheduler.optimizer.multi",
-            "learning_rate_scheduler.init.no-validation",
-        ),
+        SETS,
         strategies.scenarios(),
         project=rates_and_errors,
+        regimes=_regimes(*SETS),
+        describe=rates_in_words,
     ),
     Property(
         "learning_rate_scheduler.raises-as-keras",
         CALLBACK,
-        (
-            "learning_rate_scheduler.schedule.float-only",
-            "learning_rate_scheduler.optimizer.needs-learning-rate",
-            "learning_rate_scheduler.schedule.type-error-falls-back",
-        ),
+        SETS,
         strategies.scenarios(),
-        project=lambda obs: obs.error,
+        project=Observation.raised,
+        regimes=_regimes(*SETS),
+        describe=raised_in_words,
     ),
     Property(
         "learning_rate_scheduler.logs-the-rates-keras-logs",
@@ -68,6 +130,12 @@ PROPERTIES = (
         ),
         strategies.scenarios(),
         project=logged_rates,
+        follows=SETS,
+        regimes=_regimes(
+            "learning_rate_scheduler.logs.empty-logs-dropped",
+            "learning_rate_scheduler.optimizer.multi",
+        ),
+        describe=logged_in_words,
     ),
     Property(
         "learning_rate_scheduler.prints-as-keras",
@@ -75,14 +143,13 @@ PROPERTIES = (
         ("learning_rate_scheduler.verbose.messages",),
         strategies.scenarios(),
         project=lambda obs: obs.stdout,
+        follows=SETS,
+        describe=printed_in_words,
     ),
     Property(
         "learning_rate_scheduler.rate-is-the-schedule-value",
         CALLBACK,
-        (
-            "learning_rate_scheduler.schedule.absolute-epoch",
-            "learning_rate_scheduler.schedule.one-argument",
-        ),
+        ("learning_rate_scheduler.schedule.absolute-epoch",),
         strategies.one_argument_float_scenarios(),
         kind="invariant",
         holds=rate_is_the_schedule_value,

@@ -11,10 +11,18 @@ counted across epochs and fits.
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 from conformance.harness.observe import Observation, Scenario
-from conformance.properties.base import Property
+from conformance.properties.base import Property, Regime
+from conformance.properties.monitor_regimes import (
+    auto_decides,
+    checkpoint_walk,
+    direction,
+    unknown_mode,
+    walk,
+)
 from conformance.strategies import model_checkpoint as strategies
 
 CALLBACK = "ModelCheckpoint"
@@ -92,10 +100,111 @@ def saves_every_save_freq_batches(scenario: Scenario, obs: Observation) -> None:
     assert _saved_paths(obs) == expected, f"saved {_saved_paths(obs)}, expected {expected}"
 
 
+def _placeholders(scenario: Scenario) -> set[str]:
+    """The field names of the `filepath` template (none if it does not parse)."""
+    template = scenario.config.get("filepath")
+    if not isinstance(template, str):
+        return set()
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(template)]
+    except ValueError:
+        return {"?"}
+    return {name.split(":")[0] for name in fields if name is not None}
+
+
+def _batch_level(scenario: Scenario) -> bool:
+    return scenario.config.get("save_freq", "epoch") != "epoch"
+
+
+def _best_only(scenario: Scenario) -> bool:
+    return bool(scenario.config.get("save_best_only"))
+
+
+def _logs_key(scenario: Scenario, *keys: str) -> bool:
+    return any(
+        key in epoch.metrics for fit in scenario.fits for epoch in fit.epochs for key in keys
+    )
+
+
+def _carried(scenario: Scenario) -> bool:
+    """A second fit, or batch-level saves over several epochs: counts carry over."""
+    return len(scenario.fits) > 1 or (
+        _batch_level(scenario) and any(len(fit.epochs) > 1 for fit in scenario.fits)
+    )
+
+
+def _partial_executions(scenario: Scenario) -> bool:
+    return _batch_level(scenario) and any(fit.steps_per_execution > 1 for fit in scenario.fits)
+
+
+def _monitor_in_batch_logs(scenario: Scenario) -> bool:
+    monitor = scenario.config.get("monitor", "val_loss")
+    return _best_only(scenario) and _batch_level(scenario) and not monitor.startswith("val_")
+
+
+def _unknown_placeholder(scenario: Scenario) -> bool:
+    """A field the logs may lack: anything but the epoch, the batch and `where`."""
+    return bool(_placeholders(scenario) - {"epoch", "batch", "where"})
+
+
+# Where each rule is in play; `save.write` is the general rule of the saves and files,
+# `path.key-error-reworded` (with what passes through unchanged) that of the errors.
+REGIMES: dict[str, Regime] = {
+    "model_checkpoint.path.format": lambda s: bool(_placeholders(s)),
+    "model_checkpoint.path.logs-batch-wins": lambda s: _logs_key(s, "batch", "epoch"),
+    "model_checkpoint.epoch.current": _batch_level,
+    "model_checkpoint.save-freq.counts-batches": _batch_level,
+    "model_checkpoint.save-freq.carries-over": _carried,
+    "model_checkpoint.save-freq.unclipped-end-step": _partial_executions,
+    "model_checkpoint.save-freq.best-only-crash": _monitor_in_batch_logs,
+    "model_checkpoint.best-only.improvement": lambda s: (
+        _best_only(s)
+        and (checkpoint_walk(s).beaten_within_fit or checkpoint_walk(s).threshold_decides)
+    ),
+    "model_checkpoint.best-only.first-value-wins": lambda s: (
+        _best_only(s)
+        and s.config.get("initial_value_threshold") is None
+        and checkpoint_walk(s).not_finite
+    ),
+    "model_checkpoint.best-only.missing-saves": lambda s: (
+        _best_only(s) and checkpoint_walk(s).missing
+    ),
+    "model_checkpoint.best-only.non-scalar-saves": lambda s: (
+        _best_only(s) and checkpoint_walk(s).not_a_number
+    ),
+    "model_checkpoint.best-only.best-str-eager": lambda s: (
+        isinstance(s.config.get("initial_value_threshold"), str) or checkpoint_walk(s).not_a_number
+    ),
+    "monitor.improvement.strict": lambda s: _best_only(s) and checkpoint_walk(s).near_best,
+    "monitor.mode.auto": auto_decides,
+    "monitor.mode.unknown-warns": unknown_mode,
+    "model_checkpoint.monitor.resolved-at-epoch-end": lambda s: direction(s) is None,
+    # The simulated fit, like Keras's, never passes None logs: only a direct call does.
+    "model_checkpoint.path.none-logs": lambda s: False,
+    "model_checkpoint.save.makedirs": lambda s: "/" in str(s.config.get("filepath", "")),
+    # `{where}` makes one save's path another save's directory: the OSError branches.
+    "model_checkpoint.save.directory-error": lambda s: "where" in _placeholders(s),
+    "model_checkpoint.save.io-error-stray-f": lambda s: "where" in _placeholders(s),
+    "model_checkpoint.save.io-error-no-args": lambda s: "where" in _placeholders(s),
+}
+
+
+def _regimes(clauses: tuple[str, ...]) -> dict[str, Regime]:
+    return {clause: REGIMES[clause] for clause in clauses if clause in REGIMES}
+
+
+def _paths(obs: Observation) -> list[str]:
+    return [call[1] for call in saves(obs)]
+
+
+def _methods(obs: Observation) -> list[tuple[Any, ...]]:
+    return [(call[0], call[2]) for call in saves(obs)]
+
+
+PATHS = ("model_checkpoint.path.format", "model_checkpoint.path.logs-batch-wins")
 SAVE_CLAUSES = (
     "model_checkpoint.save.write",
-    "model_checkpoint.path.format",
-    "model_checkpoint.path.logs-batch-wins",
+    *PATHS,
     "model_checkpoint.epoch.current",
     "model_checkpoint.save-freq.counts-batches",
     "model_checkpoint.save-freq.carries-over",
@@ -107,10 +216,10 @@ SAVE_CLAUSES = (
     "monitor.mode.auto",
 )
 ERROR_CLAUSES = (
+    "model_checkpoint.path.key-error-reworded",
     "model_checkpoint.monitor.resolved-at-epoch-end",
     "model_checkpoint.save-freq.best-only-crash",
     "model_checkpoint.best-only.best-str-eager",
-    "model_checkpoint.path.key-error-reworded",
     "model_checkpoint.path.logs-batch-wins",
     "model_checkpoint.path.none-logs",
     "model_checkpoint.save.directory-error",
@@ -118,7 +227,76 @@ ERROR_CLAUSES = (
     "model_checkpoint.save.io-error-no-args",
     "monitor.mode.auto",
 )
+# What is saved and raised decides the rest: the files, the warnings, the messages.
+UPSTREAM = (*SAVE_CLAUSES, *ERROR_CLAUSES)
 
+
+def saves_in_words(projected: Any) -> str:
+    if not projected:
+        return "saves nothing"
+    return "saves " + ", ".join(f"{call[0]}({call[1]!r})" for call in projected)
+
+
+def raised_in_words(projected: Any) -> str:
+    return "raises nothing" if projected is None else f"raises {projected[0]} in {projected[1]}"
+
+
+def error_in_words(projected: Any) -> str:
+    if projected is None:
+        return "raises nothing"
+    kind, message, hook = projected
+    return f"raises {kind} in {hook}: {message[:160]!r}"
+
+
+def files_in_words(projected: Any) -> str:
+    return f"leaves the files {sorted(projected)}" if projected else "leaves no file"
+
+
+def warnings_in_words(projected: Any) -> str:
+    if not projected:
+        return "warns nothing"
+    return "warns " + "; ".join(f"{category}: {message[:100]!r}" for category, message in projected)
+
+
+def printed_in_words(projected: Any) -> str:
+    return f"prints {projected!r}" if projected else "prints nothing"
+
+
+CONSTRUCTION = (
+    "model_checkpoint.init.extension",
+    "model_checkpoint.init.save-freq",
+    "model_checkpoint.init.extension-message-omits-h5",
+    "model_checkpoint.init.filepath-pathlike",
+    "monitor.mode.unknown-warns",
+)
+ACCEPTED_EXTENSIONS = (".keras", ".h5")
+
+
+def _invalid_save_freq(scenario: Scenario) -> bool:
+    save_freq = scenario.config.get("save_freq", "epoch")
+    return save_freq != "epoch" and not isinstance(save_freq, int)
+
+
+def _full_model_bad_extension(scenario: Scenario) -> bool:
+    filepath = scenario.config.get("filepath")
+    return (
+        isinstance(filepath, str)
+        and not scenario.config.get("save_weights_only")
+        and not filepath.endswith(ACCEPTED_EXTENSIONS)
+    )
+
+
+CONSTRUCTION_REGIMES: dict[str, Regime] = {
+    "model_checkpoint.init.save-freq": _invalid_save_freq,
+    "model_checkpoint.init.extension-message-omits-h5": _full_model_bad_extension,
+    "model_checkpoint.init.filepath-pathlike": lambda s: (
+        not isinstance(s.config.get("filepath"), str)
+    ),
+    "monitor.mode.unknown-warns": unknown_mode,
+}
+
+# Upstream first within each strategy's group (`conformance.blame`): what raised and
+# where the run ended, then the files, warnings, messages and lines that follow.
 PROPERTIES: tuple[Property, ...] = (
     Property(
         "model_checkpoint.saves-where-keras-saves",
@@ -126,17 +304,12 @@ PROPERTIES: tuple[Property, ...] = (
         SAVE_CLAUSES,
         strategies.scenarios(edges=False),
         project=saves,
-    ),
-    Property(
-        "model_checkpoint.writes-files-as-keras",
-        CALLBACK,
-        (
-            "model_checkpoint.save.write",
-            "model_checkpoint.save.makedirs",
-            "model_checkpoint.path.format",
-        ),
-        strategies.scenarios(),
-        project=lambda obs: obs.files,
+        regimes=_regimes(SAVE_CLAUSES),
+        projections={
+            "model_checkpoint.save.write": _methods,
+            **dict.fromkeys(PATHS, _paths),
+        },
+        describe=saves_in_words,
     ),
     Property(
         "model_checkpoint.raises-as-keras",
@@ -144,44 +317,8 @@ PROPERTIES: tuple[Property, ...] = (
         ERROR_CLAUSES,
         strategies.scenarios(),
         project=raised,
-    ),
-    Property(
-        "model_checkpoint.error-messages-as-keras",
-        CALLBACK,
-        ERROR_CLAUSES,
-        strategies.scenarios(),
-        project=lambda obs: obs.error,
-    ),
-    Property(
-        "model_checkpoint.constructs-as-keras",
-        CALLBACK,
-        (
-            "model_checkpoint.init.save-freq",
-            "model_checkpoint.init.extension",
-            "model_checkpoint.init.extension-message-omits-h5",
-            "model_checkpoint.init.filepath-pathlike",
-            "monitor.mode.unknown-warns",
-        ),
-        strategies.constructor_scenarios(),
-        project=construction,
-    ),
-    Property(
-        "model_checkpoint.warns-as-keras",
-        CALLBACK,
-        (
-            "model_checkpoint.best-only.missing-saves",
-            "model_checkpoint.best-only.non-scalar-saves",
-            "monitor.mode.unknown-warns",
-        ),
-        strategies.scenarios(),
-        project=lambda obs: obs.warnings,
-    ),
-    Property(
-        "model_checkpoint.prints-as-keras",
-        CALLBACK,
-        ("model_checkpoint.verbose.lines",),
-        strategies.scenarios(),
-        project=lambda obs: obs.stdout,
+        regimes=_regimes(ERROR_CLAUSES),
+        describe=raised_in_words,
     ),
     Property(
         "model_checkpoint.leaves-the-loop-as-keras",
@@ -193,13 +330,75 @@ PROPERTIES: tuple[Property, ...] = (
         ),
         strategies.scenarios(),
         project=loop_record,
+        regimes=_regimes(("model_checkpoint.save-freq.best-only-crash",)),
+        follows=ERROR_CLAUSES,
+    ),
+    Property(
+        "model_checkpoint.writes-files-as-keras",
+        CALLBACK,
+        (
+            "model_checkpoint.save.write",
+            "model_checkpoint.save.makedirs",
+            "model_checkpoint.path.format",
+        ),
+        strategies.scenarios(),
+        project=lambda obs: obs.files,
+        regimes=_regimes(("model_checkpoint.save.makedirs", "model_checkpoint.path.format")),
+        follows=UPSTREAM,
+        describe=files_in_words,
+    ),
+    Property(
+        "model_checkpoint.warns-as-keras",
+        CALLBACK,
+        (
+            "model_checkpoint.best-only.missing-saves",
+            "model_checkpoint.best-only.non-scalar-saves",
+            "monitor.mode.unknown-warns",
+        ),
+        strategies.scenarios(),
+        project=lambda obs: obs.warnings,
+        regimes=_regimes(
+            ("model_checkpoint.best-only.non-scalar-saves", "monitor.mode.unknown-warns")
+        ),
+        follows=UPSTREAM,
+        describe=warnings_in_words,
+    ),
+    Property(
+        "model_checkpoint.error-messages-as-keras",
+        CALLBACK,
+        ERROR_CLAUSES,
+        strategies.scenarios(),
+        project=lambda obs: obs.error,
+        regimes=_regimes(ERROR_CLAUSES),
+        describe=error_in_words,
+    ),
+    Property(
+        "model_checkpoint.prints-as-keras",
+        CALLBACK,
+        ("model_checkpoint.verbose.lines",),
+        strategies.scenarios(),
+        project=lambda obs: obs.stdout,
+        follows=UPSTREAM,
+        describe=printed_in_words,
+    ),
+    Property(
+        "model_checkpoint.constructs-as-keras",
+        CALLBACK,
+        CONSTRUCTION,
+        strategies.constructor_scenarios(),
+        project=construction,
+        regimes=CONSTRUCTION_REGIMES,
     ),
     Property(
         "model_checkpoint.compares-at-declared-precision",
         CALLBACK,
-        ("monitor.precision", "model_checkpoint.best-only.improvement"),
+        # Where float32 blurs values float64 tells apart, the precision rule decides;
+        # elsewhere the improvement rule does.
+        ("model_checkpoint.best-only.improvement", "monitor.precision"),
         strategies.precision_scenarios(),
         project=saves,
+        regimes={"monitor.precision": lambda scenario: walk(scenario).blurred},
+        describe=saves_in_words,
     ),
     Property(
         "model_checkpoint.saves-each-epoch-at-its-number",
@@ -225,6 +424,13 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.best_only_scenarios(),
         kind="invariant",
         holds=saves_only_improvements,
+        regimes=_regimes(
+            (
+                "model_checkpoint.best-only.first-value-wins",
+                "model_checkpoint.save-freq.carries-over",
+                "monitor.improvement.strict",
+            )
+        ),
     ),
     Property(
         "model_checkpoint.saves-every-save-freq-batches",
@@ -236,5 +442,6 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.batch_frequency_scenarios(),
         kind="invariant",
         holds=saves_every_save_freq_batches,
+        regimes=_regimes(("model_checkpoint.save-freq.carries-over",)),
     ),
 )

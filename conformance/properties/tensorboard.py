@@ -14,7 +14,7 @@ from typing import Any
 
 from conformance.harness.events import TIMING_TAGS, Record
 from conformance.harness.observe import Observation, Scenario
-from conformance.properties.base import Property
+from conformance.properties.base import Property, Regime
 from conformance.strategies import tensorboard as strategies
 
 CALLBACK = "TensorBoard"
@@ -131,6 +131,101 @@ def batch_steps_count_executions(scenario: Scenario, obs: Observation) -> None:
             )
 
 
+# Regimes ----------------------------------------------------------------------------
+
+
+def _update_freq(scenario: Scenario) -> Any:
+    return scenario.config.get("update_freq", "epoch")
+
+
+def _gating(scenario: Scenario) -> bool:
+    """An int (or float) `update_freq` above 1: the record_if gate drops some writes."""
+    freq = _update_freq(scenario)
+    return not isinstance(freq, str) and freq > 1
+
+
+def _epochs(scenario: Scenario) -> list[Any]:
+    return [epoch for fit in scenario.fits for epoch in fit.epochs]
+
+
+def _validations(scenario: Scenario) -> int:
+    return sum(epoch.validation is not None for epoch in _epochs(scenario))
+
+
+def _counts_carry(scenario: Scenario) -> bool:
+    """Executions counted since train begin: several epochs, or several batches an
+    execution."""
+    return any(
+        len(fit.epochs) > 1 or fit.steps_per_execution > 1 or fit.initial_epoch > 0
+        for fit in scenario.fits
+    )
+
+
+def _embeddings(scenario: Scenario) -> bool:
+    return bool(scenario.config.get("embeddings_freq")) and scenario.model.embedding
+
+
+REGIMES: dict[str, Regime] = {
+    "tensorboard.epoch.learning-rate": lambda s: s.model.optimizer != "none",
+    "tensorboard.epoch.empty-logs-write-nothing": lambda s: any(
+        not epoch.metrics for epoch in _epochs(s)
+    ),
+    "tensorboard.update-freq.batch-is-one": lambda s: _update_freq(s) == "batch",
+    "tensorboard.update-freq.gates-epoch-writes": _gating,
+    "tensorboard.writers.closed-at-train-end": lambda s: len(s.fits) > 1,
+    "tensorboard.writers.dropped-unclosed": lambda s: len(s.fits) > 1,
+    "tensorboard.batch.steps-count-executions": _counts_carry,
+    "tensorboard.steps.test-batch-never-reset": lambda s: _gating(s) and _validations(s) > 1,
+    "tensorboard.weights.images-need-histograms": lambda s: bool(
+        s.config.get("write_images") and not s.config.get("histogram_freq")
+    ),
+    "tensorboard.embeddings.same-tensor-name": _embeddings,
+    "tensorboard.embeddings.metadata-dict-consumed": lambda s: (
+        isinstance(s.config.get("embeddings_metadata"), dict) and len(s.fits) > 1
+    ),
+    "tensorboard.embeddings.needs-existing-log-dir": lambda s: (
+        _embeddings(s) and not s.config.get("write_graph", True)
+    ),
+    "tensorboard.model-summary.functional-or-sequential": lambda s: (
+        bool(s.config.get("write_graph", True))
+        and (s.model.to_json_fails or s.model.class_name not in ("Sequential", "Functional"))
+    ),
+    "tensorboard.profile-batch.parsing": lambda s: "profile_batch" in s.config,
+    "tensorboard.profile-batch.single-string-rejected": lambda s: (
+        isinstance(s.config.get("profile_batch"), str)
+        and s.config["profile_batch"].strip().isdigit()
+    ),
+    "tensorboard.profile-batch.jax-discards-before-validating": lambda s: bool(
+        s.config.get("profile_batch")
+    ),
+    "tensorboard.update-freq.unvalidated": lambda s: (
+        _update_freq(s) not in ("epoch", "batch")
+        and not (isinstance(_update_freq(s), int) and _update_freq(s) > 0)
+    ),
+}
+
+
+def _regimes(*clauses: str) -> dict[str, Regime]:
+    return {clause: REGIMES[clause] for clause in clauses if clause in REGIMES}
+
+
+def _learning_rates(obs: Observation) -> object:
+    """The learning rates written, where and what, not at which step."""
+    return sorted((r.run, r.tag, repr(r.value)) for r in obs.summaries if "learning_rate" in r.tag)
+
+
+def _steps(obs: Observation, prefix: str) -> object:
+    return [(r.run, r.tag, r.step) for r in obs.summaries if r.tag.startswith(prefix)]
+
+
+def records_in_words(projected: Any) -> str:
+    if not projected:
+        return "writes nothing"
+    shown = ", ".join(f"{r.run}:{r.tag}@{r.step}" for r in projected[:6])
+    more = f" and {len(projected) - 6} more" if len(projected) > 6 else ""
+    return f"writes {shown}{more}"
+
+
 EPOCH_CLAUSES = (
     "tensorboard.epoch.scalars",
     "tensorboard.epoch.learning-rate",
@@ -139,26 +234,66 @@ EPOCH_CLAUSES = (
     "tensorboard.update-freq.gates-epoch-writes",
     "tensorboard.writers.closed-at-train-end",
 )
+BATCH_CLAUSES = (
+    "tensorboard.batch.scalars",
+    "tensorboard.batch.steps-count-executions",
+    "tensorboard.update-freq.batch-is-one",
+    "tensorboard.update-freq.gates-epoch-writes",
+)
+RAISE_CLAUSES = (
+    "tensorboard.embeddings.projector-config",
+    "tensorboard.embeddings.needs-existing-log-dir",
+    "tensorboard.model-summary.functional-or-sequential",
+)
+WRITER_CLAUSES = (
+    "tensorboard.writers.created-at-begin",
+    "tensorboard.writers.dropped-unclosed",
+    "tensorboard.writers.closed-at-train-end",
+)
+# What raised and which writers exist come first: every record follows from them.
+UPSTREAM = (*RAISE_CLAUSES, *WRITER_CLAUSES)
+SCALARS = (*EPOCH_CLAUSES, *BATCH_CLAUSES)
 
+# Upstream first (`conformance.blame`): what raised, the writers, then what they wrote.
 PROPERTIES: tuple[Property, ...] = (
+    Property(
+        "tensorboard.raises-as-keras",
+        CALLBACK,
+        RAISE_CLAUSES,
+        strategies.scenarios(),
+        project=raised,
+        regimes=_regimes(*RAISE_CLAUSES),
+    ),
+    Property(
+        "tensorboard.event-files-as-keras",
+        CALLBACK,
+        WRITER_CLAUSES,
+        strategies.scenarios(),
+        project=event_files,
+        regimes=_regimes(*WRITER_CLAUSES),
+        follows=RAISE_CLAUSES,
+    ),
     Property(
         "tensorboard.epoch-scalars-as-keras",
         CALLBACK,
         EPOCH_CLAUSES,
         strategies.scenarios(),
         project=epoch_scalars,
+        regimes=_regimes(*EPOCH_CLAUSES),
+        projections={"tensorboard.epoch.learning-rate": _learning_rates},
+        follows=UPSTREAM,
+        describe=records_in_words,
     ),
     Property(
         "tensorboard.batch-scalars-as-keras",
         CALLBACK,
-        (
-            "tensorboard.batch.scalars",
-            "tensorboard.batch.steps-count-executions",
-            "tensorboard.update-freq.batch-is-one",
-            "tensorboard.update-freq.gates-epoch-writes",
-        ),
+        BATCH_CLAUSES,
         strategies.scenarios(),
         project=batch_scalars,
+        regimes=_regimes(*BATCH_CLAUSES),
+        projections={"tensorboard.batch.steps-count-executions": lambda obs: _steps(obs, "batch_")},
+        follows=UPSTREAM,
+        describe=records_in_words,
     ),
     Property(
         "tensorboard.evaluation-scalars-as-keras",
@@ -170,6 +305,12 @@ PROPERTIES: tuple[Property, ...] = (
         ),
         strategies.scenarios(),
         project=evaluation_scalars,
+        regimes=_regimes(
+            "tensorboard.steps.test-batch-never-reset",
+            "tensorboard.update-freq.gates-epoch-writes",
+        ),
+        follows=UPSTREAM,
+        describe=records_in_words,
     ),
     Property(
         "tensorboard.weights-as-keras",
@@ -181,6 +322,12 @@ PROPERTIES: tuple[Property, ...] = (
         ),
         strategies.scenarios(),
         project=weights,
+        regimes=_regimes(
+            "tensorboard.weights.images-need-histograms",
+            "tensorboard.update-freq.gates-epoch-writes",
+        ),
+        follows=UPSTREAM,
+        describe=records_in_words,
     ),
     Property(
         "tensorboard.model-summary-as-keras",
@@ -188,28 +335,15 @@ PROPERTIES: tuple[Property, ...] = (
         ("tensorboard.model-summary.functional-or-sequential",),
         strategies.scenarios(),
         project=model_summary,
+        follows=UPSTREAM,
     ),
     Property(
         "tensorboard.steps-per-second-as-keras",
         CALLBACK,
-        (
-            "tensorboard.batch.scalars",
-            "tensorboard.epoch.scalars",
-            "tensorboard.steps-per-second.epoch-rate",
-        ),
+        ("tensorboard.steps-per-second.epoch-rate",),
         strategies.scenarios(),
         project=timings,
-    ),
-    Property(
-        "tensorboard.event-files-as-keras",
-        CALLBACK,
-        (
-            "tensorboard.writers.created-at-begin",
-            "tensorboard.writers.dropped-unclosed",
-            "tensorboard.writers.closed-at-train-end",
-        ),
-        strategies.scenarios(),
-        project=event_files,
+        follows=(*UPSTREAM, *SCALARS),
     ),
     Property(
         "tensorboard.projector-as-keras",
@@ -222,6 +356,12 @@ PROPERTIES: tuple[Property, ...] = (
         ),
         strategies.scenarios(),
         project=projector,
+        regimes=_regimes(
+            "tensorboard.embeddings.same-tensor-name",
+            "tensorboard.embeddings.metadata-dict-consumed",
+            "tensorboard.embeddings.needs-existing-log-dir",
+        ),
+        follows=UPSTREAM,
     ),
     Property(
         "tensorboard.warns-as-keras",
@@ -229,17 +369,7 @@ PROPERTIES: tuple[Property, ...] = (
         ("tensorboard.model-summary.functional-or-sequential",),
         strategies.scenarios(),
         project=warned,
-    ),
-    Property(
-        "tensorboard.raises-as-keras",
-        CALLBACK,
-        (
-            "tensorboard.embeddings.projector-config",
-            "tensorboard.embeddings.needs-existing-log-dir",
-            "tensorboard.model-summary.functional-or-sequential",
-        ),
-        strategies.scenarios(),
-        project=raised,
+        follows=UPSTREAM,
     ),
     Property(
         "tensorboard.constructs-as-keras",
@@ -254,6 +384,13 @@ PROPERTIES: tuple[Property, ...] = (
         ),
         strategies.constructor_scenarios(),
         project=constructed,
+        regimes=_regimes(
+            "tensorboard.profile-batch.parsing",
+            "tensorboard.profile-batch.single-string-rejected",
+            "tensorboard.profile-batch.jax-discards-before-validating",
+            "tensorboard.update-freq.unvalidated",
+            "tensorboard.update-freq.batch-is-one",
+        ),
     ),
     Property(
         "tensorboard.epoch-scalars-at-epochs-run",
@@ -262,6 +399,7 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.scenarios(),
         kind="invariant",
         holds=epoch_scalars_at_epochs_run,
+        follows=UPSTREAM,
     ),
     Property(
         "tensorboard.no-batch-scalars-per-epoch",
@@ -270,6 +408,7 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.scenarios(),
         kind="invariant",
         holds=no_batch_scalars_per_epoch,
+        follows=UPSTREAM,
     ),
     Property(
         "tensorboard.histograms-only-when-asked",
@@ -281,6 +420,8 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.scenarios(),
         kind="invariant",
         holds=histograms_only_when_asked,
+        regimes=_regimes("tensorboard.weights.images-need-histograms"),
+        follows=UPSTREAM,
     ),
     Property(
         "tensorboard.batch-steps-within-fit",
@@ -289,5 +430,6 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.scenarios(),
         kind="invariant",
         holds=batch_steps_count_executions,
+        follows=UPSTREAM,
     ),
 )

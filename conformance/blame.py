@@ -1,0 +1,147 @@
+"""Which clauses a group's differences are blamed on.
+
+A group of properties judges every scenario it draws (`conformance.runner.run_group`).
+For each scenario we know which properties found a difference (an invariant broken, or
+the target's projection differing from the reference's), and, for each clause, whether
+the scenario lies in the clause's *regime*: the scenarios where that clause is the rule
+in play (`Property.regimes`; a clause without one is the general rule of its property,
+in play in every scenario).
+
+A group lists its properties upstream first: what the callback decides (when to stop,
+which rate to set) before what follows from it (the weights restored, the rate logged,
+the messages printed). A clause *shows* a scenario when the scenario is in its regime
+and its first differing property is one of the clause's: a wrong stop also moves the
+restored weights, and is the stop rule's fault, not the restore rule's. A clause with
+a projection of its own (`Property.projections`) shows only the scenarios where that
+projection differs: the path rule shows a wrong file name, not a missing save.
+
+Blame goes from the first unexplained difference (of the most upstream property) to its
+minimal form: the runner shrinks
+it (keeping some property differing, and no blamed clause showing it), and the suspects
+are the clauses in play in the *minimal* scenario, for its first differing property.
+Shrinking strips what the difference does not need (a second fit, a multi-optimizer, a
+verbose flag), so the rules in play there are the ones the difference depends on. Of
+the suspects, the specific ones (with a regime) come before the general rule; between
+several, the one that shows the most unexplained scenarios is blamed, and between those
+that show as many, the one whose regime holds on fewer drawn scenarios. The blamed
+clause explains every scenario it shows; the next unexplained difference is shrunk in
+turn, until none is left.
+
+A property's differences are also explained when a clause it `follows` is blamed: the
+rate logged follows from the rate set, so a wrong schedule call is not also blamed on
+the logging rule. A clause that touches differences that a blamed clause explains is
+*explained*:
+it could not be judged apart from that clause (`not-run`, with the reason). A clause
+whose regime no drawn scenario reached is *unreached* (`not-run`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One drawn scenario: the clauses in play, the properties that differ on it
+    (upstream first), and the clauses that show it: those of the first differing
+    property, in play, whose own projection differs (`Property.projections`)."""
+
+    in_play: frozenset[str]
+    differing: tuple[str, ...] = ()
+    showing: frozenset[str] = frozenset()
+
+
+class Blame:
+    """The blame of one group's drawn scenarios, built one minimal difference at a time."""
+
+    def __init__(
+        self,
+        clauses_of: Mapping[str, Sequence[str]],
+        scenarios: Sequence[Judged],
+        follows: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
+        self.clauses_of = clauses_of
+        self.scenarios = scenarios
+        # property → the upstream clauses whose failure explains its differences
+        self.follows = follows or {}
+        properties_of: dict[str, set[str]] = {}
+        for prop, clauses in clauses_of.items():
+            for clause in clauses:
+                properties_of.setdefault(clause, set()).add(prop)
+        self.in_regime = {
+            clause: sum(clause in judged.in_play for judged in scenarios)
+            for clause in properties_of
+        }
+        self._shows = {
+            clause: {index for index, judged in enumerate(scenarios) if clause in judged.showing}
+            for clause in properties_of
+        }
+        self._touches = {
+            clause: {
+                index
+                for index, judged in enumerate(scenarios)
+                if clause in judged.in_play and props.intersection(judged.differing)
+            }
+            for clause, props in properties_of.items()
+        }
+        self.blamed: list[str] = []
+        self.unexplained = {index for index, judged in enumerate(scenarios) if judged.differing}
+
+    def explains(self, judged: Judged) -> bool:
+        """Whether a blamed clause shows `judged`, or is in play there and one that its
+        first differing property follows."""
+        if not judged.differing:
+            return False
+        follows = self.follows.get(judged.differing[0], ())
+        return any(
+            clause in judged.showing or (clause in judged.in_play and clause in follows)
+            for clause in self.blamed
+        )
+
+    def suspects(self, minimal: Judged, specific: Iterable[str]) -> list[str]:
+        """The clauses to blame for a minimal difference: of those that show it, the
+        ones with a regime (`specific`) before the general ones, then the ones that
+        show the most unexplained drawn scenarios, then the narrowest regimes."""
+        showing = [c for c in self.clauses_of[minimal.differing[0]] if c in minimal.showing]
+        chosen = [c for c in showing if c in set(specific)] or showing
+        if not chosen:
+            return []
+        score = {c: (len(self._shows[c] & self.unexplained), -self.in_regime[c]) for c in chosen}
+        best = max(score.values())
+        return [c for c in chosen if score[c] == best]
+
+    def blame(self, clauses: Iterable[str], minimal_index: int | None) -> None:
+        """Blame `clauses`; they explain what they show, and the drawn difference the
+        minimal one was shrunk from (`minimal_index`), whatever its regimes."""
+        for clause in clauses:
+            self.blamed.append(clause)
+            self.unexplained -= self._shows[clause]
+        self.unexplained -= {
+            index for index in self.unexplained if self.explains(self.scenarios[index])
+        }
+        if minimal_index is not None:
+            self.unexplained.discard(minimal_index)
+
+    def next_unexplained(self) -> tuple[int, str] | None:
+        """The earliest drawn of the unexplained differences whose first differing
+        property is the most upstream, and that property."""
+        if not self.unexplained:
+            return None
+        order = list(self.clauses_of)
+        index = min(
+            self.unexplained,
+            key=lambda i: (order.index(self.scenarios[i].differing[0]), i),
+        )
+        return index, self.scenarios[index].differing[0]
+
+    @property
+    def explained_by(self) -> dict[str, tuple[str, ...]]:
+        """Each clause not blamed whose differences blamed clauses explain: by which."""
+        explaining = {}
+        for clause, touched in self._touches.items():
+            if touched and clause not in self.blamed:
+                explaining[clause] = tuple(
+                    other for other in self.blamed if self._shows[other] & touched
+                ) or tuple(self.blamed)
+        return explaining

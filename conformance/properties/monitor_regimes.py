@@ -1,0 +1,179 @@
+"""Where the monitor's rules are in play: regimes over EarlyStopping scenarios.
+
+A regime says, from the scenario alone, whether a clause's rule can decide the run:
+values tie the best, the first value is NaN, the baseline is not beaten, and so on. The
+walk below follows the monitored values as the monitor rule reads them (the direction,
+`|min_delta|`, the best so far per fit), only to classify the scenario: it decides
+nothing about the verdict, which comes from comparing the target's run with the
+reference's. Where the walk cannot tell, a regime holds (a clause judged on a scenario
+where its rule did not matter passes there: it costs an example, never a wrong blame).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from conformance.harness.fit import FitPlan
+from conformance.harness.observe import Scenario
+from conformance.scenario_words import MISSING, monitored_value
+from reference.monitor import as_compared
+
+# The directions the simulated model's compiled metrics declare (`strategies.monitored`);
+# `custom` declares none, and the loss is always minimised.
+DIRECTIONS = {"loss": "min", "accuracy": "max", "mean_squared_error": "min"}
+
+
+def unknown_mode(scenario: Scenario) -> bool:
+    return scenario.config.get("mode", "auto") not in ("auto", "min", "max")
+
+
+def auto_decides(scenario: Scenario) -> bool:
+    """`mode` is (or falls back to) auto, on a monitor other than the loss: the compiled
+    metric's direction decides, or nothing does and the callback raises."""
+    mode = scenario.config.get("mode", "auto")
+    monitor = scenario.config.get("monitor", "val_loss")
+    return mode not in ("min", "max") and monitor.removeprefix("val_") != "loss"
+
+
+def direction(scenario: Scenario) -> str | None:
+    mode = scenario.config.get("mode", "auto")
+    if mode in ("min", "max"):
+        return str(mode)
+    return DIRECTIONS.get(scenario.config.get("monitor", "val_loss").removeprefix("val_"))
+
+
+@dataclass(frozen=True)
+class Walk:
+    """What the monitored values of a scenario's fits put in play."""
+
+    skipped: bool = False  # an epoch without the value, or before start_from_epoch
+    missing: bool = False  # an epoch end without the value (or with None)
+    not_finite: bool = False  # a monitored value is NaN or ±inf
+    first_gated: bool = False  # a fit's first monitored value does not beat the baseline
+    near_best: bool = False  # a value within |min_delta| of the best: strictness decides
+    blurred: bool = False  # two values float64 tells apart and float32 does not
+    gated: bool = False  # an improvement that does not beat the baseline
+    gated_at_zero: bool = False  # ... at absolute epoch 0
+
+
+_last: tuple[Scenario | None, Walk] = (None, Walk())
+
+
+def walk(scenario: Scenario) -> Walk:
+    """The walk of `scenario` (the last one is kept: every regime asks again)."""
+    global _last
+    if _last[0] is not scenario:
+        _last = (scenario, _walked(scenario))
+    return _last[1]
+
+
+def _better(value: float, than: float, sign: float, by: float) -> bool:
+    return sign * (than - value) > by
+
+
+def _walked(scenario: Scenario) -> Walk:
+    config = scenario.config
+    monitor = config.get("monitor", "val_loss")
+    start = config.get("start_from_epoch", 0)
+    baseline = config.get("baseline")
+    by = abs(config.get("min_delta", 0))
+    resolved = direction(scenario)
+    sign = 1.0 if resolved in (None, "min") else -1.0
+    found: dict[str, bool] = {}
+    for fit in scenario.fits:
+        best: Any = None
+        for index, epoch in enumerate(fit.epochs):
+            number = fit.initial_epoch + index
+            value = monitored_value(epoch, monitor)
+            if value is MISSING or value is None:
+                found["missing"] = found["skipped"] = True
+                continue
+            if number < start:
+                found["skipped"] = True
+                continue
+            improves = best is None or (not math.isnan(value) and _better(value, best, sign, by))
+            if not math.isfinite(value):
+                found["not_finite"] = True
+            elif best is not None and math.isfinite(best) and abs(best - value) <= by:
+                found["near_best"] = True
+            if not improves:
+                continue
+            if baseline is not None and not _better(value, baseline, sign, by):
+                found["first_gated"] = found.get("first_gated", False) or best is None
+                found["gated"] = True
+                found["gated_at_zero"] = found.get("gated_at_zero", False) or number == 0
+            best = value
+    found["blurred"] = any(_blurred(fit) for fit in scenario.fits)
+    return Walk(**found)
+
+
+def _blurred(fit: FitPlan) -> bool:
+    values = {
+        value
+        for epoch in fit.epochs
+        for value in epoch.metrics.values()
+        if isinstance(value, float) and math.isfinite(value)
+    }
+    return len(values) > len({as_compared(value, "float32-ftz") for value in values})
+
+
+@dataclass(frozen=True)
+class CheckpointWalk:
+    """What the monitored values of a ModelCheckpoint scenario put in play. `best`
+    carries over across fits and starts at `initial_value_threshold`."""
+
+    missing: bool = False  # an epoch end without the value (or with None)
+    not_a_number: bool = False  # a value that is not a number (a string)
+    not_finite: bool = False  # NaN or ±inf
+    near_best: bool = False  # within |min_delta| (0) of the best: strictness decides
+    beaten_within_fit: bool = False  # a value that does not improve on its own fit's best
+    threshold_decides: bool = False  # the first value does not beat the threshold
+
+
+_last_checkpoint: tuple[Scenario | None, CheckpointWalk] = (None, CheckpointWalk())
+
+
+def checkpoint_walk(scenario: Scenario) -> CheckpointWalk:
+    global _last_checkpoint
+    if _last_checkpoint[0] is not scenario:
+        _last_checkpoint = (scenario, _checkpoint_walked(scenario))
+    return _last_checkpoint[1]
+
+
+def _checkpoint_walked(scenario: Scenario) -> CheckpointWalk:
+    config = scenario.config
+    monitor = config.get("monitor", "val_loss")
+    sign = 1.0 if direction(scenario) in (None, "min") else -1.0
+    threshold = config.get("initial_value_threshold")
+    best: Any = threshold if isinstance(threshold, float | int) else None
+    found: dict[str, bool] = {}
+    for fit in scenario.fits:
+        fit_best: Any = None
+        for epoch in fit.epochs:
+            value = monitored_value(epoch, monitor)
+            if value is MISSING or value is None:
+                found["missing"] = True
+                continue
+            if not isinstance(value, float | int):
+                found["not_a_number"] = True
+                continue
+            if not math.isfinite(value):
+                found["not_finite"] = True
+            elif best is not None and math.isfinite(best) and best == value:
+                found["near_best"] = True
+            if fit_best is not None and not _better(value, fit_best, sign, 0):
+                found["beaten_within_fit"] = True
+            if best is None and threshold is None:
+                best = fit_best = value
+                continue
+            if best is not None and best == threshold and fit_best is None:
+                found["threshold_decides"] = found.get("threshold_decides", False) or not (
+                    _better(value, best, sign, 0)
+                )
+            if best is None or (not math.isnan(value) and _better(value, best, sign, 0)):
+                best = value
+            if fit_best is None or (not math.isnan(value) and _better(value, fit_best, sign, 0)):
+                fit_best = value
+    return CheckpointWalk(**found)

@@ -1,0 +1,103 @@
+"""Blame (`conformance.blame`) on made-up groups: a difference is blamed on the rule in
+play where it shows, general rules only where no specific one is, and what follows
+from a blamed rule is explained by it, not blamed again."""
+
+from __future__ import annotations
+
+from conformance.blame import Blame, Judged
+
+STOPS = "stops"
+RESTORES = "restores"
+CLAUSES = {
+    STOPS: ("patience", "ties", "nan"),  # `patience` general, the others with regimes
+    RESTORES: ("restore",),
+}
+SPECIFIC = ("ties", "nan")
+FOLLOWS = {RESTORES: CLAUSES[STOPS]}
+
+
+def judged(*in_play: str, differing: tuple[str, ...] = ()) -> Judged:
+    """Every clause in play of the first differing property shows the scenario."""
+    playing = frozenset({"patience", "restore", *in_play})
+    showing = playing.intersection(CLAUSES[differing[0]]) if differing else frozenset()
+    return Judged(playing, differing, showing)
+
+
+def settle(blame: Blame, minimal: dict[int, Judged] | None = None) -> list[str]:
+    """Blame every difference as the runner does, with the minimal scenario of drawn
+    difference i given by `minimal` (default: the drawn scenario itself)."""
+    while (found := blame.next_unexplained()) is not None:
+        index, upstream = found
+        shrunk = (minimal or {}).get(index, blame.scenarios[index])
+        blame.blame(blame.suspects(shrunk, SPECIFIC), index)
+    return blame.blamed
+
+
+def test_a_difference_only_where_values_tie_is_blamed_on_the_tie_rule() -> None:
+    scenarios = [
+        judged("ties", differing=(STOPS, RESTORES)),
+        judged(),
+        judged("ties", "nan", differing=(STOPS,)),
+        judged("nan"),
+    ]
+    blame = Blame(CLAUSES, scenarios, FOLLOWS)
+    assert settle(blame) == ["ties"]
+    # patience and restore touched differences that the tie rule explains
+    assert blame.explained_by == {
+        "patience": ("ties",),
+        "nan": ("ties",),
+        "restore": ("ties",),
+    }
+    assert blame.in_regime == {"patience": 4, "ties": 2, "nan": 2, "restore": 4}
+
+
+def test_a_difference_everywhere_is_the_general_rule_s_not_a_specific_one_s() -> None:
+    # The minimal form of the first difference has no tie: patience is what is left.
+    scenarios = [
+        judged("ties", differing=(STOPS,)),
+        judged(differing=(STOPS,)),
+        judged("nan", differing=(STOPS,)),
+    ]
+    blame = Blame(CLAUSES, scenarios, FOLLOWS)
+    assert settle(blame, minimal={0: judged(differing=(STOPS,))}) == ["patience"]
+    assert set(blame.explained_by) == {"ties", "nan"}
+
+
+def test_between_specific_suspects_the_one_that_shows_more_is_blamed() -> None:
+    scenarios = [
+        judged("ties", "nan", differing=(STOPS,)),
+        judged("nan", differing=(STOPS,)),
+        judged("ties"),
+    ]
+    blame = Blame(CLAUSES, scenarios, FOLLOWS)
+    assert settle(blame) == ["nan"]
+
+
+def test_what_follows_from_a_blamed_rule_is_explained_and_the_rest_blamed() -> None:
+    scenarios = [
+        judged(differing=(RESTORES,)),  # restore-only: the restore rule's
+        judged("ties", differing=(STOPS, RESTORES)),
+    ]
+    blame = Blame(CLAUSES, scenarios, FOLLOWS)
+    # Upstream first: the stop difference is blamed before the restore-only one.
+    assert blame.next_unexplained() == (1, STOPS)
+    assert settle(blame) == ["ties", "restore"]
+
+
+def test_a_downstream_difference_explained_by_an_upstream_blame_is_not_blamed() -> None:
+    scenarios = [
+        judged("ties", differing=(STOPS,)),
+        judged("ties", differing=(RESTORES,)),
+    ]
+    blame = Blame(CLAUSES, scenarios, FOLLOWS)
+    blame.blame(["ties"], 0)
+    # `restores` follows the stopping clauses: where values tie, the blamed tie rule
+    # explains its difference too.
+    assert blame.next_unexplained() is None
+    assert blame.explained_by == {"patience": ("ties",), "restore": ("ties",)}
+
+
+def test_nothing_differs_nothing_is_blamed() -> None:
+    blame = Blame(CLAUSES, [judged("ties"), judged()], FOLLOWS)
+    assert blame.next_unexplained() is None
+    assert settle(blame) == [] and blame.explained_by == {}
