@@ -18,10 +18,11 @@ projection differs: the path rule shows a wrong file name, not a missing save.
 Blame goes from the first unexplained difference (of the most upstream property) to its
 minimal form: the runner shrinks
 it (keeping some property differing, and no blamed clause showing it), and the suspects
-are the clauses in play in the *minimal* scenario, for its first differing property.
-Shrinking strips what the difference does not need (a second fit, a multi-optimizer, a
-verbose flag), so the rules in play there are the ones the difference depends on. Of
-the suspects, the specific ones (with a regime) come before the general rule; between
+are the clauses that show the *minimal* scenario. Shrinking strips what the difference
+does not need (a second fit, a multi-optimizer, a verbose flag), so the rules in play
+there are the ones the difference depends on. Of the suspects, the specific ones (with
+a regime) are blamed before the general rule, unless the property also differs where
+none of its specific rules is in play: then the general rule fails on its own. Between
 several, the one that shows the most unexplained scenarios is blamed, and between those
 that show as many, the one whose regime holds on fewer drawn scenarios. The blamed
 clause explains every scenario it shows; the next unexplained difference is shrunk in
@@ -37,7 +38,7 @@ whose regime no drawn scenario reached is *unreached* (`not-run`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -59,10 +60,13 @@ class Blame:
         self,
         clauses_of: Mapping[str, Sequence[str]],
         scenarios: Sequence[Judged],
+        specific: Mapping[str, Collection[str]] | None = None,
         follows: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.clauses_of = clauses_of
         self.scenarios = scenarios
+        # property → its clauses that have a regime (the others are general)
+        self.specific = specific or {}
         # property → the upstream clauses whose failure explains its differences
         self.follows = follows or {}
         properties_of: dict[str, set[str]] = {}
@@ -99,17 +103,31 @@ class Blame:
             for clause in self.blamed
         )
 
-    def suspects(self, minimal: Judged, specific: Iterable[str]) -> list[str]:
+    def suspects(self, minimal: Judged) -> list[str]:
         """The clauses to blame for a minimal difference: of those that show it, the
-        ones with a regime (`specific`) before the general ones, then the ones that
-        show the most unexplained drawn scenarios, then the narrowest regimes."""
-        showing = [c for c in self.clauses_of[minimal.differing[0]] if c in minimal.showing]
-        chosen = [c for c in showing if c in set(specific)] or showing
+        specific ones (with a regime) unless the property also differs, unexplained,
+        where none of its specific clauses is in play (then the general rule fails on
+        its own); between several, the ones that show the most unexplained drawn
+        scenarios, then the narrowest regimes."""
+        upstream = minimal.differing[0]
+        showing = [c for c in self.clauses_of[upstream] if c in minimal.showing]
+        specific = [c for c in showing if c in self.specific.get(upstream, ())]
+        chosen = specific if specific and not self._pure(upstream) else showing
         if not chosen:
             return []
         score = {c: (len(self._shows[c] & self.unexplained), -self.in_regime[c]) for c in chosen}
         best = max(score.values())
         return [c for c in chosen if score[c] == best]
+
+    def _pure(self, prop: str) -> bool:
+        """Whether `prop` differs first on an unexplained drawn scenario where none of
+        its specific clauses is in play."""
+        specific = set(self.specific.get(prop, ()))
+        return any(
+            self.scenarios[index].differing[0] == prop
+            and not specific & self.scenarios[index].in_play
+            for index in self.unexplained
+        )
 
     def blame(self, clauses: Iterable[str], minimal_index: int | None) -> None:
         """Blame `clauses`; they explain what they show, and the drawn difference the

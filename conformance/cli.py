@@ -326,12 +326,12 @@ def _run(args: argparse.Namespace) -> int:
         _write(args.json_path, json.dumps(report, indent=1), "JSON report")
     _write_reports(args, report, args.json_path)
     if args.counterexamples:
-        for result in results:
-            if result.counterexample is not None:
-                path = os.path.join(args.counterexamples, f"{result.property.name}.json")
+        for verdict in verdicts:
+            if verdict.verdict == "fail" and verdict.counterexample is not None:
+                path = os.path.join(args.counterexamples, f"{verdict.clause.id}.json")
                 saved = {
-                    "property": result.property.name,
-                    "scenario": result.counterexample.scenario,
+                    "property": verdict.counterexample.property,
+                    "scenario": verdict.counterexample.scenario,
                 }
                 _write(path, dumps(saved), "counterexample")
                 print(f"counterexample: {path} (callback-conformance replay {path} {args.target})")

@@ -1,11 +1,11 @@
 """Properties run in worker processes: `callback-conformance run --jobs N`.
 
-Each group of properties that draw from one strategy (`conformance.runner.run_group`)
-is one task. A worker resolves the target once (by its spec, as the command line does)
-and runs the groups it is given exactly as a sequential run would: each group draws its
-examples from its strategy's seed, so which worker runs it, and when, changes nothing,
-and the verdicts, counterexamples and example counts are those of `--jobs 1`. Results
-come back in the properties' order.
+The properties of each callback (`conformance.runner.run_group`, which blames their
+differences together) are one task. A worker resolves the target once (by its spec, as
+the command line does) and runs the tasks it is given exactly as a sequential run would:
+each strategy draws its examples from its own seed, so which worker runs it, and when,
+changes nothing, and the verdicts, counterexamples and example counts are those of
+`--jobs 1`. Results come back in the properties' order.
 
 Workers are started with `spawn`, not `fork`: JAX and TensorFlow start threads that a
 forked child does not carry.
@@ -21,7 +21,7 @@ from typing import Any
 
 from conformance.properties import PROPERTIES
 from conformance.properties.base import Property
-from conformance.runner import ClauseOutcome, PropertyResult, run_group, strategy_groups
+from conformance.runner import ClauseOutcome, PropertyResult, callback_groups, run_group
 from conformance.targets import Target, resolve
 
 _target: Target | None = None  # the worker's target, resolved once
@@ -67,7 +67,7 @@ def run_parallel(
         initializer=_start_worker,
         initargs=(spec, list(sys.path), hypothesis_home),
     ) as pool:
-        groups = strategy_groups(properties)
+        groups = callback_groups(properties)
         futures = [
             pool.submit(
                 _run_group, [prop.name for prop in group], examples, random_seed, scenario_timeout

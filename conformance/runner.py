@@ -333,86 +333,129 @@ def run_property(
     shrink: bool = True,
     scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
 ) -> PropertyResult:
-    """One property run alone: a group of one."""
+    """One property run alone."""
     return run_group([prop], target, examples, random_seed, shrink, scenario_timeout)[0]
 
 
+@dataclass
+class _Draw:
+    """One strategy's scenarios, drawn from its seed and judged by its properties."""
+
+    group: list[Property]
+    seed: int
+    judged: list[Judged] = field(default_factory=list)
+    scenarios: list[Scenario] = field(default_factory=list)
+
+
 def run_group(
-    group: list[Property],
+    properties: list[Property],
     target: Target,
     examples: int,
     random_seed: int | None,
     shrink: bool = True,
     scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
 ) -> list[PropertyResult]:
-    """Run properties that draw from one strategy together: each scenario is drawn once,
-    observed once on the target and once on the reference, and judged by every property
-    of the group. The differences are then blamed on clauses (`conformance.blame`), and
-    each blamed clause gets its own counterexample: the group's strategy is drawn again
-    from the same seed (the runs already observed are not run again) and shrunk among
-    the scenarios in that clause's regime where one of its properties differs."""
-    first = group[0]
-    assert all(strategy_key(prop) == strategy_key(first) for prop in group)
+    """Run properties of one callback together. The properties that draw from one
+    strategy judge the same scenarios: each is drawn once from the strategy's seed,
+    observed once on the target and once on the reference, and judged by all of them.
+    The differences of all the strategies are then blamed on clauses together
+    (`conformance.blame`): the first unexplained one is drawn again from its strategy's
+    seed (the runs already observed are not run again) and shrunk, and the clauses that
+    show its minimal form are blamed, with it as their counterexample."""
+    first = properties[0]
+    assert all(prop.callback == first.callback for prop in properties)
     not_ready = _not_ready(first, target)
     if not_ready is not None:  # the first fails with the warm-up, the others run
-        if len(group) == 1:
+        if len(properties) == 1:
             return [not_ready]
-        rest = run_group(group[1:], target, examples, random_seed, shrink, scenario_timeout)
+        rest = run_group(properties[1:], target, examples, random_seed, shrink, scenario_timeout)
         return [not_ready, *rest]
-    judged: list[Judged] = []
-    drawn: list[Scenario] = []
-    # A timeout, a write outside or state kept on the classes is the target's run, not
-    # an aspect of it: every property fails with it, unshrunk.
+    results: dict[str, PropertyResult] = {}
+    draws = []
+    with target.observations.kept_for(first.callback):
+        for group in strategy_groups(properties):
+            drawn_seed = scenario_seed(group[0]) if random_seed is None else random_seed
+            draw = _Draw(group, drawn_seed)
+            whole = _draw(draw, target, examples, scenario_timeout)
+            if whole is None:
+                draws.append(draw)
+            else:
+                results.update((result.property.name, result) for result in whole)
+        outcomes = _blamed(draws, target, examples, shrink, scenario_timeout)
+    for draw in draws:
+        for prop in draw.group:
+            results[prop.name] = _property_result(prop, len(draw.judged), outcomes)
+    return [results[prop.name] for prop in properties]
+
+
+def _draw(
+    draw: _Draw, target: Target, examples: int, scenario_timeout: float | None
+) -> list[PropertyResult] | None:
+    """Draw and judge `draw`'s scenarios; None, or the results of a group whose run
+    ended at once: a timeout, a write outside or state kept on the classes is the
+    target's run, not an aspect of it (every property fails with it, unshrunk), and an
+    error of the suite's own fails them all."""
+    group = draw.group
     concluded: list[tuple[Scenario, Examination]] = []
 
     @_hypothesis_settings(examples, shrink=False)
-    @given(first.scenarios)
+    @given(group[0].scenarios)
     def judged_by_all(scenario: Scenario) -> None:
         seen, first_difference = _judge(group, target, scenario, scenario_timeout)
         if first_difference is not None and first_difference[2].conclusive:
             concluded.append((scenario, first_difference[2]))
             raise _Abandon
-        judged.append(seen)
-        drawn.append(scenario)
+        draw.judged.append(seen)
+        draw.scenarios.append(scenario)
 
-    drawn_seed = scenario_seed(first) if random_seed is None else random_seed
-    with target.observations.kept_for(strategy_key(first)):
-        try:
-            seed(drawn_seed)(judged_by_all)()
-        except _Abandon:
-            scenario, examination = concluded[0]
-            return [
-                _whole(prop, target, len(judged) + 1, scenario, examination, scenario_timeout)
-                for prop in group
-            ]
-        except Exception as error:  # the suite itself could not run the group
-            reason = f"error while checking: {type(error).__name__}: {error}"
-            return [_whole(prop, target, len(judged), None, reason) for prop in group]
-        blame = Blame(
-            {prop.name: prop.clauses for prop in group},
-            judged,
-            {prop.name: prop.follows for prop in group},
+    ran = len(draw.judged)
+    try:
+        seed(draw.seed)(judged_by_all)()
+    except _Abandon:
+        scenario, examination = concluded[0]
+        ran = len(draw.judged) + 1
+        return [_whole(prop, target, ran, scenario, examination) for prop in group]
+    except Exception as error:  # the suite itself could not run the group
+        reason = f"error while checking: {type(error).__name__}: {error}"
+        return [_whole(prop, target, len(draw.judged), None, reason) for prop in group]
+    return None
+
+
+def _blamed(
+    draws: list[_Draw],
+    target: Target,
+    examples: int,
+    shrink: bool,
+    scenario_timeout: float | None,
+) -> dict[str, ClauseOutcome]:
+    """Each clause's outcome, the differences of all `draws` blamed together."""
+    properties = [prop for draw in draws for prop in draw.group]
+    where = [(draw, index) for draw in draws for index in range(len(draw.judged))]
+    blame = Blame(
+        {prop.name: prop.clauses for prop in properties},
+        [judged for draw in draws for judged in draw.judged],
+        {prop.name: tuple(prop.regimes) for prop in properties},
+        {prop.name: prop.follows for prop in properties},
+    )
+    counterexamples: dict[str, Difference] = {}
+    while (unexplained := blame.next_unexplained()) is not None:
+        index, upstream = unexplained
+        draw, drawn_index = where[index]
+        minimal = _minimal_difference(
+            draw, upstream, target, blame, shrink, examples, scenario_timeout
         )
-        counterexamples: dict[str, Difference] = {}
-        while (unexplained := blame.next_unexplained()) is not None:
-            drawn_index, upstream = unexplained
-            minimal = _minimal_difference(
-                group, upstream, target, blame, shrink, drawn_seed, examples, scenario_timeout
-            )
-            if minimal is None:  # it did not recur: blame the drawn scenario as it is
-                minimal = _judge(group, target, drawn[drawn_index], scenario_timeout)
-            seen, difference = minimal
-            suspects = [] if difference is None else blame.suspects(seen, difference[0].regimes)
-            blame.blame(suspects, drawn_index)
-            if difference is not None:
-                counterexamples.update(dict.fromkeys(suspects, difference))
-        outcomes = {
-            clause: _clause_outcome(
-                clause, target, blame, counterexamples, len(judged), scenario_timeout
-            )
-            for clause in dict.fromkeys(c for prop in group for c in prop.clauses)
-        }
-    return [_property_result(prop, len(judged), outcomes) for prop in group]
+        if minimal is None:  # it did not recur: blame the drawn scenario as it is
+            minimal = _judge(draw.group, target, draw.scenarios[drawn_index], scenario_timeout)
+        seen, difference = minimal
+        suspects = [] if difference is None or not seen.differing else blame.suspects(seen)
+        blame.blame(suspects, index)
+        if difference is not None:
+            counterexamples.update(dict.fromkeys(suspects, difference))
+    drawn = sum(len(draw.judged) for draw in draws)
+    return {
+        clause: _clause_outcome(clause, target, blame, counterexamples, drawn, scenario_timeout)
+        for clause in dict.fromkeys(c for prop in properties for c in prop.clauses)
+    }
 
 
 # A difference: the property that differs first (upstream), the scenario, its examination.
@@ -462,12 +505,11 @@ def _clause_differs(prop: Property, clause: str, examination: Examination) -> bo
 
 
 def _minimal_difference(
-    group: list[Property],
+    draw: _Draw,
     upstream: str,
     target: Target,
     blame: Blame,
     shrink: bool,
-    drawn_seed: int,
     examples: int,
     scenario_timeout: float | None,
 ) -> tuple[Judged, Difference | None] | None:
@@ -475,6 +517,7 @@ def _minimal_difference(
     `upstream`, drawn again from the group's seed (the runs already observed are not
     run again) and shrunk, keeping it so."""
     failing: list[tuple[Judged, Difference]] = []
+    group = draw.group
 
     @_hypothesis_settings(examples, shrink)
     @given(group[0].scenarios)
@@ -488,7 +531,7 @@ def _minimal_difference(
 
     try:
         with _shrink_budget():
-            seed(drawn_seed)(unexplained)()
+            seed(draw.seed)(unexplained)()
     except (AssertionError, Flaky):
         if failing:
             return failing[-1]
@@ -607,6 +650,15 @@ def strategy_groups(properties: Iterable[Property]) -> list[list[Property]]:
     return list(groups.values())
 
 
+def callback_groups(properties: Iterable[Property]) -> list[list[Property]]:
+    """`properties` grouped by callback (blame is per callback), in order of first
+    appearance."""
+    groups: dict[str, list[Property]] = {}
+    for prop in properties:
+        groups.setdefault(prop.callback, []).append(prop)
+    return list(groups.values())
+
+
 def run(
     target: Target,
     properties: Iterable[Property],
@@ -616,11 +668,11 @@ def run(
     shrink: bool = True,
     scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
 ) -> list[PropertyResult]:
-    """Every property's result, in the order given; the properties of one strategy are
+    """Every property's result, in the order given; the properties of one callback are
     run together (`run_group`)."""
     chosen = list(properties)
     results: dict[str, PropertyResult] = {}
-    for group in strategy_groups(chosen):
+    for group in callback_groups(chosen):
         if progress is not None:
             progress(chosen.index(group[0]), len(chosen), group[0])
         for result in run_group(group, target, examples, random_seed, shrink, scenario_timeout):

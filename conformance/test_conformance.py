@@ -1,8 +1,8 @@
 """Collected by `pytest --pyargs conformance --target=TARGET`: one test per property.
 
-The properties that draw from one strategy are run together, as `callback-conformance
-run` runs them (`conformance.runner.run_group`), when the first of them is tested: the
-same verdicts, each scenario drawn and observed once."""
+The properties of one callback are run together, as `callback-conformance run` runs
+them (`conformance.runner.run_group`), when the first of them is tested: the same
+verdicts, each scenario drawn and observed once, the differences blamed on clauses."""
 
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ from conformance.properties.base import Property
 from conformance.runner import (
     PROFILES,
     PropertyResult,
+    callback_groups,
     run_group,
-    strategy_groups,
-    strategy_key,
 )
 
 
@@ -27,7 +26,7 @@ def conformance_result(
     conformance_target: Any, request: pytest.FixtureRequest
 ) -> Callable[[Property], PropertyResult]:
     """The result of a property, its group (those of the collected tests that draw from
-    its strategy) run on first use."""
+    its callback) run on first use."""
     profile = request.config.getoption("--conformance-profile")
     seed = request.config.getoption("--conformance-seed")
     collected = {
@@ -36,14 +35,14 @@ def conformance_result(
         if "prop" in (params := getattr(getattr(item, "callspec", None), "params", {}))
     }
     groups = {
-        strategy_key(group[0]): group
-        for group in strategy_groups(prop for prop in PROPERTIES if prop.name in collected)
+        group[0].callback: group
+        for group in callback_groups(prop for prop in PROPERTIES if prop.name in collected)
     }
     results: dict[str, PropertyResult] = {}
 
     def result_of(prop: Property) -> PropertyResult:
         if prop.name not in results:
-            group = groups.get(strategy_key(prop), [prop])
+            group = groups.get(prop.callback, [prop])
             for result in run_group(group, conformance_target, PROFILES[profile], seed):
                 results[result.property.name] = result
         return results[prop.name]

@@ -12,7 +12,7 @@ CLAUSES = {
     STOPS: ("patience", "ties", "nan"),  # `patience` general, the others with regimes
     RESTORES: ("restore",),
 }
-SPECIFIC = ("ties", "nan")
+SPECIFIC = {STOPS: ("ties", "nan")}
 FOLLOWS = {RESTORES: CLAUSES[STOPS]}
 
 
@@ -29,7 +29,7 @@ def settle(blame: Blame, minimal: dict[int, Judged] | None = None) -> list[str]:
     while (found := blame.next_unexplained()) is not None:
         index, upstream = found
         shrunk = (minimal or {}).get(index, blame.scenarios[index])
-        blame.blame(blame.suspects(shrunk, SPECIFIC), index)
+        blame.blame(blame.suspects(shrunk), index)
     return blame.blamed
 
 
@@ -40,7 +40,7 @@ def test_a_difference_only_where_values_tie_is_blamed_on_the_tie_rule() -> None:
         judged("ties", "nan", differing=(STOPS,)),
         judged("nan"),
     ]
-    blame = Blame(CLAUSES, scenarios, FOLLOWS)
+    blame = Blame(CLAUSES, scenarios, SPECIFIC, FOLLOWS)
     assert settle(blame) == ["ties"]
     # patience and restore touched differences that the tie rule explains
     assert blame.explained_by == {
@@ -58,7 +58,7 @@ def test_a_difference_everywhere_is_the_general_rule_s_not_a_specific_one_s() ->
         judged(differing=(STOPS,)),
         judged("nan", differing=(STOPS,)),
     ]
-    blame = Blame(CLAUSES, scenarios, FOLLOWS)
+    blame = Blame(CLAUSES, scenarios, SPECIFIC, FOLLOWS)
     assert settle(blame, minimal={0: judged(differing=(STOPS,))}) == ["patience"]
     assert set(blame.explained_by) == {"ties", "nan"}
 
@@ -69,7 +69,7 @@ def test_between_specific_suspects_the_one_that_shows_more_is_blamed() -> None:
         judged("nan", differing=(STOPS,)),
         judged("ties"),
     ]
-    blame = Blame(CLAUSES, scenarios, FOLLOWS)
+    blame = Blame(CLAUSES, scenarios, SPECIFIC, FOLLOWS)
     assert settle(blame) == ["nan"]
 
 
@@ -78,7 +78,7 @@ def test_what_follows_from_a_blamed_rule_is_explained_and_the_rest_blamed() -> N
         judged(differing=(RESTORES,)),  # restore-only: the restore rule's
         judged("ties", differing=(STOPS, RESTORES)),
     ]
-    blame = Blame(CLAUSES, scenarios, FOLLOWS)
+    blame = Blame(CLAUSES, scenarios, SPECIFIC, FOLLOWS)
     # Upstream first: the stop difference is blamed before the restore-only one.
     assert blame.next_unexplained() == (1, STOPS)
     assert settle(blame) == ["ties", "restore"]
@@ -89,7 +89,7 @@ def test_a_downstream_difference_explained_by_an_upstream_blame_is_not_blamed() 
         judged("ties", differing=(STOPS,)),
         judged("ties", differing=(RESTORES,)),
     ]
-    blame = Blame(CLAUSES, scenarios, FOLLOWS)
+    blame = Blame(CLAUSES, scenarios, SPECIFIC, FOLLOWS)
     blame.blame(["ties"], 0)
     # `restores` follows the stopping clauses: where values tie, the blamed tie rule
     # explains its difference too.
@@ -98,6 +98,25 @@ def test_a_downstream_difference_explained_by_an_upstream_blame_is_not_blamed() 
 
 
 def test_nothing_differs_nothing_is_blamed() -> None:
-    blame = Blame(CLAUSES, [judged("ties"), judged()], FOLLOWS)
+    blame = Blame(CLAUSES, [judged("ties"), judged()], SPECIFIC, FOLLOWS)
     assert blame.next_unexplained() is None
     assert settle(blame) == [] and blame.explained_by == {}
+
+
+def test_the_general_rule_is_blamed_when_it_also_fails_where_no_quirk_is_in_play() -> None:
+    # The minimal form of the first difference has a tie in play, yet the stop also
+    # differs on a run without ties or NaN: the patience rule fails on its own.
+    scenarios = [
+        judged("ties", differing=(STOPS,)),
+        judged(differing=(STOPS,)),
+    ]
+    blame = Blame(CLAUSES, scenarios, SPECIFIC, FOLLOWS)
+    assert settle(blame) == ["patience"]
+
+
+def test_a_clause_whose_own_projection_does_not_differ_does_not_show() -> None:
+    # "ties" is in play but what it governs is the same on both sides: only the
+    # general rule shows the scenario.
+    scenarios = [Judged(frozenset({"patience", "ties"}), (STOPS,), frozenset({"patience"}))]
+    blame = Blame(CLAUSES, scenarios, SPECIFIC, FOLLOWS)
+    assert settle(blame) == ["patience"]

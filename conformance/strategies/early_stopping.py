@@ -7,6 +7,7 @@ set; monitors cover `loss`, compiled metrics with and without a direction, and t
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from hypothesis import strategies as st
@@ -16,6 +17,7 @@ from conformance.harness.observe import Scenario
 from conformance.harness.sim_model import ModelSpec
 from conformance.strategies.monitored import (
     COMPILED_METRICS,
+    edge_values,
     fits,
     grid_values,
     likely_monitors,
@@ -39,11 +41,34 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+# Three scenarios in seven go for the quirks the drawn runs reach least: an epoch 0 that
+# improves without beating the baseline, with a patience that would stop there
+# (`early_stopping.stop.never-at-epoch-zero`), and a first monitored value that is NaN or
+# an infinity (`early_stopping.nan.first-value-becomes-best`). Built once (see below).
+focuses = st.sampled_from([None] * 4 + ["gate at epoch 0"] * 2 + ["not finite first"])
+first_losses = st.integers(0, 8).map(lambda k: k / 4)
+gated_patiences = st.sampled_from([0, 1, -1])
+
+
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
-    return Scenario(
-        "EarlyStopping", draw(configs(), label="config"), MODEL, draw(fits(), label="fits")
-    )
+    config = draw(configs(), label="config")
+    plans = draw(fits(), label="fits")
+    focus = draw(focuses, label="focus")
+    if focus is None:
+        return Scenario("EarlyStopping", config, MODEL, plans)
+    # The loss, minimised from epoch 0 of the first fit.
+    config |= {"monitor": "loss", "mode": "min", "start_from_epoch": 0}
+    if focus == "gate at epoch 0":  # a baseline below every value: never beaten
+        config |= {"baseline": -8.0, "patience": draw(gated_patiences, label="patience")}
+        first_loss = draw(first_losses, label="epoch 0 loss")
+    else:
+        first_loss = draw(edge_values, label="epoch 0 loss")
+    first = plans[0]
+    epochs = first.epochs or [EpochPlan({})]
+    epoch_zero = dataclasses.replace(epochs[0], metrics=epochs[0].metrics | {"loss": first_loss})
+    plans[0] = dataclasses.replace(first, epochs=[epoch_zero, *epochs[1:]], initial_epoch=0)
+    return Scenario("EarlyStopping", config, MODEL, plans)
 
 
 # Off the grid, for `monitor.precision` only: neighbours closer than float32 can tell

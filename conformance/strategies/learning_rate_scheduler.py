@@ -12,6 +12,10 @@ from conformance.harness.sim_model import ModelSpec
 from conformance.strategies.schedules import RETURN_TYPES, ScheduleSpec
 
 factors = st.sampled_from([0.25, 0.5, 1.0, 2.0, 0.1])
+# Built once (Hypothesis validates each new strategy object). Each arity and optimizer
+# as often as the others: each is the regime of a clause of its own.
+arities = st.sampled_from(["two", "one", "two-raising-type-error", "not-callable"])
+optimizers = st.sampled_from(["sgd", "multi", "none"])
 accepted_returns = ["float", "np.float32", "np.float64"]
 
 
@@ -22,7 +26,7 @@ def schedules(draw: st.DrawFn, returns: list[str] | None = None) -> ScheduleSpec
     return ScheduleSpec(
         arity=draw(
             # Shrinks to the plain two-argument call, where no retry is in play.
-            st.sampled_from(["two", "one", "two", "two-raising-type-error"] * 3 + ["not-callable"]),
+            arities,
             label="arity",
         ),
         factor=draw(factors, label="factor"),
@@ -55,7 +59,7 @@ def scenarios(draw: st.DrawFn, returns: list[str] | None = None) -> Scenario:
     }
     model = ModelSpec(
         learning_rate=draw(st.sampled_from([0.5, 0.1, 0.01]), label="initial rate"),
-        optimizer=draw(st.sampled_from(["sgd", "sgd", "sgd", "multi", "none"]), label="optimizer"),
+        optimizer=draw(optimizers, label="optimizer"),
     )
     fits = draw(st.lists(fit_plans(), min_size=1, max_size=2), label="fits")
     return Scenario("LearningRateScheduler", config, model, fits)

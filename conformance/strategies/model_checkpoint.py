@@ -56,8 +56,8 @@ where_values = {
 # Keras raises at the first epoch end, `save_best_only` or not
 # (model_checkpoint.monitor.resolved-at-epoch-end).
 checkpoint_monitors = st.sampled_from([*likely_monitors, "custom", "val_custom"])
-rare_extras = st.sampled_from([None] * 60 + ["batch", "epoch", "non-number"])
-rare_batch_keys = st.sampled_from([None] * 60 + ["batch"])
+rare_extras = st.sampled_from([None] * 20 + ["batch", "epoch", "non-number"])
+rare_batch_keys = st.sampled_from([None] * 20 + ["batch"])
 extra_log_values = st.sampled_from([7.0, 2.0])
 batch_counts = st.integers(1, 6)
 steps_per_execution = st.sampled_from([1, 1, 2, 3])
@@ -76,12 +76,12 @@ def templates(
     """A relative filepath: optional directories, then one to three name pieces, then
     the extension (right for `save_weights_only` but now and then). `{batch}` is common
     when saves happen at batch ends (`batch_level`), rare otherwise (a KeyError there).
-    One in eight is `{where}` alone, filled from the `where` log key. Without `edges`,
+    One in four is `{where}` alone, filled from the `where` log key. Without `edges`,
     no wrong extension, no rare placeholder and no `{where}`."""
     right = ".weights.h5" if save_weights_only else draw(st.sampled_from(EXTENSIONS), label="ext")
     wrong = [".txt", ".keras"] if edges else []
     extension = draw(st.sampled_from([right] * 24 + wrong), label="extension")
-    if edges and draw(st.integers(0, 7), label="where template?") == 0:
+    if edges and draw(st.integers(0, 3), label="where template?") == 0:
         return "{where}" + extension
     directories = draw(
         st.lists(

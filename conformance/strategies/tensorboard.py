@@ -16,6 +16,7 @@ every run its own copy of the arguments.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Any
 
@@ -35,7 +36,7 @@ CALLBACK = "TensorBoard"
 SAFE_UPDATE_FREQS: list[Any] = ["epoch", "epoch", "batch", 1, 2, 2, 2, 3, 3, 2.0]
 UPDATE_FREQ_FORMS: list[Any] = ["epoch", "batch", 0, 1, 2, 3, 2.0, -1, "sometimes", "Epoch"]
 PROFILE_BATCH_FORMS: list[Any] = [
-    0, 0, 5, 1, True, False, "5", "2,4", "0,0", "4,2", [2, 4], [0, 3], [5, 2], [1, 2, 3],
+    0, 0, 5, 1, True, False, "5", "3", "12", "2,4", "0,0", "4,2", [2, 4], [0, 3], [5, 2], [1, 2, 3],
     -1, "a", None, "", [], 0.0, 2.5,
 ]  # fmt: skip
 # Training metric names: the loss, a compiled metric, a training metric named like a
@@ -160,15 +161,23 @@ def fit_plans(draw: st.DrawFn) -> FitPlan:
     )
 
 
+# One scenario in three goes for the embeddings (an Embedding layer, `embeddings_freq`
+# set, the graph written or not), which the drawn models reach least.
+embedding_focus = st.sampled_from([False, False, True])
+embeddings_freqs = st.sampled_from([1, 2])
+
+
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     """A configuration and model, and one to three fits with the same instance."""
     model = draw(model_specs(), label="model")
+    config = draw(configs(model), label="config")
+    if draw(embedding_focus, label="embeddings focus"):
+        model = dataclasses.replace(model, embedding=True)
+        config["embeddings_freq"] = draw(embeddings_freqs, label="embeddings_freq")
+        config["write_graph"] = draw(st.booleans(), label="write_graph")
     return Scenario(
-        CALLBACK,
-        draw(configs(model), label="config"),
-        model,
-        draw(st.lists(fit_plans(), min_size=1, max_size=3), label="fits"),
+        CALLBACK, config, model, draw(st.lists(fit_plans(), min_size=1, max_size=3), label="fits")
     )
 
 
