@@ -41,11 +41,16 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
-# Three scenarios in seven go for the quirks the drawn runs reach least: an epoch 0 that
+# Half the scenarios go for the quirks the drawn runs reach least: an epoch 0 that
 # improves without beating the baseline, with a patience that would stop there
-# (`early_stopping.stop.never-at-epoch-zero`), and a first monitored value that is NaN or
-# an infinity (`early_stopping.nan.first-value-becomes-best`). Built once (see below).
-focuses = st.sampled_from([None] * 4 + ["gate at epoch 0"] * 2 + ["not finite first"])
+# (`early_stopping.stop.never-at-epoch-zero`); a first monitored value that is NaN or an
+# infinity (`early_stopping.nan.first-value-becomes-best`); an auto mode on a metric with
+# no direction, which Keras cannot resolve (`monitor.mode.auto`). Built once (see below).
+focuses = st.sampled_from(
+    [None] * 4 + ["gate at epoch 0"] * 2 + ["not finite first", "auto undecidable"]
+)
+undecidable_monitors = st.sampled_from(["custom", "val_custom"])
+undecided_modes = st.sampled_from(["auto", "sideways"])
 first_losses = st.integers(0, 8).map(lambda k: k / 4)
 gated_patiences = st.sampled_from([0, 1, -1])
 
@@ -56,6 +61,10 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     plans = draw(fits(), label="fits")
     focus = draw(focuses, label="focus")
     if focus is None:
+        return Scenario("EarlyStopping", config, MODEL, plans)
+    if focus == "auto undecidable":
+        config["monitor"] = draw(undecidable_monitors, label="monitor")
+        config["mode"] = draw(undecided_modes, label="mode")
         return Scenario("EarlyStopping", config, MODEL, plans)
     # The loss, minimised from epoch 0 of the first fit.
     config |= {"monitor": "loss", "mode": "min", "start_from_epoch": 0}
