@@ -180,7 +180,7 @@ def examine(
     assert prop.project is not None
     expected = shared.get("reference", scenario)
     if expected is None:
-        expected = observe(reference_for(target, prop.callback), scenario)
+        expected = observe(reference_for(target, prop.callback), scenario, backend=target.backend)
         if expected.outside_writes:  # the suite's own fault: no verdict on the target
             raise RuntimeError(
                 f"the reference wrote outside its run directory: {expected.outside_writes}"
@@ -217,7 +217,9 @@ def _observe_target(
     first_use = prop.callback not in target.examined
     target.examined.add(prop.callback)
     try:
-        observed = observe(target_class, scenario, target.adapt, target.cleanup, limit)
+        observed = observe(
+            target_class, scenario, target.adapt, target.cleanup, limit, target.backend
+        )
     except ScenarioTimeout as timeout:
         assert timeout.observation is not None
         failure = f"{prop.name}: the target {timeout}"

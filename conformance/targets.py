@@ -34,6 +34,9 @@ from conformance.shared_observations import SharedObservations
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
 PRECISIONS = ("float32-ftz", "float32", "float64")
+# The Keras backends a module target may declare (`conformance_backend`): the tensors it
+# is given ("a tensor" returned by a schedule) are then that backend's own.
+BACKENDS = ("jax", "tensorflow", "torch", "numpy")
 
 
 class TargetError(Exception):
@@ -188,12 +191,18 @@ def _module_target(spec: str) -> Target:
         raise TargetError(
             f"target {spec!r}: conformance_precision must be one of {PRECISIONS}, got {precision!r}"
         )
+    backend = getattr(holder, "conformance_backend", None)
+    if backend not in (None, *BACKENDS):
+        raise TargetError(
+            f"target {spec!r}: conformance_backend must be one of {BACKENDS}, got {backend!r}"
+        )
     version = getattr(holder, "conformance_version", None) or getattr(holder, "__version__", None)
     return Target(
         spec,
         module_name,
         classes,
         version=None if version is None else str(version),
+        backend=backend,
         precision=precision,
         adapt=getattr(holder, "conformance_adapt_model", None),
         cleanup=cleanup,

@@ -533,13 +533,15 @@ _WORKSPACES = _Workspaces()
 # --------------------------------------------------------------------------------------
 
 
-def _constructor_arguments(config: dict[str, Any], run_dir: str) -> dict[str, Any]:
+def _constructor_arguments(
+    config: dict[str, Any], run_dir: str, backend: str | None = None
+) -> dict[str, Any]:
     arguments = {}
     for name, value in config.items():
         if name in PATH_ARGUMENTS and isinstance(value, str):
             value = os.path.join(run_dir, value)
         elif hasattr(value, "build"):  # a described schedule
-            value = value.build()
+            value = value.build(backend)
         # A callback may consume its arguments (TensorBoard pops `embeddings_metadata`):
         # each run gets its own copy.
         arguments[name] = copy.deepcopy(value)
@@ -587,8 +589,12 @@ def observe(
     adapt: ModelAdapter | None = None,
     cleanup: Callable[[Any], None] | None = None,
     time_limit: TimeLimit | None = None,
+    backend: str | None = None,
 ) -> Observation:
     """Construct `callback_class` from `scenario`, run its fits, and observe them.
+
+    `backend` is the Keras backend the target declares: a described schedule that
+    returns "a tensor" returns that backend's own tensor type.
 
     `adapt(model)` adapts the simulated model first. `cleanup(callback)` runs afterwards,
     whatever happened: a target whose callbacks leave process-wide state behind when
@@ -613,7 +619,8 @@ def observe(
 
             def construct_and_fit() -> None:
                 nonlocal callback
-                callback = callback_class(**_constructor_arguments(scenario.config, run_dir))
+                arguments = _constructor_arguments(scenario.config, run_dir, backend)
+                callback = callback_class(**arguments)
                 observation.constructed = True
                 for plan in scenario.fits:
                     simulate_fit(callback, model, plan, record)

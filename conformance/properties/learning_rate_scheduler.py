@@ -9,6 +9,7 @@ import numpy as np
 from conformance.harness.observe import Observation, Scenario
 from conformance.properties.base import Property, Regime
 from conformance.strategies import learning_rate_scheduler as strategies
+from conformance.strategies.schedules import TENSOR
 
 CALLBACK = "LearningRateScheduler"
 ACCEPTED = ("float", "np.float32", "np.float64")
@@ -36,7 +37,7 @@ REGIMES: dict[str, Regime] = {
     ),
     "learning_rate_scheduler.schedule.float-only": _rejected_type,
     "learning_rate_scheduler.schedule.docstring-example-rejected": (
-        lambda s: s.config["schedule"].returns == "tensor"
+        lambda s: _arity(s) != "not-callable" and s.config["schedule"].returns == TENSOR
     ),
     "learning_rate_scheduler.optimizer.needs-learning-rate": lambda s: s.model.optimizer == "none",
     "learning_rate_scheduler.optimizer.multi": lambda s: s.model.optimizer == "multi",

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from conformance.harness.fit import EpochPlan, FitPlan
 from conformance.harness.observe import Scenario
 from conformance.harness.sim_model import ModelSpec
-from conformance.strategies.schedules import RETURN_TYPES, ScheduleSpec
+from conformance.strategies.schedules import RETURN_TYPES, TENSOR, ScheduleSpec
 
 factors = st.sampled_from([0.25, 0.5, 1.0, 2.0, 0.1])
 # Built once (Hypothesis validates each new strategy object). Each arity and optimizer
@@ -19,10 +19,27 @@ optimizers = st.sampled_from(["sgd", "multi", "none"])
 accepted_returns = ["float", "np.float32", "np.float64"]
 
 
+# What a schedule returns: an accepted type, a rejected one (int and bool most), or the
+# backend's own tensor (Keras's documented schedule), a third of the time each.
+return_classes = st.sampled_from(["accepted", "rejected", TENSOR])
+rejected_returns = st.sampled_from(
+    [kind for kind in RETURN_TYPES if kind not in accepted_returns] + ["int", "bool"]
+)
+
+
+@st.composite
+def return_kinds(draw: st.DrawFn) -> str:
+    kind = draw(return_classes, label="returns")
+    if kind == "accepted":
+        return str(draw(st.sampled_from(accepted_returns), label="accepted type"))
+    if kind == "rejected":
+        return str(draw(rejected_returns, label="rejected type"))
+    return TENSOR
+
+
 @st.composite
 def schedules(draw: st.DrawFn, returns: list[str] | None = None) -> ScheduleSpec:
-    # Accepted types half the time; each rejected one (int and bool most) the rest.
-    kinds = returns or accepted_returns * 3 + list(RETURN_TYPES) + ["int", "bool", "int"]
+    kinds = st.sampled_from(returns) if returns else return_kinds()
     return ScheduleSpec(
         arity=draw(
             # Shrinks to the plain two-argument call, where no retry is in play.
@@ -30,7 +47,7 @@ def schedules(draw: st.DrawFn, returns: list[str] | None = None) -> ScheduleSpec
             label="arity",
         ),
         factor=draw(factors, label="factor"),
-        returns=draw(st.sampled_from(kinds), label="returns"),
+        returns=draw(kinds, label="returns"),
         fails_at_epoch=draw(
             st.none() | st.none() | st.none() | st.integers(0, 5), label="fails at epoch"
         ),

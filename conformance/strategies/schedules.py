@@ -23,6 +23,26 @@ RETURN_TYPES: dict[str, Callable[[float], Any]] = {
     "np.int64": np.int64,
     "0-d array": np.array,
 }
+TENSOR = "tensor"  # the backend's own tensor (`backend_tensor`)
+
+
+def backend_tensor(value: float, backend: str | None) -> Any:
+    """`value` as a rank-0 float32 tensor of `backend` (Keras's documented schedule
+    returns `lr * ops.exp(-0.1)`, one of these); numpy's array when the target declares
+    no backend, or the numpy one."""
+    if backend == "jax":
+        import jax.numpy as jnp
+
+        return jnp.asarray(value, dtype=jnp.float32)
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.constant(value, dtype=tf.float32)
+    if backend == "torch":
+        import torch
+
+        return torch.tensor(value, dtype=torch.float32)
+    return np.asarray(value, dtype=np.float32)
 
 
 @dataclass(frozen=True)
@@ -32,10 +52,15 @@ class ScheduleSpec:
     returns: str = "float"
     fails_at_epoch: int | None = None
 
-    def build(self) -> Any:
+    def build(self, backend: str | None = None) -> Any:
+        """The schedule; one that returns a `TENSOR` returns `backend`'s own."""
         if self.arity == "not-callable":
             return f"a schedule that is not callable ({self.factor})"
-        convert = RETURN_TYPES[self.returns]
+        convert: Callable[[float], Any]
+        if self.returns == TENSOR:
+            convert = lambda value: backend_tensor(value, backend)  # noqa: E731
+        else:
+            convert = RETURN_TYPES[self.returns]
         spec = self
 
         def check(epoch: int) -> None:

@@ -29,6 +29,7 @@ ALL: tuple[str, ...] = (
     "tests.wrong_implementations.lrs_one_based_epoch",
     "tests.wrong_implementations.lrs_rate_not_logged",
     "tests.wrong_implementations.lrs_schedule_one_epoch_late",
+    "tests.wrong_implementations.lrs_tensor_taken_as_float",
     "tests.wrong_implementations.lrs_two_argument_schedule_only",
     "tests.wrong_implementations.lrs_type_error_not_masked",
     "tests.wrong_implementations.lrs_verbose_zero_based_epoch",
