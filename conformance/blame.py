@@ -51,6 +51,8 @@ class Judged:
     in_play: frozenset[str]
     differing: tuple[str, ...] = ()
     showing: frozenset[str] = frozenset()
+    # the first differing property's clauses with a regime that holds here
+    quirks: frozenset[str] = frozenset()
 
 
 class Blame:
@@ -120,14 +122,18 @@ class Blame:
         return [c for c in chosen if score[c] == best]
 
     def _pure(self, prop: str) -> bool:
-        """Whether `prop` differs first on an unexplained drawn scenario where none of
-        its specific clauses is in play."""
-        specific = set(self.specific.get(prop, ()))
+        """Whether a general clause of `prop` fails on its own: a property where it is
+        general (`prop` or another) differs first on an unexplained drawn scenario where
+        none of that property's specific clauses is in play."""
+        general = self._general(prop)
         return any(
-            self.scenarios[index].differing[0] == prop
-            and not specific & self.scenarios[index].in_play
+            not self.scenarios[index].quirks
+            and general & self._general(self.scenarios[index].differing[0])
             for index in self.unexplained
         )
+
+    def _general(self, prop: str) -> set[str]:
+        return set(self.clauses_of[prop]) - set(self.specific.get(prop, ()))
 
     def blame(self, clauses: Iterable[str], minimal_index: int | None) -> None:
         """Blame `clauses`; they explain what they show, and the drawn difference the

@@ -487,14 +487,13 @@ def _judge(
             if examination.conclusive or upto is not None:
                 break
     showing: frozenset[str] = frozenset()
+    quirks: frozenset[str] = frozenset()
     if first is not None:
         prop, _, examination = first
-        showing = frozenset(
-            clause
-            for clause in prop.clauses
-            if clause in in_play and _clause_differs(prop, clause, examination)
-        )
-    return Judged(in_play, tuple(differing), showing), first
+        playing = prop.in_play(scenario)
+        showing = frozenset(c for c in playing if _clause_differs(prop, c, examination))
+        quirks = playing.intersection(prop.regimes)
+    return Judged(in_play, tuple(differing), showing, quirks), first
 
 
 def _clause_differs(prop: Property, clause: str, examination: Examination) -> bool:

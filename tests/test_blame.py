@@ -20,7 +20,8 @@ def judged(*in_play: str, differing: tuple[str, ...] = ()) -> Judged:
     """Every clause in play of the first differing property shows the scenario."""
     playing = frozenset({"patience", "restore", *in_play})
     showing = playing.intersection(CLAUSES[differing[0]]) if differing else frozenset()
-    return Judged(playing, differing, showing)
+    quirks = showing.intersection(SPECIFIC.get(differing[0], ())) if differing else frozenset()
+    return Judged(playing, differing, showing, quirks)
 
 
 def settle(blame: Blame, minimal: dict[int, Judged] | None = None) -> list[str]:
@@ -117,6 +118,10 @@ def test_the_general_rule_is_blamed_when_it_also_fails_where_no_quirk_is_in_play
 def test_a_clause_whose_own_projection_does_not_differ_does_not_show() -> None:
     # "ties" is in play but what it governs is the same on both sides: only the
     # general rule shows the scenario.
-    scenarios = [Judged(frozenset({"patience", "ties"}), (STOPS,), frozenset({"patience"}))]
+    scenarios = [
+        Judged(
+            frozenset({"patience", "ties"}), (STOPS,), frozenset({"patience"}), frozenset({"ties"})
+        )
+    ]
     blame = Blame(CLAUSES, scenarios, SPECIFIC, FOLLOWS)
     assert settle(blame) == ["patience"]

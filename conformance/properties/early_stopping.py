@@ -179,12 +179,19 @@ PROPERTIES = (
     Property(
         "early_stopping.compares-at-declared-precision",
         CALLBACK,
-        # Where float32 blurs values float64 tells apart, the precision rule decides;
-        # elsewhere ties (and the strictness rule) do.
-        ("monitor.improvement.strict", "monitor.precision"),
+        # Where float32 blurs values float64 tells apart, the precision rule decides what
+        # ties; the strictness rule, what a tie does.
+        (
+            "early_stopping.patience.counts-before-test",
+            "monitor.improvement.strict",
+            "monitor.precision",
+        ),
         strategies.precision_scenarios(),
         project=stopping,
-        regimes={"monitor.precision": lambda scenario: walk(scenario).blurred},
+        regimes={
+            "monitor.improvement.strict": lambda s: walk(s).near_best or walk(s).blurred,
+            "monitor.precision": lambda scenario: walk(scenario).blurred,
+        },
         describe=stopping_in_words,
     ),
     Property(
@@ -215,8 +222,9 @@ PROPERTIES = (
     Property(
         "early_stopping.never-stops-while-improving",
         CALLBACK,
+        # Every value improves by more than min_delta: strictness decides nothing here.
         (
-            "monitor.improvement.strict",
+            "early_stopping.patience.counts-before-test",
             "early_stopping.baseline.gates-wait-reset",
             "early_stopping.patience.zero-is-one",
         ),

@@ -392,12 +392,19 @@ PROPERTIES: tuple[Property, ...] = (
     Property(
         "model_checkpoint.compares-at-declared-precision",
         CALLBACK,
-        # Where float32 blurs values float64 tells apart, the precision rule decides;
-        # elsewhere the improvement rule does.
-        ("model_checkpoint.best-only.improvement", "monitor.precision"),
+        # Where float32 blurs values float64 tells apart, the precision rule decides what
+        # ties; the strictness rule, what a tie does.
+        (
+            "model_checkpoint.best-only.improvement",
+            "monitor.improvement.strict",
+            "monitor.precision",
+        ),
         strategies.precision_scenarios(),
         project=saves,
-        regimes={"monitor.precision": lambda scenario: walk(scenario).blurred},
+        regimes={
+            "monitor.improvement.strict": lambda s: walk(s).near_best or walk(s).blurred,
+            "monitor.precision": lambda scenario: walk(scenario).blurred,
+        },
         describe=saves_in_words,
     ),
     Property(

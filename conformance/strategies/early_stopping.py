@@ -8,6 +8,7 @@ set; monitors cover `loss`, compiled metrics with and without a direction, and t
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 from hypothesis import strategies as st
@@ -17,7 +18,6 @@ from conformance.harness.observe import Scenario
 from conformance.harness.sim_model import ModelSpec
 from conformance.strategies.monitored import (
     COMPILED_METRICS,
-    edge_values,
     fits,
     grid_values,
     likely_monitors,
@@ -32,7 +32,8 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
     return {
         "monitor": draw(st.sampled_from(likely_monitors), label="monitor"),
         "min_delta": draw(min_deltas, label="min_delta"),
-        "patience": draw(st.sampled_from([0, 1, 1, 2, 2, 3, -1, 4]), label="patience"),
+        # Shrinks to 1: the simplest scenario has no quirk in play (`conformance.blame`).
+        "patience": draw(st.sampled_from([1, 0, 1, 2, 2, 3, -1, 4]), label="patience"),
         "verbose": draw(st.sampled_from([0, 1]), label="verbose"),
         "mode": draw(st.sampled_from(["auto", "auto", "min", "max", "sideways"]), label="mode"),
         "baseline": draw(st.none() | st.none() | grid_values, label="baseline"),
@@ -47,8 +48,9 @@ def configs(draw: st.DrawFn) -> dict[str, Any]:
 # infinity (`early_stopping.nan.first-value-becomes-best`); an auto mode on a metric with
 # no direction, which Keras cannot resolve (`monitor.mode.auto`). Built once (see below).
 focuses = st.sampled_from(
-    [None] * 4 + ["gate at epoch 0"] * 2 + ["not finite first", "auto undecidable"]
+    [None] * 5 + ["gate at epoch 0"] * 2 + ["not finite first"] * 2 + ["auto undecidable"]
 )
+first_not_finite = st.sampled_from([math.nan, math.nan, math.inf, -math.inf])
 undecidable_monitors = st.sampled_from(["custom", "val_custom"])
 undecided_modes = st.sampled_from(["auto", "sideways"])
 first_losses = st.integers(0, 8).map(lambda k: k / 4)
@@ -72,7 +74,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         config |= {"baseline": -8.0, "patience": draw(gated_patiences, label="patience")}
         first_loss = draw(first_losses, label="epoch 0 loss")
     else:
-        first_loss = draw(edge_values, label="epoch 0 loss")
+        first_loss = draw(first_not_finite, label="epoch 0 loss")
     first = plans[0]
     epochs = first.epochs or [EpochPlan({})]
     epoch_zero = dataclasses.replace(epochs[0], metrics=epochs[0].metrics | {"loss": first_loss})
@@ -131,7 +133,7 @@ def min_delta_scenarios(draw: st.DrawFn) -> Scenario:
     config = {
         "monitor": monitor,
         "min_delta": draw(st.sampled_from([0.25, 0.5, -0.25, -0.5, 1.0]), label="min_delta"),
-        "patience": draw(st.sampled_from([0, 1, 2, 3]), label="patience"),
+        "patience": draw(st.sampled_from([1, 0, 2, 3]), label="patience"),
         "mode": draw(st.sampled_from(["min", "max", "auto"]), label="mode"),
     }
     plans = []

@@ -15,7 +15,9 @@ EXPECTED = {
     "EarlyStopping": (
         "fail",
         "the same scenario run again on a fresh instance",
-        ("early_stopping.patience.counts-before-test",),
+        # Which clause a target that changes from run to run is blamed on depends on the
+        # runs it happened to differ on: every failure says it does not reproduce.
+        (),
     ),
 }
 

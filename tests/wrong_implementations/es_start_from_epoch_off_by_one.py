@@ -1,5 +1,9 @@
 """EarlyStopping skips the epochs up to and including `start_from_epoch` (`epoch <=
-start_from_epoch`) where Keras skips only those before it (`epoch < start_from_epoch`)."""
+start_from_epoch`) where Keras skips only those before it (`epoch < start_from_epoch`).
+
+With the default `start_from_epoch=0` it ignores epoch 0, a monitored epoch: that breaks
+the patience rule (wait grows on *every* monitored epoch), and the skipped-epochs rule
+where a warm-up is set."""
 
 from __future__ import annotations
 
@@ -14,7 +18,10 @@ __all__ = [
     "TensorBoard",
 ]
 
-CAUGHT_BY = ("EarlyStopping", ("early_stopping.monitor.skipped-epochs",))
+CAUGHT_BY = (
+    "EarlyStopping",
+    ("early_stopping.monitor.skipped-epochs", "early_stopping.patience.counts-before-test"),
+)
 
 
 class EarlyStopping(EarlyStopping):
