@@ -53,6 +53,8 @@ class Judged:
     showing: frozenset[str] = frozenset()
     # the first differing property's clauses with a regime that holds here
     quirks: frozenset[str] = frozenset()
+    # clauses of the callback's other strategies in play here (what this one follows)
+    also: frozenset[str] = frozenset()
 
 
 class Blame:
@@ -100,8 +102,9 @@ class Blame:
         if not judged.differing:
             return False
         follows = self.follows.get(judged.differing[0], ())
+        in_play = judged.in_play | judged.also
         return any(
-            clause in judged.showing or (clause in judged.in_play and clause in follows)
+            clause in judged.showing or (clause in in_play and clause in follows)
             for clause in self.blamed
         )
 

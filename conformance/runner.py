@@ -345,6 +345,9 @@ class _Draw:
 
     group: list[Property]
     seed: int
+    # the callback's other properties: where their clauses are in play explains what
+    # this group's properties follow from them
+    others: list[Property] = field(default_factory=list)
     judged: list[Judged] = field(default_factory=list)
     scenarios: list[Scenario] = field(default_factory=list)
 
@@ -377,7 +380,7 @@ def run_group(
     with target.observations.kept_for(first.callback):
         for group in strategy_groups(properties):
             drawn_seed = scenario_seed(group[0]) if random_seed is None else random_seed
-            draw = _Draw(group, drawn_seed)
+            draw = _Draw(group, drawn_seed, [p for p in properties if p not in group])
             whole = _draw(draw, target, examples, scenario_timeout)
             if whole is None:
                 draws.append(draw)
@@ -403,7 +406,7 @@ def _draw(
     @_hypothesis_settings(examples, shrink=False)
     @given(group[0].scenarios)
     def judged_by_all(scenario: Scenario) -> None:
-        seen, first_difference = _judge(group, target, scenario, scenario_timeout)
+        seen, first_difference = _judge(draw, target, scenario, scenario_timeout)
         if first_difference is not None and first_difference[2].conclusive:
             concluded.append((scenario, first_difference[2]))
             raise _Abandon
@@ -447,7 +450,7 @@ def _blamed(
             draw, upstream, target, blame, shrink, examples, scenario_timeout
         )
         if minimal is None:  # it did not recur: blame the drawn scenario as it is
-            minimal = _judge(draw.group, target, draw.scenarios[drawn_index], scenario_timeout)
+            minimal = _judge(draw, target, draw.scenarios[drawn_index], scenario_timeout)
         seen, difference = minimal
         suspects = [] if difference is None or not seen.differing else blame.suspects(seen)
         blame.blame(suspects, index)
@@ -465,7 +468,7 @@ Difference = tuple[Property, Scenario, Examination]
 
 
 def _judge(
-    group: list[Property],
+    draw: _Draw,
     target: Target,
     scenario: Scenario,
     scenario_timeout: float | None,
@@ -474,6 +477,7 @@ def _judge(
     """What the group makes of `scenario`: the clauses in play, the properties that
     differ (all of them, or only up to the first if `upto` names the property that must
     be first), the clauses that show it, and the first difference."""
+    group = draw.group
     in_play = frozenset().union(*(prop.in_play(scenario) for prop in group))
     differing: list[str] = []
     first: Difference | None = None
@@ -493,7 +497,8 @@ def _judge(
         playing = prop.in_play(scenario)
         showing = frozenset(c for c in playing if _clause_differs(prop, c, examination))
         quirks = playing.intersection(prop.regimes)
-    return Judged(in_play, tuple(differing), showing, quirks), first
+    also = frozenset().union(*(prop.in_play(scenario) for prop in draw.others)) - in_play
+    return Judged(in_play, tuple(differing), showing, quirks, also), first
 
 
 def _clause_differs(prop: Property, clause: str, examination: Examination) -> bool:
@@ -523,7 +528,7 @@ def _minimal_difference(
     @_hypothesis_settings(examples, shrink)
     @given(group[0].scenarios)
     def unexplained(scenario: Scenario) -> None:
-        seen, difference = _judge(group, target, scenario, scenario_timeout, upto=upstream)
+        seen, difference = _judge(draw, target, scenario, scenario_timeout, upto=upstream)
         if difference is None or difference[0].name != upstream or blame.explains(seen):
             return
         # Hypothesis replays the minimal failing example last.

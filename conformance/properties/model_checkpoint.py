@@ -152,7 +152,7 @@ def _unknown_placeholder(scenario: Scenario) -> bool:
 REGIMES: dict[str, Regime] = {
     "model_checkpoint.path.format": lambda s: bool(_placeholders(s)),
     "model_checkpoint.path.logs-batch-wins": lambda s: _logs_key(s, "batch", "epoch"),
-    "model_checkpoint.epoch.current": _batch_level,
+    "model_checkpoint.epoch.current": lambda s: _batch_level(s) and "epoch" in _placeholders(s),
     "model_checkpoint.save-freq.counts-batches": _batch_level,
     "model_checkpoint.save-freq.carries-over": _carried,
     "model_checkpoint.save-freq.unclipped-end-step": _partial_executions,
@@ -318,6 +318,7 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.scenarios(),
         project=raised,
         regimes=_regimes(ERROR_CLAUSES),
+        follows=SAVE_CLAUSES,
         describe=raised_in_words,
     ),
     Property(
@@ -331,7 +332,7 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.scenarios(),
         project=loop_record,
         regimes=_regimes(("model_checkpoint.save-freq.best-only-crash",)),
-        follows=ERROR_CLAUSES,
+        follows=UPSTREAM,
     ),
     Property(
         "model_checkpoint.writes-files-as-keras",
@@ -370,6 +371,7 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.scenarios(),
         project=lambda obs: obs.error,
         regimes=_regimes(ERROR_CLAUSES),
+        follows=SAVE_CLAUSES,
         describe=error_in_words,
     ),
     Property(
