@@ -279,7 +279,10 @@ def _run(args: argparse.Namespace) -> int:
     except TargetError as error:
         _fail(str(error))
     wanted = {clause.id for clause in clauses}
-    properties = [prop for prop in PROPERTIES if wanted.intersection(prop.clauses)]
+    # Every property of a callback with a chosen clause: blame weighs them all (a chosen
+    # clause may only follow from one that is not chosen), and reports the chosen.
+    callbacks = {prop.callback for prop in PROPERTIES if wanted.intersection(prop.clauses)}
+    properties = [prop for prop in PROPERTIES if prop.callback in callbacks]
     from conformance.reports.terminal import Progress
 
     progress = Progress(sys.stderr)

@@ -3,9 +3,12 @@ clause whose witness still diverges is `divergent`, one whose witness no longer 
 `stale`, a failure the declaration does not cover still fails, and a bad file is a
 one-line error with exit code 2 before anything runs.
 
-The target is a real wrong implementation, `tests.wrong_implementations.lrs_one_based_epoch`
-(LearningRateScheduler passing `epoch + 1` to the schedule); the witnesses in
-`tests/data/divergences/` are counterexamples `run --counterexamples` wrote for it.
+The targets are real wrong implementations: `tests.wrong_implementations.lrs_one_based_epoch`
+(LearningRateScheduler passing `epoch + 1` to the schedule), whose wrong rates fail
+`schedule.absolute-epoch` (and, following from them, the printed rates are not judged
+apart), and `lrs_verbose_zero_based_epoch`, whose messages alone are wrong. The witnesses in
+`tests/data/divergences/` are counterexamples `run --counterexamples` wrote for the first;
+the printed one diverges for both.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from tests.test_conformance_cli import cli
 
 WITNESSES = pathlib.Path(__file__).parent / "data" / "divergences"
 PORT = "tests.wrong_implementations.lrs_one_based_epoch"
+PRINTING_PORT = "tests.wrong_implementations.lrs_verbose_zero_based_epoch"
 PRINTS = "learning_rate_scheduler.prints-as-keras.json"  # checks only verbose.messages
 SETS = "learning_rate_scheduler.sets-the-rates-keras-sets.json"
 RATE = "learning_rate_scheduler.rate-is-the-schedule-value.json"
@@ -29,7 +33,7 @@ RATE = "learning_rate_scheduler.rate-is-the-schedule-value.json"
 
 def _entry(**fields: Any) -> str:
     entry = {
-        "target": PORT,
+        "target": PRINTING_PORT,
         "clause": "learning_rate_scheduler.verbose.messages",
         "kind": "bug",
         "reason": "epochs counted from 1",
@@ -60,13 +64,13 @@ def _run(tmp_path: pathlib.Path, target: str, clauses: str, *entries: str) -> tu
 
 
 def test_a_declared_clause_whose_witness_diverges_is_divergent(tmp_path):
-    status, clauses = _run(tmp_path, PORT, "learning_rate_scheduler.verbose.*", _entry())
+    status, clauses = _run(tmp_path, PRINTING_PORT, "learning_rate_scheduler.verbose.*", _entry())
     clause = clauses["learning_rate_scheduler.verbose.messages"]
     assert clause["verdict"] == "divergent"
     assert status == 0  # nothing fails: the only failure is declared
     assert clause["reason"].startswith("declared divergence (bug): epochs counted from 1")
     assert clause["divergence"]["kind"] == "bug"
-    # The counterexample is the witness, run again: the port prints epoch 2's message.
+    # The counterexample is the witness, run again: the port prints epoch 0's message.
     assert clause["counterexample"]["property"] == "learning_rate_scheduler.prints-as-keras"
     assert (
         clause["counterexample"]["scenario"]
@@ -75,7 +79,7 @@ def test_a_declared_clause_whose_witness_diverges_is_divergent(tmp_path):
 
 
 def test_without_the_declaration_the_same_clause_fails(tmp_path):
-    status, clauses = _run(tmp_path, PORT, "learning_rate_scheduler.verbose.*")
+    status, clauses = _run(tmp_path, PRINTING_PORT, "learning_rate_scheduler.verbose.*")
     assert clauses["learning_rate_scheduler.verbose.messages"]["verdict"] == "fail"
     assert status == 1
 
@@ -93,15 +97,14 @@ def test_a_witness_that_no_longer_diverges_is_stale(tmp_path):
 
 
 def test_a_failure_the_declaration_does_not_cover_still_fails(tmp_path):
-    """`schedule.absolute-epoch` is checked by two properties; the witness is of one, and
-    the other fails too."""
+    """`schedule.absolute-epoch` is checked by two properties and blamed on the rates set
+    (upstream of everything else); a witness of the other property does not cover that."""
     clause_id = "learning_rate_scheduler.schedule.absolute-epoch"
-    status, clauses = _run(
-        tmp_path, PORT, clause_id, _entry(clause=clause_id, witness=str(WITNESSES / SETS))
-    )
+    entry = _entry(target=PORT, clause=clause_id, witness=str(WITNESSES / RATE))
+    status, clauses = _run(tmp_path, PORT, clause_id, entry)
     clause = clauses[clause_id]
     assert clause["verdict"] == "fail"
-    other = "learning_rate_scheduler.rate-is-the-schedule-value"
+    other = "learning_rate_scheduler.sets-the-rates-keras-sets"
     assert clause["counterexample"]["property"] == other
     assert "declared divergence covers only" in clause["reason"]
     assert status == 1
@@ -111,7 +114,8 @@ def test_witnesses_of_every_failing_property_cover_the_clause(tmp_path):
     """With a witness of each property that fails it, the clause is divergent."""
     clause_id = "learning_rate_scheduler.schedule.absolute-epoch"
     both = [str(WITNESSES / SETS), str(WITNESSES / RATE)]
-    status, clauses = _run(tmp_path, PORT, clause_id, _entry(clause=clause_id, witness=both))
+    entry = _entry(target=PORT, clause=clause_id, witness=both)
+    status, clauses = _run(tmp_path, PORT, clause_id, entry)
     assert clauses[clause_id]["verdict"] == "divergent"
     assert len(clauses[clause_id]["divergence"]["witness"]) == 2
     assert status == 0
@@ -136,7 +140,9 @@ def test_a_declaration_is_stale_when_one_of_its_witnesses_no_longer_diverges(tmp
     ],
 )
 def test_an_entry_for_another_target_or_version_does_not_apply(tmp_path, fields):
-    status, clauses = _run(tmp_path, PORT, "learning_rate_scheduler.verbose.*", _entry(**fields))
+    status, clauses = _run(
+        tmp_path, PRINTING_PORT, "learning_rate_scheduler.verbose.*", _entry(**fields)
+    )
     assert clauses["learning_rate_scheduler.verbose.messages"]["verdict"] == "fail"
     assert "divergence" not in clauses["learning_rate_scheduler.verbose.messages"]
 
