@@ -87,7 +87,7 @@ def _walked(scenario: Scenario) -> Walk:
         for index, epoch in enumerate(fit.epochs):
             number = fit.initial_epoch + index
             value = monitored_value(epoch, monitor)
-            if value is MISSING or value is None:
+            if not isinstance(value, float | int):  # missing, None (or not a number)
                 found["missing"] = found["skipped"] = True
                 continue
             if number < start:
