@@ -22,8 +22,7 @@ The clauses fall into four groups:
 behaviour the reports cannot compare ("unknown") is listed, but is not a change.
 
 Whether the behaviour of a clause failing in both changed is decided from the two
-counterexamples (a property's counterexample fails every clause the property checks, so
-several clauses often share one):
+counterexamples (each failing clause has its own; clauses blamed together share one):
 
 1. The same property and the same scenario in both: the target's observations of that
    scenario are compared. Equal: **same behaviour**. Different: **behaviour changed**,

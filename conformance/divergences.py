@@ -17,13 +17,13 @@ fixed, or the witness no longer shows it: either way the declaration needs atten
     link = "https://github.com/keras-team/tf-keras/blob/v2.21.0/tf_keras/callbacks.py"
     witness = "tf_keras/early_stopping.baseline.json"  # relative to this file
 
-A witness file is what `run --counterexamples DIR` writes for a failing property
+A witness file is what `run --counterexamples DIR` writes for a failing clause
 (`{"property": ..., "scenario": ...}`); its property must check the entry's clause.
-One property checks several clauses and fails them all on whichever difference it
-meets, so a clause may be failed by several properties: `witness` may then be a list,
-one file per property (`witness = ["a.json", "b.json"]`). A declaration covers its clause
-only through its witnesses' properties: if another property checking the clause fails
-too, the clause still fails. It is stale as soon as one of its witnesses no longer
+A clause checked by several properties fails with the counterexample of the one its
+blame came from (docs/verdicts.md): `witness` may be a list, one file per property
+(`witness = ["a.json", "b.json"]`). A declaration covers its clause only through its
+witnesses' properties: if the clause's counterexample is of another property, the
+clause still fails. It is stale as soon as one of its witnesses no longer
 diverges. An entry applies to a run when its `target` is the run's target spec or module
 and the target's version satisfies `versions` (an entry with `versions` never applies to
 a target of unknown version).

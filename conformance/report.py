@@ -40,7 +40,7 @@ def build(
     results: list[ClauseResult],
     divergences: str | None = None,
 ) -> dict[str, Any]:
-    shared: dict[int, dict[str, Any]] = {}  # one property's counterexample fails each clause
+    shared: dict[int, dict[str, Any]] = {}  # clauses blamed together share a counterexample
     clauses = [_clause(result, target, shared) for result in results]
     summary = {verdict: sum(1 for c in clauses if c["verdict"] == verdict) for verdict in VERDICTS}
     return {

@@ -1,9 +1,12 @@
 """Run properties against a target with Hypothesis, and turn results into clause verdicts.
 
-A failing property shrinks to a minimal scenario; its clauses fail with that
-counterexample. A clause passes when every property that checks it passed, is
-`not-run` when its callback's class is absent (with the reason), or when no property
-checks it yet.
+The properties of one callback are run together (`run_group`): each scenario is drawn
+once and judged by every property of its strategy, and the differences are blamed on
+clauses (`conformance.blame`, docs/verdicts.md), each blamed clause failing with its own
+minimal counterexample. A clause passes when the scenarios of its regime showed no
+difference; it is `not-run` when its callback's class is absent, when no drawn scenario
+reached its regime, when another failing clause explains every difference in it, or
+when no property checks it (each with the reason).
 
 A broken target cannot break the run (docs/robustness.md): what its code raises is
 part of its observation. A scenario whose target code writes outside the scenario's
@@ -146,8 +149,8 @@ def strategy_key(prop: Property) -> str:
 
 
 def scenario_seed(prop: Property) -> int:
-    """The seed of a derandomized run: that of its strategy, so that a failing property
-    run alone draws the scenarios its group run drew (`run_group`)."""
+    """The seed of a derandomized run: that of its strategy, so that a difference drawn
+    again to be shrunk is drawn from the same scenarios (`run_group`)."""
     return zlib.crc32(strategy_key(prop).encode())
 
 

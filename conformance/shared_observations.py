@@ -1,11 +1,10 @@
-"""Observations shared by the properties that draw from one strategy.
+"""Observations shared by the properties of one callback.
 
-The properties that draw their scenarios from the same strategy are run together
-(`conformance.runner.run_group`): each scenario is drawn once, run once on the target
-and once on the reference, and judged by every property of the group, each projecting
-its own aspect. The first property's examination observes the runs and keeps them
-here; the others, and a failing property's own run that shrinks its counterexample
-(which draws the same scenarios up to the failure), find them here.
+The properties of a callback are run together (`conformance.runner.run_group`): each
+scenario is drawn once, run once on the target and once on the reference, and judged by
+every property of its strategy, each projecting its own aspect. The first property's
+examination observes the runs and keeps them here; the others, and the runs that draw a
+difference again to shrink it (the same scenarios up to it), find them here.
 
 Only clean observations are kept: a run that timed out, wrote outside its run
 directory or changed its classes' state fails at once and is observed afresh by the
@@ -13,8 +12,8 @@ next property. A failure is run again on fresh instances without this cache
 (`runner._failed`), so a target whose behaviour depends on earlier runs is still told
 apart.
 
-The cache holds one strategy's scenarios at a time: its memory is bounded by the
-scenarios of one group run (and the shrinking that follows).
+The cache holds one callback's scenarios at a time: its memory is bounded by the
+scenarios its strategies draw (and the shrinking that follows).
 """
 
 from __future__ import annotations
@@ -37,8 +36,9 @@ class SharedObservations:
 
     @contextlib.contextmanager
     def kept_for(self, strategy: str) -> Iterator[None]:
-        """Keep the observations of `strategy`'s scenarios within the block, and forget
-        them after it (a block within a block of the same strategy keeps them on)."""
+        """Keep the observations of `strategy`'s (or a callback's) scenarios within the
+        block, and forget them after it (a block within a block for the same keeps them
+        on)."""
         if strategy == self._strategy:
             yield
             return

@@ -60,8 +60,8 @@ def by_callback(report: dict[str, Any]) -> list[tuple[str, dict[str, list[dict[s
 
 @dataclass
 class Group:
-    """One counterexample and the clauses it fails (one property's failure fails each
-    clause the property checks, with the same counterexample)."""
+    """One counterexample and the clauses it fails (clauses blamed together share one,
+    as do reports made before blame was per clause)."""
 
     counterexample: dict[str, Any]
     clauses: list[dict[str, Any]] = field(default_factory=list)
