@@ -135,6 +135,20 @@ class Blame:
             for index in self.unexplained
         )
 
+    def pure_difference(self, clause: str) -> int | None:
+        """The first unexplained drawn scenario where a property with `clause` as its
+        general rule differs first with none of its quirks in play: the general rule's
+        own counterexample, free of quirks."""
+        return next(
+            (
+                index
+                for index in sorted(self.unexplained)
+                if not self.scenarios[index].quirks
+                and clause in self._general(self.scenarios[index].differing[0])
+            ),
+            None,
+        )
+
     def _general(self, prop: str) -> set[str]:
         return set(self.clauses_of[prop]) - set(self.specific.get(prop, ()))
 

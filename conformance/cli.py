@@ -265,11 +265,15 @@ def _run(args: argparse.Namespace) -> int:
     for option, (_, what) in REPORT_FORMATS.items():
         _writable(getattr(args, option), what)
     if args.counterexamples is not None:
-        if not os.path.isdir(args.counterexamples):
-            _fail(f"--counterexamples {args.counterexamples!r} is not a directory")
-        _writable(
-            os.path.join(args.counterexamples, ".callback-conformance-probe"), "counterexamples"
-        )
+        # A directory that does not exist yet is made when the first file is written,
+        # if its parent exists (as `mkdir` would).
+        directory = args.counterexamples
+        if not os.path.isdir(directory):
+            parent = os.path.dirname(os.path.abspath(directory))
+            if os.path.exists(directory) or not os.path.isdir(parent):
+                _fail(f"--counterexamples {directory!r} is not a directory")
+            directory = parent
+        _writable(os.path.join(directory, ".callback-conformance-probe"), "counterexamples")
     clauses = matching(args.pattern) if args.pattern else CLAUSES
     if not clauses:
         _fail(f"-k {args.pattern!r} matches no clause id")
@@ -331,6 +335,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.counterexamples:
         for verdict in verdicts:
             if verdict.verdict == "fail" and verdict.counterexample is not None:
+                os.makedirs(args.counterexamples, exist_ok=True)
                 path = os.path.join(args.counterexamples, f"{verdict.clause.id}.json")
                 saved = {
                     "property": verdict.counterexample.property,

@@ -456,6 +456,17 @@ def _blamed(
             minimal = _judge(draw, target, draw.scenarios[drawn_index], scenario_timeout)
         seen, difference = minimal
         suspects = [] if difference is None or not seen.differing else blame.suspects(seen)
+        if seen.quirks and suspects and not seen.quirks.intersection(suspects):
+            # A general rule blamed: its counterexample is better without quirks.
+            pure = blame.pure_difference(suspects[0])
+            if pure is not None:
+                pure_draw, _ = where[pure]
+                upstream = blame.scenarios[pure].differing[0]
+                found = _minimal_difference(
+                    pure_draw, upstream, target, blame, shrink, examples, scenario_timeout, True
+                )
+                minimal = found or minimal
+                seen, difference = minimal
         blame.blame(suspects, index)
         if difference is not None:
             counterexamples.update(dict.fromkeys(suspects, difference))
@@ -521,10 +532,12 @@ def _minimal_difference(
     shrink: bool,
     examples: int,
     scenario_timeout: float | None,
+    pure: bool = False,
 ) -> tuple[Judged, Difference | None] | None:
     """The first difference no blamed clause explains whose first differing property is
-    `upstream`, drawn again from the group's seed (the runs already observed are not
-    run again) and shrunk, keeping it so."""
+    `upstream` (and, if `pure`, with none of its quirks in play), drawn again from the
+    group's seed (the runs already observed are not run again) and shrunk, keeping it
+    so."""
     failing: list[tuple[Judged, Difference]] = []
     group = draw.group
 
@@ -533,6 +546,8 @@ def _minimal_difference(
     def unexplained(scenario: Scenario) -> None:
         seen, difference = _judge(draw, target, scenario, scenario_timeout, upto=upstream)
         if difference is None or difference[0].name != upstream or blame.explains(seen):
+            return
+        if pure and seen.quirks:
             return
         # Hypothesis replays the minimal failing example last.
         failing.append((seen, difference))
@@ -633,7 +648,8 @@ def _failed(
     """The failing clause, its counterexample, and whether the failure reproduces on a
     fresh instance: a target keeping state between runs would otherwise fail with a
     counterexample that replays as a pass."""
-    reason = f"{clause}: {scenario_in_words(scenario)}: {examination.failure or ''}"
+    prop_name, _, difference = (examination.failure or "").partition(": ")
+    reason = f"{difference} — in the run {scenario_in_words(scenario)} ({prop_name})"
     # Twice, on fresh instances: the failing runs may be shared ones, observed many
     # runs before, and state that alternates from run to run shows in one of two.
     for _ in range(2):

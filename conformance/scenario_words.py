@@ -1,10 +1,14 @@
-"""A scenario on one line, for the reason a clause fails: its configuration and, for the
-callbacks that monitor a value, the value per epoch of each fit."""
+"""A scenario on one line, for the reason a clause fails: its configuration (the
+arguments that differ from the constructor's defaults) and, for the callbacks that
+monitor a value, the value per epoch of each fit."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
+import reference
 from conformance.harness.fit import EpochPlan
 from conformance.harness.observe import Scenario
 
@@ -25,8 +29,19 @@ def _value(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+@functools.cache
+def _defaults(callback: str) -> dict[str, Any]:
+    parameters = inspect.signature(getattr(reference, callback)).parameters
+    return {name: p.default for name, p in parameters.items() if p.default is not p.empty}
+
+
 def scenario_in_words(scenario: Scenario) -> str:
-    settings = ", ".join(f"{name} {_short(value)}" for name, value in scenario.config.items())
+    defaults = _defaults(scenario.callback)
+    settings = ", ".join(
+        f"{name} {_short(value)}"
+        for name, value in scenario.config.items()
+        if name not in defaults or repr(defaults[name]) != repr(value)
+    )
     monitor = scenario.config.get("monitor")
     fits = []
     for number, fit in enumerate(scenario.fits, 1):

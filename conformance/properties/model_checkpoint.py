@@ -295,8 +295,9 @@ CONSTRUCTION_REGIMES: dict[str, Regime] = {
     "monitor.mode.unknown-warns": unknown_mode,
 }
 
-# Upstream first within each strategy's group (`conformance.blame`): what raised and
-# where the run ended, then the files, warnings, messages and lines that follow.
+# Upstream first (`conformance.blame`): what is saved (the differential and the
+# invariants), then what raised and where the run ended, then the files, warnings,
+# messages and lines that follow.
 PROPERTIES: tuple[Property, ...] = (
     Property(
         "model_checkpoint.saves-where-keras-saves",
@@ -308,6 +309,68 @@ PROPERTIES: tuple[Property, ...] = (
         projections={
             "model_checkpoint.save.write": _methods,
             **dict.fromkeys(PATHS, _paths),
+        },
+        describe=saves_in_words,
+    ),
+    Property(
+        "model_checkpoint.saves-each-epoch-at-its-number",
+        CALLBACK,
+        (
+            "model_checkpoint.path.format",
+            "model_checkpoint.save.write",
+            "model_checkpoint.epoch.current",
+        ),
+        strategies.every_epoch_scenarios(),
+        kind="invariant",
+        holds=saves_each_epoch_at_its_number,
+    ),
+    Property(
+        "model_checkpoint.saves-only-improvements",
+        CALLBACK,
+        (
+            "model_checkpoint.best-only.improvement",
+            "model_checkpoint.best-only.first-value-wins",
+            "model_checkpoint.save-freq.carries-over",
+            "monitor.improvement.strict",
+        ),
+        strategies.best_only_scenarios(),
+        kind="invariant",
+        holds=saves_only_improvements,
+        regimes=_regimes(
+            (
+                "model_checkpoint.best-only.first-value-wins",
+                "model_checkpoint.save-freq.carries-over",
+                "monitor.improvement.strict",
+            )
+        ),
+    ),
+    Property(
+        "model_checkpoint.saves-every-save-freq-batches",
+        CALLBACK,
+        (
+            "model_checkpoint.save-freq.counts-batches",
+            "model_checkpoint.save-freq.carries-over",
+        ),
+        strategies.batch_frequency_scenarios(),
+        kind="invariant",
+        holds=saves_every_save_freq_batches,
+        regimes=_regimes(("model_checkpoint.save-freq.carries-over",)),
+    ),
+    Property(
+        "model_checkpoint.compares-at-declared-precision",
+        CALLBACK,
+        # Where float32 blurs values float64 tells apart, the precision rule decides what
+        # ties; the strictness rule, what a tie does.
+        (
+            "model_checkpoint.best-only.improvement",
+            "monitor.improvement.strict",
+            "monitor.precision",
+        ),
+        strategies.precision_scenarios(),
+        project=saves,
+        regimes={
+            "monitor.improvement.strict": lambda s: walk(s).near_best or walk(s).blurred,
+            "monitor.precision": lambda scenario: walk(scenario).blurred,
         },
         describe=saves_in_words,
     ),
@@ -390,67 +453,5 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.constructor_scenarios(),
         project=construction,
         regimes=CONSTRUCTION_REGIMES,
-    ),
-    Property(
-        "model_checkpoint.compares-at-declared-precision",
-        CALLBACK,
-        # Where float32 blurs values float64 tells apart, the precision rule decides what
-        # ties; the strictness rule, what a tie does.
-        (
-            "model_checkpoint.best-only.improvement",
-            "monitor.improvement.strict",
-            "monitor.precision",
-        ),
-        strategies.precision_scenarios(),
-        project=saves,
-        regimes={
-            "monitor.improvement.strict": lambda s: walk(s).near_best or walk(s).blurred,
-            "monitor.precision": lambda scenario: walk(scenario).blurred,
-        },
-        describe=saves_in_words,
-    ),
-    Property(
-        "model_checkpoint.saves-each-epoch-at-its-number",
-        CALLBACK,
-        (
-            "model_checkpoint.path.format",
-            "model_checkpoint.save.write",
-            "model_checkpoint.epoch.current",
-        ),
-        strategies.every_epoch_scenarios(),
-        kind="invariant",
-        holds=saves_each_epoch_at_its_number,
-    ),
-    Property(
-        "model_checkpoint.saves-only-improvements",
-        CALLBACK,
-        (
-            "model_checkpoint.best-only.improvement",
-            "model_checkpoint.best-only.first-value-wins",
-            "model_checkpoint.save-freq.carries-over",
-            "monitor.improvement.strict",
-        ),
-        strategies.best_only_scenarios(),
-        kind="invariant",
-        holds=saves_only_improvements,
-        regimes=_regimes(
-            (
-                "model_checkpoint.best-only.first-value-wins",
-                "model_checkpoint.save-freq.carries-over",
-                "monitor.improvement.strict",
-            )
-        ),
-    ),
-    Property(
-        "model_checkpoint.saves-every-save-freq-batches",
-        CALLBACK,
-        (
-            "model_checkpoint.save-freq.counts-batches",
-            "model_checkpoint.save-freq.carries-over",
-        ),
-        strategies.batch_frequency_scenarios(),
-        kind="invariant",
-        holds=saves_every_save_freq_batches,
-        regimes=_regimes(("model_checkpoint.save-freq.carries-over",)),
     ),
 )

@@ -57,7 +57,10 @@ def table(report: dict[str, Any], colour: bool = False) -> str:
             f"  {_paint(mark, verdict, colour)} {clause.get('id')!s:<62}"
             f" {clause.get('level')!s:<12} {clause.get('examples', 0):>6}"
         )
-        if verdict in ("fail", "stale", "divergent"):
+        reason = str(clause.get("reason") or "")
+        if verdict in ("fail", "stale", "divergent") or reason.startswith(
+            ("not judged apart", "none of the")
+        ):
             lines.append(
                 _paint(f"            {(clause.get('reason') or '')[:300]}", "reason", colour)
             )

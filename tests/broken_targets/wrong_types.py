@@ -24,8 +24,7 @@ EXPECTED = {
     ),
     "LearningRateScheduler": (
         "fail",
-        "learning_rate_scheduler.logs-the-rates-keras-logs: the reference logs {'learning_rate':"
-        " [",
+        "the reference logs {'learning_rate': [",
         ("learning_rate_scheduler.logs.rate-read-back",),
     ),
 }
