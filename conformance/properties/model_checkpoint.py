@@ -147,6 +147,18 @@ def _unknown_placeholder(scenario: Scenario) -> bool:
     return bool(_placeholders(scenario) - {"epoch", "batch", "where"})
 
 
+def _improvement_decides(scenario: Scenario) -> bool:
+    """Best-only saves where a value fails to improve: within a fit, on the threshold,
+    or at batch level with a threshold (the walk does not follow the batch logs)."""
+    walked = checkpoint_walk(scenario)
+    threshold = scenario.config.get("initial_value_threshold") is not None
+    return _best_only(scenario) and (
+        walked.beaten_within_fit
+        or walked.threshold_decides
+        or (threshold and _batch_level(scenario))
+    )
+
+
 # Where each rule is in play; `save.write` is the general rule of the saves and files,
 # `path.key-error-reworded` (with what passes through unchanged) that of the errors.
 REGIMES: dict[str, Regime] = {
@@ -157,10 +169,7 @@ REGIMES: dict[str, Regime] = {
     "model_checkpoint.save-freq.carries-over": _carried,
     "model_checkpoint.save-freq.unclipped-end-step": _partial_executions,
     "model_checkpoint.save-freq.best-only-crash": _monitor_in_batch_logs,
-    "model_checkpoint.best-only.improvement": lambda s: (
-        _best_only(s)
-        and (checkpoint_walk(s).beaten_within_fit or checkpoint_walk(s).threshold_decides)
-    ),
+    "model_checkpoint.best-only.improvement": _improvement_decides,
     "model_checkpoint.best-only.first-value-wins": lambda s: (
         _best_only(s)
         and s.config.get("initial_value_threshold") is None
