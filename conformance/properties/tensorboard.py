@@ -25,12 +25,13 @@ def _records(obs: Observation, keep: Any) -> list[Record]:
 
 
 def epoch_scalars(obs: Observation) -> object:
-    """`epoch_*` records in every run: (run, tag, step, value, plugin)."""
-    return _records(obs, lambda r: r.tag.startswith("epoch_"))
+    """`epoch_*` records in every run: (run, tag, step, value, plugin); the timings are
+    `timings`'."""
+    return _records(obs, lambda r: r.tag.startswith("epoch_") and r.tag not in TIMING_TAGS)
 
 
 def batch_scalars(obs: Observation) -> object:
-    return _records(obs, lambda r: r.tag.startswith("batch_"))
+    return _records(obs, lambda r: r.tag.startswith("batch_") and r.tag not in TIMING_TAGS)
 
 
 def evaluation_scalars(obs: Observation) -> object:
@@ -152,15 +153,6 @@ def _validations(scenario: Scenario) -> int:
     return sum(epoch.validation is not None for epoch in _epochs(scenario))
 
 
-def _counts_carry(scenario: Scenario) -> bool:
-    """Executions counted since train begin: several epochs, or several batches an
-    execution."""
-    return any(
-        len(fit.epochs) > 1 or fit.steps_per_execution > 1 or fit.initial_epoch > 0
-        for fit in scenario.fits
-    )
-
-
 def _embeddings(scenario: Scenario) -> bool:
     return bool(scenario.config.get("embeddings_freq")) and scenario.model.embedding
 
@@ -174,7 +166,6 @@ REGIMES: dict[str, Regime] = {
     "tensorboard.update-freq.gates-epoch-writes": _gating,
     "tensorboard.writers.closed-at-train-end": lambda s: len(s.fits) > 1,
     "tensorboard.writers.dropped-unclosed": lambda s: len(s.fits) > 1,
-    "tensorboard.batch.steps-count-executions": _counts_carry,
     "tensorboard.steps.test-batch-never-reset": lambda s: _gating(s) and _validations(s) > 1,
     "tensorboard.weights.images-need-histograms": lambda s: bool(
         s.config.get("write_images") and not s.config.get("histogram_freq")
@@ -216,6 +207,15 @@ def _learning_rates(obs: Observation) -> object:
 
 def _steps(obs: Observation, prefix: str) -> object:
     return [(r.run, r.tag, r.step) for r in obs.summaries if r.tag.startswith(prefix)]
+
+
+def _batch_writes(obs: Observation) -> object:
+    """How many records of each `batch_*` tag each run holds."""
+    counts: dict[tuple[str, str], int] = {}
+    for record in obs.summaries:
+        if record.tag.startswith("batch_") and record.tag not in TIMING_TAGS:
+            counts[(record.run, record.tag)] = counts.get((record.run, record.tag), 0) + 1
+    return sorted(counts.items())
 
 
 def records_in_words(projected: Any) -> str:
@@ -291,7 +291,14 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.scenarios(),
         project=batch_scalars,
         regimes=_regimes(*BATCH_CLAUSES),
-        projections={"tensorboard.batch.steps-count-executions": lambda obs: _steps(obs, "batch_")},
+        # The step rule is general, beside the rule of what is written: each is judged
+        # on its own part of the records.
+        projections={
+            "tensorboard.batch.steps-count-executions": lambda obs: _steps(obs, "batch_"),
+            # how often batch scalars are written, not at which step
+            "tensorboard.update-freq.batch-is-one": _batch_writes,
+            "tensorboard.update-freq.gates-epoch-writes": _batch_writes,
+        },
         follows=UPSTREAM,
         describe=records_in_words,
     ),
