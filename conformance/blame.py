@@ -55,6 +55,8 @@ class Judged:
     quirks: frozenset[str] = frozenset()
     # clauses of the callback's other strategies in play here (what this one follows)
     also: frozenset[str] = frozenset()
+    # the clauses in play here through a regime of theirs (not as a general rule)
+    specific: frozenset[str] = frozenset()
 
 
 class Blame:
@@ -79,6 +81,14 @@ class Blame:
                 properties_of.setdefault(clause, set()).add(prop)
         self.in_regime = {
             clause: sum(clause in judged.in_play for judged in scenarios)
+            for clause in properties_of
+        }
+        # How narrow a clause's regime is: where it holds as a regime, for a clause that
+        # is general in one property and specific in another.
+        self._breadth = {
+            clause: sum(clause in judged.specific for judged in scenarios)
+            if any(clause in judged.specific for judged in scenarios)
+            else self.in_regime[clause]
             for clause in properties_of
         }
         self._shows = {
@@ -120,7 +130,7 @@ class Blame:
         chosen = specific if specific and not self._pure(upstream) else showing
         if not chosen:
             return []
-        score = {c: (len(self._shows[c] & self.unexplained), -self.in_regime[c]) for c in chosen}
+        score = {c: (len(self._shows[c] & self.unexplained), -self._breadth[c]) for c in chosen}
         best = max(score.values())
         return [c for c in chosen if score[c] == best]
 

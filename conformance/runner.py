@@ -512,7 +512,8 @@ def _judge(
         showing = frozenset(c for c in playing if _clause_differs(prop, c, examination))
         quirks = playing.intersection(prop.regimes)
     also = frozenset().union(*(prop.in_play(scenario) for prop in draw.others)) - in_play
-    return Judged(in_play, tuple(differing), showing, quirks, also), first
+    specific = frozenset().union(*(prop.in_play(scenario) & set(prop.regimes) for prop in group))
+    return Judged(in_play, tuple(differing), showing, quirks, also, specific), first
 
 
 def _clause_differs(prop: Property, clause: str, examination: Examination) -> bool:

@@ -149,13 +149,10 @@ def _unknown_placeholder(scenario: Scenario) -> bool:
 
 def _improvement_decides(scenario: Scenario) -> bool:
     """Best-only saves where a value fails to improve: within a fit, on the threshold,
-    or at batch level with a threshold (the walk does not follow the batch logs)."""
+    or at batch level (the walk does not follow the batch logs)."""
     walked = checkpoint_walk(scenario)
-    threshold = scenario.config.get("initial_value_threshold") is not None
     return _best_only(scenario) and (
-        walked.beaten_within_fit
-        or walked.threshold_decides
-        or (threshold and _batch_level(scenario))
+        walked.beaten_within_fit or walked.threshold_decides or _batch_level(scenario)
     )
 
 
@@ -184,13 +181,20 @@ REGIMES: dict[str, Regime] = {
     "model_checkpoint.best-only.best-str-eager": lambda s: (
         isinstance(s.config.get("initial_value_threshold"), str) or checkpoint_walk(s).not_a_number
     ),
-    "monitor.improvement.strict": lambda s: _best_only(s) and checkpoint_walk(s).near_best,
+    # At batch level the values compared are the batch logs', which the walk does not
+    # follow: strictness may decide there.
+    "monitor.improvement.strict": lambda s: (
+        _best_only(s) and (checkpoint_walk(s).near_best or _batch_level(s))
+    ),
     "monitor.mode.auto": auto_decides,
     "monitor.mode.unknown-warns": unknown_mode,
     "model_checkpoint.monitor.resolved-at-epoch-end": lambda s: direction(s) is None,
     # The simulated fit, like Keras's, never passes None logs: only a direct call does.
     "model_checkpoint.path.none-logs": lambda s: False,
-    "model_checkpoint.save.makedirs": lambda s: "/" in str(s.config.get("filepath", "")),
+    # A directory in the template, or one a `{where}` value brings.
+    "model_checkpoint.save.makedirs": lambda s: (
+        "/" in str(s.config.get("filepath", "")) or "where" in _placeholders(s)
+    ),
     # `{where}` makes one save's path another save's directory: the OSError branches.
     "model_checkpoint.save.directory-error": lambda s: "where" in _placeholders(s),
     "model_checkpoint.save.io-error-stray-f": lambda s: "where" in _placeholders(s),
@@ -223,6 +227,7 @@ SAVE_CLAUSES = (
     "model_checkpoint.best-only.missing-saves",
     "monitor.improvement.strict",
     "monitor.mode.auto",
+    "model_checkpoint.monitor.resolved-at-epoch-end",
 )
 ERROR_CLAUSES = (
     "model_checkpoint.path.key-error-reworded",
@@ -369,14 +374,21 @@ PROPERTIES: tuple[Property, ...] = (
         "model_checkpoint.compares-at-declared-precision",
         CALLBACK,
         # Where float32 blurs values float64 tells apart, the precision rule decides what
-        # ties; the strictness rule, what a tie does.
+        # ties; the strictness rule, what a tie does; the write rule, how it is saved.
         (
             "model_checkpoint.best-only.improvement",
+            "model_checkpoint.save.write",
             "monitor.improvement.strict",
             "monitor.precision",
         ),
         strategies.precision_scenarios(),
         project=saves,
+        projections={
+            "model_checkpoint.save.write": _methods,
+            "model_checkpoint.best-only.improvement": _paths,
+            "monitor.improvement.strict": _paths,
+            "monitor.precision": _paths,
+        },
         regimes={
             "monitor.improvement.strict": lambda s: walk(s).near_best or walk(s).blurred,
             "monitor.precision": lambda scenario: walk(scenario).blurred,
@@ -417,6 +429,15 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.scenarios(),
         project=lambda obs: obs.files,
         regimes=_regimes(("model_checkpoint.save.makedirs", "model_checkpoint.path.format")),
+        # The names of the files, the directories made: each rule its own part.
+        projections={
+            "model_checkpoint.path.format": lambda obs: sorted(
+                name for name in obs.files if not name.endswith("/")
+            ),
+            "model_checkpoint.save.makedirs": lambda obs: sorted(
+                name for name in obs.files if name.endswith("/")
+            ),
+        },
         follows=UPSTREAM,
         describe=files_in_words,
     ),

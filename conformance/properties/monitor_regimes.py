@@ -94,10 +94,12 @@ def _walked(scenario: Scenario) -> Walk:
                 found["skipped"] = True
                 continue
             improves = best is None or (not math.isnan(value) and _better(value, best, sign, by))
+            if best is not None and (
+                best == value or (math.isfinite(best - value) and abs(best - value) <= by)
+            ):
+                found["near_best"] = True  # infinities tie too
             if not math.isfinite(value):
                 found["not_finite"] = True
-            elif best is not None and math.isfinite(best) and abs(best - value) <= by:
-                found["near_best"] = True
             if not improves:
                 continue
             if baseline is not None and not _better(value, baseline, sign, by):
@@ -161,8 +163,8 @@ def _checkpoint_walked(scenario: Scenario) -> CheckpointWalk:
                 continue
             if not math.isfinite(value):
                 found["not_finite"] = True
-            elif best is not None and math.isfinite(best) and best == value:
-                found["near_best"] = True
+            if best is not None and best == value:
+                found["near_best"] = True  # infinities tie too
             if fit_best is not None and not _better(value, fit_best, sign, 0):
                 found["beaten_within_fit"] = True
             if best is None and threshold is None:
