@@ -509,7 +509,9 @@ def _judge(
     if first is not None:
         prop, _, examination = first
         playing = prop.in_play(scenario)
-        showing = frozenset(c for c in playing if _clause_differs(prop, c, examination))
+        # When no clause's own part differs (the parts do not cover the whole), every
+        # clause in play shows it: a difference is never left unblamed.
+        showing = frozenset(c for c in playing if _clause_differs(prop, c, examination)) or playing
         quirks = playing.intersection(prop.regimes)
     also = frozenset().union(*(prop.in_play(scenario) for prop in draw.others)) - in_play
     specific = frozenset().union(*(prop.in_play(scenario) & set(prop.regimes) for prop in group))

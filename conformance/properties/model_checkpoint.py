@@ -206,19 +206,23 @@ def _regimes(clauses: tuple[str, ...]) -> dict[str, Regime]:
     return {clause: REGIMES[clause] for clause in clauses if clause in REGIMES}
 
 
-def _paths(obs: Observation) -> list[str]:
-    return [call[1] for call in saves(obs)]
-
-
 def _methods(obs: Observation) -> list[tuple[Any, ...]]:
     return [(call[0], call[2]) for call in saves(obs)]
 
 
-PATHS = ("model_checkpoint.path.format", "model_checkpoint.path.logs-batch-wins")
-SAVE_CLAUSES = (
-    "model_checkpoint.save.write",
-    *PATHS,
+def _count(obs: Observation) -> int:
+    return len(saves(obs))
+
+
+# The rules of what a save is called; those of whether and when it happens (judged on how
+# many saves there are, whatever their names); the write rule, on the method and its
+# arguments.
+PATHS = (
+    "model_checkpoint.path.format",
+    "model_checkpoint.path.logs-batch-wins",
     "model_checkpoint.epoch.current",
+)
+WHEN = (
     "model_checkpoint.save-freq.counts-batches",
     "model_checkpoint.save-freq.carries-over",
     "model_checkpoint.save-freq.unclipped-end-step",
@@ -229,6 +233,7 @@ SAVE_CLAUSES = (
     "monitor.mode.auto",
     "model_checkpoint.monitor.resolved-at-epoch-end",
 )
+SAVE_CLAUSES = ("model_checkpoint.save.write", *PATHS, *WHEN)
 ERROR_CLAUSES = (
     "model_checkpoint.path.key-error-reworded",
     "model_checkpoint.monitor.resolved-at-epoch-end",
@@ -322,7 +327,8 @@ PROPERTIES: tuple[Property, ...] = (
         regimes=_regimes(SAVE_CLAUSES),
         projections={
             "model_checkpoint.save.write": _methods,
-            **dict.fromkeys(PATHS, _paths),
+            **dict.fromkeys(PATHS, _saved_paths),
+            **dict.fromkeys(WHEN, _count),
         },
         describe=saves_in_words,
     ),
@@ -385,9 +391,9 @@ PROPERTIES: tuple[Property, ...] = (
         project=saves,
         projections={
             "model_checkpoint.save.write": _methods,
-            "model_checkpoint.best-only.improvement": _paths,
-            "monitor.improvement.strict": _paths,
-            "monitor.precision": _paths,
+            "model_checkpoint.best-only.improvement": _saved_paths,
+            "monitor.improvement.strict": _saved_paths,
+            "monitor.precision": _saved_paths,
         },
         regimes={
             "monitor.improvement.strict": lambda s: walk(s).near_best or walk(s).blurred,
