@@ -172,6 +172,7 @@ def table(scenario: Scenario, target: Observation, reference: Observation | None
         for name in (
             "learning_rates",
             "model_calls",
+            "saved_at",
             "files",
             "warnings",
             "stdout",

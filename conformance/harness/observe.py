@@ -70,6 +70,7 @@ class Observation:
     learning_rates: list[tuple[float, ...]] = field(default_factory=list)
     history: dict[str, list[Any]] = field(default_factory=dict)
     model_calls: list[tuple[Any, ...]] = field(default_factory=list)
+    saved_at: list[str] = field(default_factory=list)  # the hook each save was made in
     final_weights: float = 0.0
     files: dict[str, str] = field(default_factory=dict)  # non-event files and what they hold
     event_files: list[str] = field(default_factory=list)  # run dir of each events file
@@ -357,9 +358,11 @@ def _confined(confinement: _Confinement, clock: _Clock | None) -> Iterator[None]
             os.environ["TMPDIR"] = tmpdir
 
 
-def _confine_saves(model: SimModel, confinement: _Confinement) -> None:
+def _confine_saves(
+    model: SimModel, confinement: _Confinement, record: FitRecord, saved_at: list[str]
+) -> None:
     """Saves to where the model is told to save (h5py writes natively, unaudited) are
-    checked before they happen."""
+    checked before they happen, and the hook each is made in is noted in `saved_at`."""
     for name in ("save", "save_weights"):
         original = getattr(model, name)
 
@@ -367,6 +370,7 @@ def _confine_saves(model: SimModel, confinement: _Confinement) -> None:
             filepath: Any, *args: Any, _save: Any = original, _name: str = name, **kwargs: Any
         ) -> Any:
             confinement.check(filepath, f"model.{_name}")
+            saved_at.append(record.current_hook)
             return _save(filepath, *args, **kwargs)
 
         setattr(model, name, confined)
@@ -611,7 +615,7 @@ def observe(
         model = sim_model_class(scenario.model.class_name)(scenario.model)
         if adapt is not None:
             model = target.run(lambda: _adapted(adapt, model), "conformance_adapt_model") or model
-        _confine_saves(model, confinement)
+        _confine_saves(model, confinement, record, observation.saved_at)
         out = _Captured()
         with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
             warnings.simplefilter("always")

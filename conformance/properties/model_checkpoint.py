@@ -210,13 +210,14 @@ def _methods(obs: Observation) -> list[tuple[Any, ...]]:
     return [(call[0], call[2]) for call in saves(obs)]
 
 
-def _count(obs: Observation) -> int:
-    return len(saves(obs))
+def _when(obs: Observation) -> list[str]:
+    """The hook (and its index) each save was made in."""
+    return obs.saved_at
 
 
-# The rules of what a save is called; those of whether and when it happens (judged on how
-# many saves there are, whatever their names); the write rule, on the method and its
-# arguments.
+# The rules of what a save is called; those of whether and when it happens (judged on the
+# hooks the saves were made in, whatever their names); the write rule, on the method and
+# its arguments.
 PATHS = (
     "model_checkpoint.path.format",
     "model_checkpoint.path.logs-batch-wins",
@@ -328,7 +329,7 @@ PROPERTIES: tuple[Property, ...] = (
         projections={
             "model_checkpoint.save.write": _methods,
             **dict.fromkeys(PATHS, _saved_paths),
-            **dict.fromkeys(WHEN, _count),
+            **dict.fromkeys(WHEN, _when),
         },
         describe=saves_in_words,
     ),

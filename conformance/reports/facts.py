@@ -315,6 +315,7 @@ def differences(counterexample: dict[str, Any]) -> list[tuple[str, Any, Any]]:
         "learning_rates",
         "history",
         "model_calls",
+        "saved_at",
         "final_weights",
         "files",
         "event_files",

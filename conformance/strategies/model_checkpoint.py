@@ -56,6 +56,7 @@ where_values = {
 # Keras raises at the first epoch end, `save_best_only` or not
 # (model_checkpoint.monitor.resolved-at-epoch-end).
 checkpoint_monitors = st.sampled_from([*likely_monitors, "custom", "val_custom"])
+directory_focus = st.sampled_from([False] * 5 + [True])
 rare_extras = st.sampled_from([None] * 20 + ["batch", "epoch", "non-number"])
 rare_batch_keys = st.sampled_from([None] * 20 + ["batch"])
 extra_log_values = st.sampled_from([7.0, 2.0])
@@ -170,6 +171,11 @@ def scenarios(draw: st.DrawFn, edges: bool = True) -> Scenario:
     config = draw(configs(edges), label="config")
     batch_level = config["save_freq"] != "epoch"
     template = draw(templates(config["save_weights_only"], batch_level, edges), label="filepath")
+    if draw(directory_focus, label="best-only saves into a directory"):
+        # One scenario in six: the directory is made only when a save happens
+        # (`model_checkpoint.save.makedirs`), which the drawn templates reach rarely.
+        config["save_best_only"] = True
+        template = "ckpt/" + template
     config["filepath"] = template
     count = draw(st.sampled_from([1, 2, 2, 3]), label="fits")
     plans = [
