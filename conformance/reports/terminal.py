@@ -38,6 +38,10 @@ def colour_wanted(stream: TextIO) -> bool:
     return bool(isatty and isatty())
 
 
+# A pass judged on fewer runs of the clause's regime than this is flagged (docs/verdicts.md).
+THIN = 10
+
+
 def _paint(text: str, style: str, colour: bool) -> str:
     return f"\x1b[{STYLES[style]}m{text}\x1b[0m" if colour and style in STYLES else text
 
@@ -58,8 +62,11 @@ def table(report: dict[str, Any], colour: bool = False) -> str:
             f" {clause.get('level')!s:<12} {clause.get('examples', 0):>6}"
         )
         reason = str(clause.get("reason") or "")
+        examples = clause.get("examples") or 0
+        if verdict == "pass" and examples < THIN:
+            reason = f"judged on {examples} runs of its regime only (fewer than {THIN})"
         if verdict in ("fail", "stale", "divergent") or reason.startswith(
-            ("not judged apart", "none of the")
+            ("not judged apart", "none of the", "judged on")
         ):
             lines.append(
                 _paint(f"            {(clause.get('reason') or '')[:300]}", "reason", colour)
