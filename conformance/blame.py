@@ -57,6 +57,8 @@ class Judged:
     also: frozenset[str] = frozenset()
     # the clauses in play here through a regime of theirs (not as a general rule)
     specific: frozenset[str] = frozenset()
+    # the properties that judged it (its strategy's)
+    judged_by: frozenset[str] = frozenset()
 
 
 class Blame:
@@ -95,6 +97,12 @@ class Blame:
             clause: {index for index, judged in enumerate(scenarios) if clause in judged.showing}
             for clause in properties_of
         }
+        # What a clause shows where it is in play through its regime: between specific
+        # suspects, what they show as a general rule elsewhere does not count.
+        self._shows_as_quirk = {
+            clause: {index for index in shown if clause in scenarios[index].quirks}
+            for clause, shown in self._shows.items()
+        }
         self._touches = {
             clause: {
                 index
@@ -127,12 +135,25 @@ class Blame:
         upstream = minimal.differing[0]
         showing = [c for c in self.clauses_of[upstream] if c in minimal.showing]
         specific = [c for c in showing if c in self.specific.get(upstream, ())]
-        chosen = specific if specific and not self._pure(upstream) else showing
+        quirky = bool(specific) and not self._pure(upstream)
+        chosen = specific if quirky else showing
         if not chosen:
             return []
-        score = {c: (len(self._shows[c] & self.unexplained), -self._breadth[c]) for c in chosen}
+        shows = self._shows_as_quirk if quirky else self._shows
+        # Counted on this property's own differences: what a clause shows downstream
+        # follows from what it shows here.
+        here = {i for i in self.unexplained if self.scenarios[i].differing[0] == upstream}
+        score = {c: (len(shows[c] & here), -self._breadth_for(c, upstream)) for c in chosen}
         best = max(score.values())
         return [c for c in chosen if score[c] == best]
+
+    def _breadth_for(self, clause: str, prop: str) -> int:
+        """How many of the scenarios `prop` judged have `clause` in play through a regime
+        (all of them, for a clause general everywhere)."""
+        judged = [j for j in self.scenarios if prop in j.judged_by] or self.scenarios
+        if any(clause in j.specific for j in judged):
+            return sum(clause in j.specific for j in judged)
+        return self._breadth[clause]
 
     def _pure(self, prop: str) -> bool:
         """Whether a general clause of `prop` fails on its own: a property where it is

@@ -515,7 +515,8 @@ def _judge(
         quirks = playing.intersection(prop.regimes)
     also = frozenset().union(*(prop.in_play(scenario) for prop in draw.others)) - in_play
     specific = frozenset().union(*(prop.in_play(scenario) & set(prop.regimes) for prop in group))
-    return Judged(in_play, tuple(differing), showing, quirks, also, specific), first
+    judged_by = frozenset(prop.name for prop in group)
+    return Judged(in_play, tuple(differing), showing, quirks, also, specific, judged_by), first
 
 
 def _clause_differs(prop: Property, clause: str, examination: Examination) -> bool:

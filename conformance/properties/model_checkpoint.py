@@ -148,12 +148,9 @@ def _unknown_placeholder(scenario: Scenario) -> bool:
 
 
 def _improvement_decides(scenario: Scenario) -> bool:
-    """Best-only saves where a value fails to improve: within a fit, on the threshold,
-    or at batch level (the walk does not follow the batch logs)."""
+    """Best-only saves where a value fails to improve: within a fit, or on the threshold."""
     walked = checkpoint_walk(scenario)
-    return _best_only(scenario) and (
-        walked.beaten_within_fit or walked.threshold_decides or _batch_level(scenario)
-    )
+    return _best_only(scenario) and (walked.beaten_within_fit or walked.threshold_decides)
 
 
 # Where each rule is in play; `save.write` is the general rule of the saves and files,
@@ -181,11 +178,7 @@ REGIMES: dict[str, Regime] = {
     "model_checkpoint.best-only.best-str-eager": lambda s: (
         isinstance(s.config.get("initial_value_threshold"), str) or checkpoint_walk(s).not_a_number
     ),
-    # At batch level the values compared are the batch logs', which the walk does not
-    # follow: strictness may decide there.
-    "monitor.improvement.strict": lambda s: (
-        _best_only(s) and (checkpoint_walk(s).near_best or _batch_level(s))
-    ),
+    "monitor.improvement.strict": lambda s: _best_only(s) and checkpoint_walk(s).near_best,
     "monitor.mode.auto": auto_decides,
     "monitor.mode.unknown-warns": unknown_mode,
     "model_checkpoint.monitor.resolved-at-epoch-end": lambda s: direction(s) is None,
@@ -223,10 +216,11 @@ PATHS = (
     "model_checkpoint.path.logs-batch-wins",
     "model_checkpoint.epoch.current",
 )
+# (`save-freq.unclipped-end-step` is judged on the whole save: it is about both when and
+# which `{batch}` a final partial execution names.)
 WHEN = (
     "model_checkpoint.save-freq.counts-batches",
     "model_checkpoint.save-freq.carries-over",
-    "model_checkpoint.save-freq.unclipped-end-step",
     "model_checkpoint.best-only.improvement",
     "model_checkpoint.best-only.first-value-wins",
     "model_checkpoint.best-only.missing-saves",
@@ -234,7 +228,12 @@ WHEN = (
     "monitor.mode.auto",
     "model_checkpoint.monitor.resolved-at-epoch-end",
 )
-SAVE_CLAUSES = ("model_checkpoint.save.write", *PATHS, *WHEN)
+SAVE_CLAUSES = (
+    "model_checkpoint.save.write",
+    *PATHS,
+    *WHEN,
+    "model_checkpoint.save-freq.unclipped-end-step",
+)
 ERROR_CLAUSES = (
     "model_checkpoint.path.key-error-reworded",
     "model_checkpoint.monitor.resolved-at-epoch-end",

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.harness.fit import FitPlan
+from conformance.harness.fit import FitPlan, batch_logs
 from conformance.harness.observe import Scenario
 from conformance.scenario_words import MISSING, monitored_value
 from reference.monitor import as_compared
@@ -144,6 +144,20 @@ def checkpoint_walk(scenario: Scenario) -> CheckpointWalk:
     return _last_checkpoint[1]
 
 
+def _checkpoint_values(scenario: Scenario, fit: FitPlan, monitor: str) -> list[Any]:
+    """The monitored values ModelCheckpoint decides on: at every epoch end, or with an int
+    `save_freq` at every batch end, the running metrics (`harness.fit.batch_logs`)."""
+    if scenario.config.get("save_freq", "epoch") == "epoch":
+        return [monitored_value(epoch, monitor) for epoch in fit.epochs]
+    values = []
+    for epoch in fit.epochs:
+        executions = -(-epoch.batches // fit.steps_per_execution)
+        for execution in range(executions):
+            logs = batch_logs(epoch.metrics, execution, executions)
+            values.append(logs.get(monitor, MISSING))
+    return values
+
+
 def _checkpoint_walked(scenario: Scenario) -> CheckpointWalk:
     config = scenario.config
     monitor = config.get("monitor", "val_loss")
@@ -153,8 +167,7 @@ def _checkpoint_walked(scenario: Scenario) -> CheckpointWalk:
     found: dict[str, bool] = {}
     for fit in scenario.fits:
         fit_best: Any = None
-        for epoch in fit.epochs:
-            value = monitored_value(epoch, monitor)
+        for value in _checkpoint_values(scenario, fit, monitor):
             if value is MISSING or value is None:
                 found["missing"] = True
                 continue

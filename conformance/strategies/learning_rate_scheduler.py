@@ -20,12 +20,10 @@ optimizers = st.sampled_from(["sgd", "multi", "none", "sgd"])
 accepted_returns = ["float", "np.float32", "np.float64"]
 
 
-# What a schedule returns: an accepted type half the time; else a rejected one (int and
-# bool most) or the backend's own tensor (Keras's documented schedule).
-return_classes = st.sampled_from(["accepted", "rejected", "accepted", TENSOR])
-rejected_returns = st.sampled_from(
-    [kind for kind in RETURN_TYPES if kind not in accepted_returns] + ["int", "bool"]
-)
+# What a schedule returns: an accepted type, a rejected one (each as often: float16 is
+# as much a bug as int), or the backend's own tensor (Keras's documented schedule).
+return_classes = st.sampled_from(["accepted", "rejected", "rejected", TENSOR])
+rejected_returns = st.sampled_from([kind for kind in RETURN_TYPES if kind not in accepted_returns])
 
 
 @st.composite
