@@ -106,13 +106,15 @@ def _harness(
     config: dict[str, Any],
     *fits: FitPlan,
     model: SimModelSpec | None = None,
+    backend: str | None = None,
 ) -> RunFn:
-    """A run through the conformance suite's simulated fit: what its observation holds."""
+    """A run through the conformance suite's simulated fit: what its observation holds
+    (a schedule's "tensor" is `backend`'s own)."""
     spec = model or SimModelSpec(metrics=("accuracy", "mean_squared_error", "custom"))
     scenario = harness.Scenario(callback, config, spec, list(fits))
 
     def run(callback_class: type, root: Path) -> Any:
-        return harness.observe(callback_class, scenario)
+        return harness.observe(callback_class, scenario, backend=backend)
 
     return run
 
@@ -186,6 +188,14 @@ RUNS: dict[str, RunFn] = {
     "lrs_two_argument_schedule_only": _scheduler(lambda epoch: 0.25),
     "lrs_float16_accepted": _lrs(
         {"schedule": ScheduleSpec("one", 0.25, returns="np.float16")}, {"loss": 1.0}
+    ),
+    # The port runs on jax: its schedules' tensors are jax arrays.
+    "lrs_tensor_taken_as_float": _harness(
+        "LearningRateScheduler",
+        {"schedule": ScheduleSpec("one", 0.25, returns="tensor")},
+        _plan({"loss": 1.0}),
+        model=SimModelSpec(),
+        backend="jax",
     ),
     "lrs_type_error_not_masked": _lrs(
         {"schedule": ScheduleSpec("two-raising-type-error", 0.25)}, {"loss": 1.0}

@@ -19,7 +19,11 @@ __all__ = [
 _REASON = "conformance_adapt_model returned NoneType, not the model it was given"
 EXPECTED = {
     "EarlyStopping": ("fail", _REASON, ("early_stopping.patience.counts-before-test",)),
-    "LearningRateScheduler": ("fail", _REASON, ("learning_rate_scheduler.schedule.absolute-epoch",)),
+    "LearningRateScheduler": (
+        "fail",
+        _REASON,
+        ("learning_rate_scheduler.schedule.absolute-epoch",),
+    ),
 }
 
 

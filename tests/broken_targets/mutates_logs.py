@@ -13,7 +13,7 @@ __all__ = ["EXPECTED", "EarlyStopping", "LearningRateScheduler", "ModelCheckpoin
 EXPECTED = {
     "ModelCheckpoint": (
         "fail",
-        "model_checkpoint.leaves-the-loop-as-keras: the target's observation differs",
+        "the target's observation differs",
         ("model_checkpoint.monitor.resolved-at-epoch-end",),
     ),
 }
