@@ -12,7 +12,7 @@ import pytest
 from conformance.clauses import clauses_of
 from conformance.properties.base import Property
 from conformance.properties.tensorboard import PROPERTIES
-from conformance.runner import run, run_property
+from conformance.runner import PROFILES, run, run_property
 from conformance.targets import Target, resolve
 from tests.wrong_implementations import ALL
 
@@ -61,6 +61,6 @@ def test_mutant_is_caught(mutant: str) -> None:
     target = resolve(mutant)
     # All of TensorBoard's properties together, as the suite runs them (blame weighs them
     # all): some clause fails.
-    results = run(target, PROPERTIES, 100, shrink=False)
+    results = run(target, PROPERTIES, PROFILES["default"], shrink=False)
     if not any(result.verdict == "fail" for result in results):
         pytest.fail(f"{mutant} passes every TensorBoard property")
