@@ -69,7 +69,7 @@ def table(report: dict[str, Any], colour: bool = False) -> str:
             ("not judged apart", "none of the", "judged on")
         ):
             lines.append(
-                _paint(f"            {(clause.get('reason') or '')[:300]}", "reason", colour)
+                _paint(f"            {reason[:300]}", "reason", colour)
             )
     summary = report.get("summary") or {}
     counts = ", ".join(f"{count} {verdict}" for verdict, count in summary.items() if count)
