@@ -75,3 +75,29 @@ class Property:
 def comparable(value: Any) -> str:
     """Text that compares NaN equal to NaN (repr does, `==` does not)."""
     return repr(value)
+
+
+# What a projection shows, in words, for a failure's reason (`Property.describe`).
+
+
+def raised_in_words(raised: Any) -> str:
+    """`Observation.raised()`: the exception's type and hook."""
+    return "raises nothing" if raised is None else f"raises {raised[0]} in {raised[1]}"
+
+
+def error_in_words(error: Any) -> str:
+    """`Observation.error`: type, message and hook."""
+    if error is None:
+        return "raises nothing"
+    kind, message, hook = error
+    return f"raises {kind} in {hook}: {message[:160]!r}"
+
+
+def warnings_in_words(warned: Any) -> str:
+    if not warned:
+        return "warns nothing"
+    return "warns " + "; ".join(f"{category}: {message[:100]!r}" for category, message in warned)
+
+
+def printed_in_words(printed: Any) -> str:
+    return f"prints {printed!r}" if printed else "prints nothing"

@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from conformance.harness.observe import Observation, Scenario
-from conformance.properties.base import Property, Regime
+from conformance.properties.base import (
+    Property,
+    Regime,
+    printed_in_words,
+    raised_in_words,
+    warnings_in_words,
+)
 from conformance.properties.monitor_regimes import auto_decides, direction, unknown_mode, walk
 from conformance.strategies import early_stopping as strategies
 
@@ -58,14 +64,10 @@ STOP: dict[str, Regime] = {
 STOPPING = ("early_stopping.patience.counts-before-test", *STOP)
 
 
-def _raised_in_words(raised: Any) -> str:
-    return "raises nothing" if raised is None else f"raises {raised[0]} in {raised[1]}"
-
-
 def stopping_in_words(projected: Any) -> str:
     epoch_ends, raised = projected
     if raised is not None:
-        return f"{_raised_in_words(raised)} after epochs {[e for e, _ in epoch_ends]}"
+        return f"{raised_in_words(raised)} after epochs {[e for e, _ in epoch_ends]}"
     stops = [epoch for epoch, stop in epoch_ends if stop]
     if stops:
         return f"stops after epoch {stops[0]}"
@@ -82,16 +84,6 @@ def restored_in_words(projected: Any) -> str:
 
 def reads_in_words(projected: Any) -> str:
     return f"reads the weights {len(projected)} times: {', '.join(f'{c[1]:g}' for c in projected)}"
-
-
-def warnings_in_words(projected: Any) -> str:
-    if not projected:
-        return "warns nothing"
-    return "warns " + "; ".join(f"{category}: {message[:100]!r}" for category, message in projected)
-
-
-def printed_in_words(projected: Any) -> str:
-    return f"prints {projected!r}" if projected else "prints nothing"
 
 
 def stopping(obs: Observation) -> object:
@@ -165,7 +157,7 @@ PROPERTIES = (
         project=Observation.raised,
         regimes={"monitor.mode.auto": auto_decides},
         follows=STOPPING,
-        describe=_raised_in_words,
+        describe=raised_in_words,
     ),
     Property(
         "early_stopping.prints-as-keras",

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from conformance.harness.observe import Observation, Scenario
-from conformance.properties.base import Property, Regime
+from conformance.properties.base import Property, Regime, error_in_words, printed_in_words
 from conformance.strategies import learning_rate_scheduler as strategies
 from conformance.strategies.schedules import TENSOR
 
@@ -56,19 +56,8 @@ def rates_in_words(projected: Any) -> str:
     return text if raised is None else f"{text}, then raises {raised[0]} in {raised[1]}"
 
 
-def error_in_words(projected: Any) -> str:
-    if projected is None:
-        return "raises nothing"
-    kind, message, hook = projected
-    return f"raises {kind} in {hook}: {message[:120]!r}"
-
-
 def logged_in_words(projected: Any) -> str:
     return f"logs {projected}" if projected else "logs no rate"
-
-
-def printed_in_words(projected: Any) -> str:
-    return f"prints {projected!r}" if projected else "prints nothing"
 
 
 def rates_and_errors(obs: Observation) -> object:

@@ -15,7 +15,14 @@ import string
 from typing import Any
 
 from conformance.harness.observe import Observation, Scenario
-from conformance.properties.base import Property, Regime
+from conformance.properties.base import (
+    Property,
+    Regime,
+    error_in_words,
+    printed_in_words,
+    raised_in_words,
+    warnings_in_words,
+)
 from conformance.properties.monitor_regimes import (
     auto_decides,
     checkpoint_walk,
@@ -256,29 +263,8 @@ def saves_in_words(projected: Any) -> str:
     return "saves " + ", ".join(f"{call[0]}({call[1]!r})" for call in projected)
 
 
-def raised_in_words(projected: Any) -> str:
-    return "raises nothing" if projected is None else f"raises {projected[0]} in {projected[1]}"
-
-
-def error_in_words(projected: Any) -> str:
-    if projected is None:
-        return "raises nothing"
-    kind, message, hook = projected
-    return f"raises {kind} in {hook}: {message[:160]!r}"
-
-
 def files_in_words(projected: Any) -> str:
     return f"leaves the files {sorted(projected)}" if projected else "leaves no file"
-
-
-def warnings_in_words(projected: Any) -> str:
-    if not projected:
-        return "warns nothing"
-    return "warns " + "; ".join(f"{category}: {message[:100]!r}" for category, message in projected)
-
-
-def printed_in_words(projected: Any) -> str:
-    return f"prints {projected!r}" if projected else "prints nothing"
 
 
 CONSTRUCTION = (

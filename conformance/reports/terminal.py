@@ -68,9 +68,7 @@ def table(report: dict[str, Any], colour: bool = False) -> str:
         if verdict in ("fail", "stale", "divergent") or reason.startswith(
             ("not judged apart", "none of the", "judged on")
         ):
-            lines.append(
-                _paint(f"            {reason[:300]}", "reason", colour)
-            )
+            lines.append(_paint(f"            {reason[:300]}", "reason", colour))
     summary = report.get("summary") or {}
     counts = ", ".join(f"{count} {verdict}" for verdict, count in summary.items() if count)
     target = report.get("target") or {}
