@@ -85,14 +85,6 @@ class Blame:
             clause: sum(clause in judged.in_play for judged in scenarios)
             for clause in properties_of
         }
-        # How narrow a clause's regime is: where it holds as a regime, for a clause that
-        # is general in one property and specific in another.
-        self._breadth = {
-            clause: sum(clause in judged.specific for judged in scenarios)
-            if any(clause in judged.specific for judged in scenarios)
-            else self.in_regime[clause]
-            for clause in properties_of
-        }
         self._shows = {
             clause: {index for index, judged in enumerate(scenarios) if clause in judged.showing}
             for clause in properties_of
@@ -143,17 +135,20 @@ class Blame:
         # Counted on this property's own differences: what a clause shows downstream
         # follows from what it shows here.
         here = {i for i in self.unexplained if self.scenarios[i].differing[0] == upstream}
-        score = {c: (len(shows[c] & here), -self._breadth_for(c, upstream)) for c in chosen}
+        score = {c: (len(shows[c] & here), -self._breadth(c, upstream)) for c in chosen}
         best = max(score.values())
         return [c for c in chosen if score[c] == best]
 
-    def _breadth_for(self, clause: str, prop: str) -> int:
-        """How many of the scenarios `prop` judged have `clause` in play through a regime
-        (all of them, for a clause general everywhere)."""
-        judged = [j for j in self.scenarios if prop in j.judged_by] or self.scenarios
-        if any(clause in j.specific for j in judged):
-            return sum(clause in j.specific for j in judged)
-        return self._breadth[clause]
+    def _breadth(self, clause: str, prop: str) -> int:
+        """How narrow `clause`'s regime is: on how many of the scenarios `prop` judged it
+        holds as a regime, else on how many of all, else (a clause general everywhere)
+        how many scenarios it is in play in."""
+        own = [j for j in self.scenarios if prop in j.judged_by] or self.scenarios
+        for judged in (own, self.scenarios):
+            as_regime = sum(clause in j.specific for j in judged)
+            if as_regime:
+                return as_regime
+        return self.in_regime[clause]
 
     def _pure(self, prop: str) -> bool:
         """Whether a general clause of `prop` fails on its own: a property where it is

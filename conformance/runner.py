@@ -416,12 +416,11 @@ def _draw(
         draw.judged.append(seen)
         draw.scenarios.append(scenario)
 
-    ran = len(draw.judged)
     try:
         seed(draw.seed)(judged_by_all)()
     except _Abandon:
         scenario, examination = concluded[0]
-        ran = len(draw.judged) + 1
+        ran = len(draw.judged) + 1  # the scenario that ended it counts
         return [_whole(prop, target, ran, scenario, examination) for prop in group]
     except Exception as error:  # the suite itself could not run the group
         reason = f"error while checking: {type(error).__name__}: {error}"
@@ -486,11 +485,11 @@ def _judge(
     target: Target,
     scenario: Scenario,
     scenario_timeout: float | None,
-    upto: str | None = None,
+    first_only: bool = False,
 ) -> tuple[Judged, Difference | None]:
     """What the group makes of `scenario`: the clauses in play, the properties that
-    differ (all of them, or only up to the first if `upto` names the property that must
-    be first), the clauses that show it, and the first difference."""
+    differ (all of them, or with `first_only` the first), the clauses that show it, and
+    the first difference."""
     group = draw.group
     in_play = frozenset().union(*(prop.in_play(scenario) for prop in group))
     differing: list[str] = []
@@ -502,7 +501,7 @@ def _judge(
         differing.append(prop.name)
         if first is None:
             first = (prop, scenario, examination)
-            if examination.conclusive or upto is not None:
+            if examination.conclusive or first_only:
                 break
     showing: frozenset[str] = frozenset()
     quirks: frozenset[str] = frozenset()
@@ -548,7 +547,7 @@ def _minimal_difference(
     @_hypothesis_settings(examples, shrink)
     @given(group[0].scenarios)
     def unexplained(scenario: Scenario) -> None:
-        seen, difference = _judge(draw, target, scenario, scenario_timeout, upto=upstream)
+        seen, difference = _judge(draw, target, scenario, scenario_timeout, first_only=True)
         if difference is None or difference[0].name != upstream or blame.explains(seen):
             return
         if pure and seen.quirks:
@@ -715,7 +714,7 @@ _PRECEDENCE = ("fail", "explained", "pass", "not-run")
 
 
 def _rank(outcome: ClauseOutcome) -> int:
-    if outcome.verdict == "not-run" and outcome.reason.startswith("not judged apart"):
+    if outcome.explained_by:
         return _PRECEDENCE.index("explained")
     return _PRECEDENCE.index(outcome.verdict)
 

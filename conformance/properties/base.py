@@ -77,6 +77,11 @@ def comparable(value: Any) -> str:
     return repr(value)
 
 
+def regimes_among(table: Mapping[str, Regime], *clauses: str) -> dict[str, Regime]:
+    """The regimes `table` gives for `clauses`: those without one are general."""
+    return {clause: table[clause] for clause in clauses if clause in table}
+
+
 # What a projection shows, in words, for a failure's reason (`Property.describe`).
 
 

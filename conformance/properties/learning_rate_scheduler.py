@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
 from conformance.harness.observe import Observation, Scenario
-from conformance.properties.base import Property, Regime, error_in_words, printed_in_words
+from conformance.properties.base import (
+    Property,
+    Regime,
+    error_in_words,
+    printed_in_words,
+    regimes_among,
+)
 from conformance.strategies import learning_rate_scheduler as strategies
 from conformance.strategies.schedules import TENSOR
 
@@ -46,8 +53,7 @@ REGIMES: dict[str, Regime] = {
 }
 
 
-def _regimes(*clauses: str) -> dict[str, Regime]:
-    return {clause: REGIMES[clause] for clause in clauses if clause in REGIMES}
+_regimes = functools.partial(regimes_among, REGIMES)
 
 
 def rates_in_words(projected: Any) -> str:

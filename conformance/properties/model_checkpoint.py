@@ -11,6 +11,7 @@ counted across epochs and fits.
 
 from __future__ import annotations
 
+import functools
 import string
 from typing import Any
 
@@ -21,6 +22,7 @@ from conformance.properties.base import (
     error_in_words,
     printed_in_words,
     raised_in_words,
+    regimes_among,
     warnings_in_words,
 )
 from conformance.properties.monitor_regimes import (
@@ -202,8 +204,7 @@ REGIMES: dict[str, Regime] = {
 }
 
 
-def _regimes(clauses: tuple[str, ...]) -> dict[str, Regime]:
-    return {clause: REGIMES[clause] for clause in clauses if clause in REGIMES}
+_regimes = functools.partial(regimes_among, REGIMES)
 
 
 def _methods(obs: Observation) -> list[tuple[Any, ...]]:
@@ -310,7 +311,7 @@ PROPERTIES: tuple[Property, ...] = (
         SAVE_CLAUSES,
         strategies.scenarios(edges=False),
         project=saves,
-        regimes=_regimes(SAVE_CLAUSES),
+        regimes=_regimes(*SAVE_CLAUSES),
         projections={
             "model_checkpoint.save.write": _methods,
             **dict.fromkeys(PATHS, _saved_paths),
@@ -343,11 +344,9 @@ PROPERTIES: tuple[Property, ...] = (
         kind="invariant",
         holds=saves_only_improvements,
         regimes=_regimes(
-            (
-                "model_checkpoint.best-only.first-value-wins",
-                "model_checkpoint.save-freq.carries-over",
-                "monitor.improvement.strict",
-            )
+            "model_checkpoint.best-only.first-value-wins",
+            "model_checkpoint.save-freq.carries-over",
+            "monitor.improvement.strict",
         ),
     ),
     Property(
@@ -360,7 +359,7 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.batch_frequency_scenarios(),
         kind="invariant",
         holds=saves_every_save_freq_batches,
-        regimes=_regimes(("model_checkpoint.save-freq.carries-over",)),
+        regimes=_regimes("model_checkpoint.save-freq.carries-over"),
     ),
     Property(
         "model_checkpoint.compares-at-declared-precision",
@@ -393,7 +392,7 @@ PROPERTIES: tuple[Property, ...] = (
         ERROR_CLAUSES,
         strategies.scenarios(),
         project=raised,
-        regimes=_regimes(ERROR_CLAUSES),
+        regimes=_regimes(*ERROR_CLAUSES),
         follows=SAVE_CLAUSES,
         describe=raised_in_words,
     ),
@@ -407,7 +406,7 @@ PROPERTIES: tuple[Property, ...] = (
         ),
         strategies.scenarios(),
         project=loop_record,
-        regimes=_regimes(("model_checkpoint.save-freq.best-only-crash",)),
+        regimes=_regimes("model_checkpoint.save-freq.best-only-crash"),
         follows=UPSTREAM,
     ),
     Property(
@@ -420,7 +419,7 @@ PROPERTIES: tuple[Property, ...] = (
         ),
         strategies.scenarios(),
         project=lambda obs: obs.files,
-        regimes=_regimes(("model_checkpoint.save.makedirs", "model_checkpoint.path.format")),
+        regimes=_regimes("model_checkpoint.save.makedirs", "model_checkpoint.path.format"),
         # The names of the files, the directories made: each rule its own part.
         projections={
             "model_checkpoint.path.format": lambda obs: sorted(
@@ -444,7 +443,7 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.scenarios(),
         project=lambda obs: obs.warnings,
         regimes=_regimes(
-            ("model_checkpoint.best-only.non-scalar-saves", "monitor.mode.unknown-warns")
+            "model_checkpoint.best-only.non-scalar-saves", "monitor.mode.unknown-warns"
         ),
         follows=UPSTREAM,
         describe=warnings_in_words,
@@ -455,7 +454,7 @@ PROPERTIES: tuple[Property, ...] = (
         ERROR_CLAUSES,
         strategies.scenarios(),
         project=lambda obs: obs.error,
-        regimes=_regimes(ERROR_CLAUSES),
+        regimes=_regimes(*ERROR_CLAUSES),
         follows=SAVE_CLAUSES,
         describe=error_in_words,
     ),

@@ -12,13 +12,16 @@ where its rule did not matter passes there: it costs an example, never a wrong b
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from conformance.harness.fit import FitPlan, batch_logs
 from conformance.harness.observe import Scenario
 from conformance.scenario_words import MISSING, monitored_value
 from reference.monitor import as_compared
+
+T = TypeVar("T")
 
 # The directions the simulated model's compiled metrics declare (`strategies.monitored`);
 # `custom` declares none, and the loss is always minimised.
@@ -58,22 +61,26 @@ class Walk:
     gated_at_zero: bool = False  # ... at absolute epoch 0
 
 
-_last: tuple[Scenario | None, Walk] = (None, Walk())
+def _last_scenario(compute: Callable[[Scenario], T]) -> Callable[[Scenario], T]:
+    """`compute`, keeping its result for the last scenario: every regime of a scenario
+    asks for the same walk (by identity: scenarios are not hashable)."""
+    last: list[Any] = [None, None]
 
+    def cached(scenario: Scenario) -> T:
+        if last[0] is not scenario:
+            last[:] = [scenario, compute(scenario)]
+        return cast(T, last[1])
 
-def walk(scenario: Scenario) -> Walk:
-    """The walk of `scenario` (the last one is kept: every regime asks again)."""
-    global _last
-    if _last[0] is not scenario:
-        _last = (scenario, _walked(scenario))
-    return _last[1]
+    return cached
 
 
 def _better(value: float, than: float, sign: float, by: float) -> bool:
     return sign * (than - value) > by
 
 
-def _walked(scenario: Scenario) -> Walk:
+@_last_scenario
+def walk(scenario: Scenario) -> Walk:
+    """What the monitored values of `scenario` put in play for EarlyStopping."""
     config = scenario.config
     monitor = config.get("monitor", "val_loss")
     start = config.get("start_from_epoch", 0)
@@ -134,16 +141,6 @@ class CheckpointWalk:
     threshold_decides: bool = False  # the first value does not beat the threshold
 
 
-_last_checkpoint: tuple[Scenario | None, CheckpointWalk] = (None, CheckpointWalk())
-
-
-def checkpoint_walk(scenario: Scenario) -> CheckpointWalk:
-    global _last_checkpoint
-    if _last_checkpoint[0] is not scenario:
-        _last_checkpoint = (scenario, _checkpoint_walked(scenario))
-    return _last_checkpoint[1]
-
-
 def _checkpoint_values(scenario: Scenario, fit: FitPlan, monitor: str) -> list[Any]:
     """The monitored values ModelCheckpoint decides on: at every epoch end, or with an int
     `save_freq` at every batch end, the running metrics (`harness.fit.batch_logs`)."""
@@ -158,7 +155,9 @@ def _checkpoint_values(scenario: Scenario, fit: FitPlan, monitor: str) -> list[A
     return values
 
 
-def _checkpoint_walked(scenario: Scenario) -> CheckpointWalk:
+@_last_scenario
+def checkpoint_walk(scenario: Scenario) -> CheckpointWalk:
+    """What the monitored values of `scenario` put in play for ModelCheckpoint."""
     config = scenario.config
     monitor = config.get("monitor", "val_loss")
     sign = 1.0 if direction(scenario) in (None, "min") else -1.0

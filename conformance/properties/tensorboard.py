@@ -10,11 +10,12 @@ The invariants hold of any conforming run, whatever the reference says.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from conformance.harness.events import TIMING_TAGS, Record
 from conformance.harness.observe import Observation, Scenario
-from conformance.properties.base import Property, Regime
+from conformance.properties.base import Property, Regime, regimes_among
 from conformance.strategies import tensorboard as strategies
 
 CALLBACK = "TensorBoard"
@@ -196,8 +197,7 @@ REGIMES: dict[str, Regime] = {
 }
 
 
-def _regimes(*clauses: str) -> dict[str, Regime]:
-    return {clause: REGIMES[clause] for clause in clauses if clause in REGIMES}
+_regimes = functools.partial(regimes_among, REGIMES)
 
 
 def _learning_rates(obs: Observation) -> object:
