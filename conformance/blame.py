@@ -192,15 +192,33 @@ class Blame:
 
     def next_unexplained(self) -> tuple[int, str] | None:
         """The earliest drawn of the unexplained differences whose first differing
-        property is the most upstream, and that property."""
+        property is the most upstream (the least deep in what follows what, then the
+        first listed), and that property."""
         if not self.unexplained:
             return None
         order = list(self.clauses_of)
-        index = min(
-            self.unexplained,
-            key=lambda i: (order.index(self.scenarios[i].differing[0]), i),
-        )
+
+        def upstream_first(index: int) -> tuple[int, int, int]:
+            prop = self.scenarios[index].differing[0]
+            return self._depth(prop), order.index(prop), index
+
+        index = min(self.unexplained, key=upstream_first)
         return index, self.scenarios[index].differing[0]
+
+    def _depth(self, prop: str, seen: frozenset[str] = frozenset()) -> int:
+        """How far downstream `prop` is: 0 if it follows nothing, else one more than the
+        properties that check what it follows. A property of another strategy that
+        checks a followed rule (the tie rule, in a strategy of its own) is upstream
+        too: its differences are blamed first, so that they explain this one's."""
+        followed = set(self.follows.get(prop, ()))
+        owners = [
+            other
+            for other, clauses in self.clauses_of.items()
+            if other != prop and other not in seen and followed.intersection(clauses)
+        ]
+        if not owners:
+            return 0
+        return 1 + max(self._depth(other, seen | {prop}) for other in owners)
 
     @property
     def explained_by(self) -> dict[str, tuple[str, ...]]:

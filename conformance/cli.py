@@ -405,6 +405,10 @@ def _replay(args: argparse.Namespace) -> int:
         _fail(str(error))
     if target.classes.get(prop.callback) is None:
         _fail(f"target {args.target!r} has no {prop.callback}: {target.not_run.get(prop.callback)}")
+    declaration = target.unsupported.covering(scenario)
+    if declaration is not None:
+        print(f"unsupported: the target declares {declaration.describe()}")
+        return 0
     examination = examine(prop, target, scenario, args.scenario_timeout)
     verdict = f"FAIL {examination.failure}" if examination.failure else f"pass {prop.name}"
     print(table(scenario, examination.target, examination.reference))

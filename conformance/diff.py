@@ -70,7 +70,7 @@ from typing import Any
 
 from conformance.reports.markdown import cell, code
 
-VERDICTS = ("pass", "fail", "divergent", "stale", "not-run")
+VERDICTS = ("pass", "fail", "divergent", "stale", "unsupported", "not-run")
 FAILING = ("fail", "divergent", "stale")
 """The verdicts of a clause the target does not follow (declared or not)."""
 

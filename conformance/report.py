@@ -16,7 +16,9 @@ added within version 1; readers treat both as optional. So were the top-level
 `"divergences"` (the declared-divergences file the run used, or null) and, on a clause a
 declaration applied to, `"divergence": {"target", "versions", "kind", "reason", "link",
 "witness"}` (`conformance.divergences`); a `divergent` clause's counterexample is its
-witness.
+witness. So were the verdict `unsupported`, `"unsupported"` in `target` (the target's
+declarations in words: `conformance.unsupported`) and, on a clause, `"left_out"` (the
+drawn scenarios of its regime left out as unsupported, when any).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from conformance.scenario_io import to_data
 from conformance.targets import Target, resolve
 
 SCHEMA = "callback-conformance/report/1"
-VERDICTS = ("pass", "fail", "divergent", "stale", "not-run")
+VERDICTS = ("pass", "fail", "divergent", "stale", "unsupported", "not-run")
 
 
 def build(
@@ -79,6 +81,8 @@ def _clause(
     }
     if result.divergence is not None:
         entry["divergence"] = result.divergence.describe()
+    if result.left_out:
+        entry["left_out"] = result.left_out
     return entry
 
 

@@ -19,6 +19,7 @@ there is to say). A failure that does not reproduce on a fresh instance says so.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sized
@@ -41,6 +42,7 @@ from conformance.harness.observe import (
 from conformance.properties.base import Property, comparable
 from conformance.scenario_words import scenario_in_words
 from conformance.targets import Target, resolve
+from conformance.unsupported import Unsupported
 
 if TYPE_CHECKING:
     from conformance.divergences import Divergence
@@ -91,11 +93,13 @@ class ClauseOutcome:
     """A clause's verdict from one group: judged on `examples` scenarios of its regime."""
 
     clause: str
-    verdict: str  # "pass", "fail" or "not-run"
+    verdict: str  # "pass", "fail", "unsupported" or "not-run"
     examples: int
     reason: str = ""
     counterexample: Counterexample | None = None
     explained_by: tuple[str, ...] = ()  # the failing clauses it could not be judged apart from
+    # drawn scenarios of its regime left out: they need what the target does not support
+    left_out: int = 0
 
 
 @dataclass
@@ -112,11 +116,12 @@ class PropertyResult:
 @dataclass
 class ClauseResult:
     clause: Clause
-    verdict: str  # "pass", "fail", "divergent", "stale" or "not-run"
+    verdict: str  # "pass", "fail", "divergent", "stale", "unsupported" or "not-run"
     examples: int
     reason: str
     counterexample: Counterexample | None
     divergence: Divergence | None = None  # the declaration that applied (conformance.divergences)
+    left_out: int = 0  # drawn scenarios of its regime the target does not support
 
 
 def reference_for(target: Target, callback: str) -> type:
@@ -221,7 +226,12 @@ def _observe_target(
     target.examined.add(prop.callback)
     try:
         observed = observe(
-            target_class, scenario, target.adapt, target.cleanup, limit, target.backend
+            target_class,
+            target.unsupported.for_target(scenario),
+            target.adapt,
+            target.cleanup,
+            limit,
+            target.backend,
         )
     except ScenarioTimeout as timeout:
         assert timeout.observation is not None
@@ -353,6 +363,8 @@ class _Draw:
     others: list[Property] = field(default_factory=list)
     judged: list[Judged] = field(default_factory=list)
     scenarios: list[Scenario] = field(default_factory=list)
+    # per drawn scenario the target does not support: the clauses in play, and why
+    left_out: list[tuple[frozenset[str], Unsupported]] = field(default_factory=list)
 
 
 def run_group(
@@ -409,6 +421,11 @@ def _draw(
     @_hypothesis_settings(examples, shrink=False)
     @given(group[0].scenarios)
     def judged_by_all(scenario: Scenario) -> None:
+        declaration = target.unsupported.covering(scenario)
+        if declaration is not None:
+            in_play = frozenset().union(*(prop.in_play(scenario) for prop in group))
+            draw.left_out.append((in_play, declaration))
+            return
         seen, first_difference = _judge(draw, target, scenario, scenario_timeout)
         if first_difference is not None and first_difference[2].conclusive:
             concluded.append((scenario, first_difference[2]))
@@ -470,8 +487,21 @@ def _blamed(
         if difference is not None:
             counterexamples.update(dict.fromkeys(suspects, difference))
     drawn = sum(len(draw.judged) for draw in draws)
+    left_out: dict[str, list[Unsupported]] = {}
+    for draw in draws:
+        for in_play, declaration in draw.left_out:
+            for clause in in_play:
+                left_out.setdefault(clause, []).append(declaration)
     return {
-        clause: _clause_outcome(clause, target, blame, counterexamples, drawn, scenario_timeout)
+        clause: _clause_outcome(
+            clause,
+            target,
+            blame,
+            counterexamples,
+            drawn,
+            left_out.get(clause, []),
+            scenario_timeout,
+        )
         for clause in dict.fromkeys(c for prop in properties for c in prop.clauses)
     }
 
@@ -547,6 +577,8 @@ def _minimal_difference(
     @_hypothesis_settings(examples, shrink)
     @given(group[0].scenarios)
     def unexplained(scenario: Scenario) -> None:
+        if target.unsupported.covering(scenario) is not None:
+            return
         seen, difference = _judge(draw, target, scenario, scenario_timeout, first_only=True)
         if difference is None or difference[0].name != upstream or blame.explains(seen):
             return
@@ -566,6 +598,41 @@ def _minimal_difference(
 
 
 def _clause_outcome(
+    clause: str,
+    target: Target,
+    blame: Blame,
+    counterexamples: dict[str, Difference],
+    drawn: int,
+    left_out: list[Unsupported],
+    scenario_timeout: float | None,
+) -> ClauseOutcome:
+    in_regime = blame.in_regime[clause]
+    if in_regime == 0 and left_out:
+        return ClauseOutcome(
+            clause,
+            "unsupported",
+            0,
+            f"all {len(left_out)} drawn scenarios of its regime need what the target does not"
+            f" support: {_declared(left_out)}",
+            left_out=len(left_out),
+        )
+    outcome = _judged_outcome(clause, target, blame, counterexamples, drawn, scenario_timeout)
+    if not left_out:
+        return outcome
+    note = (
+        f"judged on the rest: {len(left_out)} of the {len(left_out) + in_regime} drawn"
+        f" scenarios of its regime left out as unsupported ({_declared(left_out)})"
+    )
+    reason = f"{outcome.reason} — {note}" if outcome.reason else note
+    return dataclasses.replace(outcome, reason=reason, left_out=len(left_out))
+
+
+def _declared(declarations: list[Unsupported]) -> str:
+    """The declarations that left scenarios out, each once, in words."""
+    return "; ".join(declaration.describe() for declaration in dict.fromkeys(declarations))
+
+
+def _judged_outcome(
     clause: str,
     target: Target,
     blame: Blame,
@@ -709,8 +776,9 @@ def run(
 
 
 # Which of a clause's outcomes from several groups speaks for it: a failure anywhere, then
-# a difference it could not be judged apart from, then a pass, then not reached at all.
-_PRECEDENCE = ("fail", "explained", "pass", "not-run")
+# a difference it could not be judged apart from, then a pass, then reached only where the
+# target does not support it, then not reached at all.
+_PRECEDENCE = ("fail", "explained", "pass", "unsupported", "not-run")
 
 
 def _rank(outcome: ClauseOutcome) -> int:
@@ -745,12 +813,15 @@ def clause_verdicts(
             continue
         speaking = min(outcomes, key=_rank)
         examples = sum(outcome.examples for outcome in outcomes)
-        if speaking.verdict == "pass":
-            verdicts.append(ClauseResult(clause, "pass", examples, "", None))
-            continue
+        left_out = sum(outcome.left_out for outcome in outcomes)
         verdicts.append(
             ClauseResult(
-                clause, speaking.verdict, examples, speaking.reason, speaking.counterexample
+                clause,
+                speaking.verdict,
+                examples,
+                speaking.reason,
+                speaking.counterexample,
+                left_out=left_out,
             )
         )
     return verdicts

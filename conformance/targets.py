@@ -13,7 +13,8 @@ with), `conformance_precision` (`"float32-ftz"`, `"float32"` or `"float64"`: how
 compares monitored values), `conformance_cleanup(callback)` (restore process-wide state
 a callback may leave behind when it raises), `conformance_warm_up(callback_name)` (run
 once per callback class before its first scenario, outside the per-scenario time limit:
-imports, compilation) and `conformance_version` (else `__version__` is used).
+imports, compilation), `conformance_version` (else `__version__` is used) and
+`conformance_unsupported` (the configurations it cannot express: `conformance.unsupported`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import numpy as np
 from conformance.harness.observe import ModelAdapter
 from conformance.harness.sim_model import SGD, Embedding, MultiOptimizer, SimModel
 from conformance.shared_observations import SharedObservations
+from conformance.unsupported import Declarations, UnsupportedError, declarations
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
 PRECISIONS = ("float32-ftz", "float32", "float64")
@@ -59,6 +61,8 @@ class Target:
     examined: set[str] = field(default_factory=set)  # callbacks run at least once
     # the runs of the scenarios the current group of properties draws (conformance.runner)
     observations: SharedObservations = field(default_factory=SharedObservations)
+    # what it cannot express: scenarios that need it are left out (conformance.unsupported)
+    unsupported: Declarations = field(default_factory=Declarations)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -66,6 +70,7 @@ class Target:
             "module": self.module,
             "version": self.version,
             "backend": self.backend,
+            "unsupported": self.unsupported.describe(),
         }
 
 
@@ -197,6 +202,10 @@ def _module_target(spec: str) -> Target:
             f"target {spec!r}: conformance_backend must be one of {BACKENDS}, got {backend!r}"
         )
     version = getattr(holder, "conformance_version", None) or getattr(holder, "__version__", None)
+    try:
+        unsupported = declarations(getattr(holder, "conformance_unsupported", None), spec)
+    except UnsupportedError as error:
+        raise TargetError(str(error)) from None
     return Target(
         spec,
         module_name,
@@ -208,6 +217,7 @@ def _module_target(spec: str) -> Target:
         cleanup=cleanup,
         not_run=not_run,
         warm_up=getattr(holder, "conformance_warm_up", None),
+        unsupported=unsupported,
     )
 
 

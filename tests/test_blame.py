@@ -98,6 +98,20 @@ def test_a_downstream_difference_explained_by_an_upstream_blame_is_not_blamed() 
     assert blame.explained_by == {"patience": ("ties",), "restore": ("ties",)}
 
 
+def test_a_followed_rule_checked_in_another_strategy_is_blamed_before_its_followers() -> None:
+    """The tie rule is checked by a property listed after the restore property (its own
+    strategy): its difference is still blamed first, and explains the restore one."""
+    clauses = {STOPS: ("patience",), RESTORES: ("restore",), "ties-checked": ("ties",)}
+    in_play = frozenset({"patience", "restore", "ties"})
+    scenarios = [
+        Judged(in_play, (RESTORES,), frozenset({"restore"})),
+        Judged(in_play, ("ties-checked",), frozenset({"ties"}), frozenset({"ties"})),
+    ]
+    blame = Blame(clauses, scenarios, {"ties-checked": ("ties",)}, {RESTORES: ("ties",)})
+    assert blame.next_unexplained() == (1, "ties-checked")
+    assert settle(blame) == ["ties"]
+
+
 def test_nothing_differs_nothing_is_blamed() -> None:
     blame = Blame(CLAUSES, [judged("ties"), judged()], SPECIFIC, FOLLOWS)
     assert blame.next_unexplained() is None

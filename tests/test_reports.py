@@ -31,7 +31,7 @@ from reference import EarlyStopping
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURE = os.path.join(ROOT, "tests", "data", "report-every-verdict.json")
-VERDICTS = ("pass", "fail", "divergent", "stale", "not-run")
+VERDICTS = ("pass", "fail", "divergent", "stale", "unsupported", "not-run")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -326,8 +326,11 @@ def test_the_markdown_summary_lists_what_needs_attention(report):
     assert "### Declared divergences (1)" in text
     assert f"<summary>Not run ({len(by_verdict(report, 'not-run'))})</summary>" in text
     assert f"<summary>Passing ({len(by_verdict(report, 'pass'))})</summary>" in text
+    unsupported = by_verdict(report, "unsupported")
+    assert f"<summary>Unsupported by the target ({len(unsupported)})</summary>" in text
+    assert "Declared unsupported by the target: EarlyStopping(mode other than" in text
     groups = counterexamples(report)
-    assert text.count("<details><summary>") == len(groups) + 2
+    assert text.count("<details><summary>") == len(groups) + 3
     assert text.count("```sh") == len(groups)
     assert f"callback-conformance replay report.json {report['target']['spec']} --clause" in text
     # every table row has as many cells as its header (no stray pipes from the data)
@@ -380,7 +383,7 @@ def test_the_junit_xml_has_a_case_per_clause(report):
             assert failure.get("message") == clause["reason"][:1000]
             if clause["counterexample"]:
                 assert "Replay:" in (failure.text or "")
-        elif clause["verdict"] == "not-run":
+        elif clause["verdict"] in ("not-run", "unsupported"):
             assert skip is not None and skip.get("message") == clause["reason"]
             assert failure is None
         else:

@@ -12,6 +12,7 @@ VERDICT_LABELS = {
     "fail": "fail",
     "stale": "stale declared divergence",
     "divergent": "declared divergence",
+    "unsupported": "unsupported by the target",
     "not-run": "not run",
     "pass": "pass",
 }

@@ -29,7 +29,7 @@ from conformance.reports.svg import COLOURS, plots
 
 CSS = """
 :root { --fail: #b91c1c; --pass: #15803d; --divergent: #a16207; --stale: #7e22ce;
-  --not-run: #6b7280; --line: #e5e7eb; --muted: #6b7280; }
+  --unsupported: #0e7490; --not-run: #6b7280; --line: #e5e7eb; --muted: #6b7280; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111827;
   margin: 0; background: #f9fafb; }
@@ -55,6 +55,7 @@ code, pre, .id { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, mon
 .card.pass { border-left-color: var(--pass); } .card.fail { border-left-color: var(--fail); }
 .card.divergent { border-left-color: var(--divergent); }
 .card.stale { border-left-color: var(--stale); }
+.card.unsupported { border-left-color: var(--unsupported); }
 .card.not-run { border-left-color: var(--not-run); }
 nav.filters { position: sticky; top: 0; background: #f9fafbee; padding-top: 8px;
   padding-bottom: 8px; border-bottom: 1px solid var(--line); z-index: 2; }
@@ -79,6 +80,7 @@ table.clauses td.clause { width: 48%; }
   font-weight: 600; color: #fff; }
 .badge.pass { background: var(--pass); } .badge.fail { background: var(--fail); }
 .badge.divergent { background: var(--divergent); } .badge.stale { background: var(--stale); }
+.badge.unsupported { background: var(--unsupported); }
 .badge.not-run { background: #9ca3af; }
 .level { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em;
   margin: 10px 0 2px; }
@@ -227,9 +229,12 @@ def _header(report: dict[str, Any]) -> str:
         f"<span>{escape(VERDICT_LABELS[verdict])}</span></div>"
         for verdict in VERDICT_LABELS
     )
+    declared = "".join(f"<li>{escape(str(d))}</li>" for d in target.get("unsupported") or [])
+    if declared:
+        declared = f'<p class="meta">Declared unsupported by the target:</p><ul>{declared}</ul>'
     return (
         f"<header><h1>Conformance of <code>{escape(str(target.get('spec')))}</code></h1>"
-        f'<p class="meta">{" · ".join(details)}</p>'
+        f'<p class="meta">{" · ".join(details)}</p>{declared}'
         f'<div class="status {"good" if good else "bad"}">{escape(line)}</div>'
         f'<div class="cards">{cards}</div></header>'
     )

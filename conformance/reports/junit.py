@@ -89,8 +89,8 @@ def _case(
             type="stale-divergence" if verdict == "stale" else "nonconformance",
         )
         failure.text = _failure_text(clause, report, report_path)
-    elif verdict == "not-run":
-        ET.SubElement(case, "skipped", message=reason[:1000] or "not run")
+    elif verdict in ("not-run", "unsupported"):
+        ET.SubElement(case, "skipped", message=reason[:1000] or verdict)
     elif verdict == "divergent":
         out = ET.SubElement(case, "system-out")
         out.text = f"declared divergence: {reason}"

@@ -17,7 +17,14 @@ from conformance.reports.common import (
     target_name,
 )
 
-ICONS = {"fail": "❌", "stale": "⚠️", "divergent": "↔️", "not-run": "⏭️", "pass": "✅"}
+ICONS = {
+    "fail": "❌",
+    "stale": "⚠️",
+    "divergent": "↔️",
+    "unsupported": "🚫",
+    "not-run": "⏭️",
+    "pass": "✅",
+}
 
 
 def cell(text: Any, limit: int = 400) -> str:
@@ -55,6 +62,7 @@ def render(report: dict[str, Any], report_path: str | None = None) -> str:
         f" profile {report.get('profile')},"
         f" seed {report.get('seed') if report.get('seed') is not None else 'derandomized'}",
         "",
+        *_declared_unsupported(target),
         "| " + " | ".join(f"{ICONS[v]} {VERDICT_LABELS[v]}" for v in VERDICT_LABELS) + " |",
         "|" + "---:|" * len(VERDICT_LABELS),
         "| " + " | ".join(str(summary.get(v, 0)) for v in VERDICT_LABELS) + " |",
@@ -85,18 +93,30 @@ def render(report: dict[str, Any], report_path: str | None = None) -> str:
         out += [f"### Counterexamples ({len(groups)})", ""]
         for number, group in enumerate(groups, 1):
             out += _counterexample(report, number, group, report_path)
-    for verdict, title in (("not-run", "Not run"), ("pass", "Passing")):
+    for verdict, title in (
+        ("unsupported", "Unsupported by the target"),
+        ("not-run", "Not run"),
+        ("pass", "Passing"),
+    ):
         chosen = [c for c in clauses if c.get("verdict") == verdict]
         if not chosen:
             continue
         out += [f"<details><summary>{title} ({len(chosen)})</summary>", ""]
-        if verdict == "not-run":
+        if verdict != "pass":
             out += ["| clause | why |", "|---|---|"]
             out += [f"| {code(c.get('id'))} | {cell(c.get('reason') or '')} |" for c in chosen]
         else:
             out += [f"- {code(c.get('id'))} ({cell(c.get('level'))})" for c in chosen]
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _declared_unsupported(target: dict[str, Any]) -> list[str]:
+    """The target's declarations of what it cannot express, as a paragraph, if any."""
+    declared = [str(text) for text in target.get("unsupported") or []]
+    if not declared:
+        return []
+    return ["Declared unsupported by the target: " + "; ".join(map(cell, declared)), ""]
 
 
 def _counterexample(

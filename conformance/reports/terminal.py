@@ -14,6 +14,7 @@ MARKS = {
     "fail": "FAIL",
     "divergent": "divergent",
     "stale": "STALE",
+    "unsupported": "unsupp.",
     "not-run": "not-run",
 }
 STYLES = {
@@ -21,6 +22,7 @@ STYLES = {
     "fail": "1;31",
     "divergent": "33",
     "stale": "1;35",
+    "unsupported": "36",
     "not-run": "2",
     "heading": "1",
     "reason": "2",
@@ -64,8 +66,9 @@ def table(report: dict[str, Any], colour: bool = False) -> str:
         reason = str(clause.get("reason") or "")
         examples = clause.get("examples") or 0
         if verdict == "pass" and examples < THIN:
-            reason = f"judged on {examples} runs of its regime only (fewer than {THIN})"
-        if verdict in ("fail", "stale", "divergent") or reason.startswith(
+            thin = f"judged on {examples} runs of its regime only (fewer than {THIN})"
+            reason = f"{thin}; {reason}" if reason else thin
+        if verdict in ("fail", "stale", "divergent", "unsupported") or reason.startswith(
             ("not judged apart", "none of the", "judged on")
         ):
             lines.append(_paint(f"            {reason[:300]}", "reason", colour))
@@ -77,6 +80,10 @@ def table(report: dict[str, Any], colour: bool = False) -> str:
         f" ({target.get('backend') or 'no backend'})"
     )
     failed = summary.get("fail") or summary.get("stale")
+    declared = target.get("unsupported") or []
+    if declared:
+        lines += ["", "Declared unsupported by the target:"]
+        lines += [f"  {text}" for text in declared]
     lines += [
         "",
         _paint(

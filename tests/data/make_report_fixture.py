@@ -9,6 +9,8 @@ It is made of real runs (profile quick, derandomized) against kept wrong impleme
   restoring), `lrs_epoch_relative_to_fit`, `mc_best_reset_per_fit` and
   `tb_batch_step_reset_per_epoch` (-k on their callback), put in place of those clauses'
   entries, so that every callback has a counterexample to plot;
+* the `unsupported` clauses of a run against `tests.partial_targets.no_auto_mode` (-k
+  monitor.mode: a port without auto mode, declaring it), with its declarations;
 
 and two edited entries, since no run gives them yet: a failing cosmetic clause turned into
 a declared divergence (`divergent`, its counterexample kept as the witness), and a passing
@@ -49,7 +51,8 @@ STALE_REASON = (
     "declared divergence is stale: its witness no longer diverges (the port now compares in"
     " float32, as Keras does); remove the declaration"
 )
-VERDICTS = ("pass", "fail", "divergent", "stale", "not-run")
+UNSUPPORTED = ("tests.partial_targets.no_auto_mode", "monitor.mode")
+VERDICTS = ("pass", "fail", "divergent", "stale", "unsupported", "not-run")
 
 
 def run(target: str, directory: str, pattern: str | None = None) -> dict:
@@ -57,7 +60,8 @@ def run(target: str, directory: str, pattern: str | None = None) -> dict:
     if os.path.exists(path):
         with open(path) as source:
             return json.load(source)
-    command = [sys.executable, "-m", "conformance", "run", WRONG + target, "--profile", "quick"]
+    module = target if "." in target else WRONG + target
+    command = [sys.executable, "-m", "conformance", "run", module, "--profile", "quick"]
     command += ["--json", path] + (["-k", pattern] if pattern else [])
     subprocess.run(command, cwd=ROOT, check=False, stdout=subprocess.DEVNULL)
     with open(path) as source:
@@ -71,15 +75,30 @@ def main(directory: str) -> None:
         for clause in run(target, directory, pattern)["clauses"]:
             if clause["verdict"] == "fail":
                 by_id[clause["id"]].update(clause)
+    add_unsupported(report, run(UNSUPPORTED[0], directory, UNSUPPORTED[1]))
     by_id[DIVERGENT].update(verdict="divergent", reason=DIVERGENT_REASON)
     by_id[STALE].update(verdict="stale", reason=STALE_REASON, counterexample=None)
     report["target"]["spec"] = report["target"]["module"] = WRONG + BASE
-    report["summary"] = {
-        v: sum(1 for c in report["clauses"] if c["verdict"] == v) for v in VERDICTS
-    }
+    count(report)
     with open(FIXTURE, "w") as out:
         json.dump(report, out, indent=1)
         out.write("\n")
+
+
+def add_unsupported(report: dict, partial: dict) -> None:
+    """The `unsupported` clauses of `partial` (a run of a target with declarations) and
+    its declarations, put into `report`."""
+    by_id = {clause["id"]: clause for clause in report["clauses"]}
+    for clause in partial["clauses"]:
+        if clause["verdict"] == "unsupported":
+            by_id[clause["id"]].update(clause)
+    report["target"]["unsupported"] = partial["target"]["unsupported"]
+
+
+def count(report: dict) -> None:
+    report["summary"] = {
+        v: sum(1 for c in report["clauses"] if c["verdict"] == v) for v in VERDICTS
+    }
 
 
 if __name__ == "__main__":
