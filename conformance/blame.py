@@ -59,6 +59,9 @@ class Judged:
     specific: frozenset[str] = frozenset()
     # the properties that judged it (its strategy's)
     judged_by: frozenset[str] = frozenset()
+    # clauses in play whose declared divergence is known here (a `when` scope): not
+    # judged here, and a difference they show or follow from is explained by it
+    declared: frozenset[str] = frozenset()
 
 
 class Blame:
@@ -82,11 +85,17 @@ class Blame:
             for clause in clauses:
                 properties_of.setdefault(clause, set()).add(prop)
         self.in_regime = {
-            clause: sum(clause in judged.in_play for judged in scenarios)
+            clause: sum(
+                clause in judged.in_play and clause not in judged.declared for judged in scenarios
+            )
             for clause in properties_of
         }
         self._shows = {
-            clause: {index for index, judged in enumerate(scenarios) if clause in judged.showing}
+            clause: {
+                index
+                for index, judged in enumerate(scenarios)
+                if clause in judged.showing and clause not in judged.declared
+            }
             for clause in properties_of
         }
         # What a clause shows where it is in play through its regime: between specific
@@ -104,10 +113,20 @@ class Blame:
             for clause, props in properties_of.items()
         }
         self.blamed: list[str] = []
-        self.unexplained = {index for index, judged in enumerate(scenarios) if judged.differing}
+        self.unexplained = {
+            index
+            for index, judged in enumerate(scenarios)
+            if judged.differing and not self._explaining(judged, judged.declared)
+        }
 
     def explains(self, judged: Judged) -> bool:
-        """Whether a blamed clause shows `judged`, or is in play there and one that its
+        """Whether a blamed clause, or one whose declared divergence is known there,
+        shows `judged`, or is in play there and one that its first differing property
+        follows."""
+        return self._explaining(judged, self.blamed) or self._explaining(judged, judged.declared)
+
+    def _explaining(self, judged: Judged, clauses: Iterable[str]) -> bool:
+        """Whether one of `clauses` shows `judged`, or is in play there and one that its
         first differing property follows."""
         if not judged.differing:
             return False
@@ -115,7 +134,7 @@ class Blame:
         in_play = judged.in_play | judged.also
         return any(
             clause in judged.showing or (clause in in_play and clause in follows)
-            for clause in self.blamed
+            for clause in clauses
         )
 
     def suspects(self, minimal: Judged) -> list[str]:

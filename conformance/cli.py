@@ -282,6 +282,10 @@ def _run(args: argparse.Namespace) -> int:
         target = resolve(args.target)
     except TargetError as error:
         _fail(str(error))
+    if declared:
+        from conformance import divergences
+
+        divergences.scope(declared, target)
     wanted = {clause.id for clause in clauses}
     # Every property of a callback with a chosen clause: blame weighs them all (a chosen
     # clause may only follow from one that is not chosen), and reports the chosen.
@@ -304,6 +308,7 @@ def _run(args: argparse.Namespace) -> int:
                     progress=progress,
                     scenario_timeout=args.scenario_timeout,
                     hypothesis_home=storage,
+                    divergences=args.divergences,
                 )
             else:
                 results = run(

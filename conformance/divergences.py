@@ -16,6 +16,7 @@ fixed, or the witness no longer shows it: either way the declaration needs atten
     reason = "Keras 2 resets the wait on any improvement, baseline or not"
     link = "https://github.com/keras-team/tf-keras/blob/v2.21.0/tf_keras/callbacks.py"
     witness = "tf_keras/early_stopping.baseline.json"  # relative to this file
+    when = { regime = "early_stopping.baseline.gates-wait-reset" }  # optional: the scope
 
 A witness file is what `run --counterexamples DIR` writes for a failing clause
 (`{"property": ..., "scenario": ...}`); its property must check the entry's clause.
@@ -27,6 +28,12 @@ clause still fails. It is stale as soon as one of its witnesses no longer
 diverges. An entry applies to a run when its `target` is the run's target spec or module
 and the target's version satisfies `versions` (an entry with `versions` never applies to
 a target of unknown version).
+
+A `when` table scopes the declaration to the scenarios where the difference is known: the
+regime of a clause (`regime = "monitor.mode.auto"`), a parameter's value
+(`parameter = "mode", values = ["auto"]`, Keras's default where not passed), or both. The
+clause is then not judged on the scenarios of that scope, and is judged on the rest: a
+difference outside the scope still fails it. Every witness must lie inside the scope.
 
 Anything wrong in the file (an unknown clause, kind or field, a missing witness, a witness
 whose property does not check the clause, two entries for one clause of one target) is a
@@ -47,7 +54,7 @@ from packaging.version import InvalidVersion, Version
 
 from conformance.clauses import CLAUSES
 from conformance.harness.observe import Scenario
-from conformance.properties import PROPERTIES
+from conformance.properties import PROPERTIES, regime_of
 from conformance.properties.base import Property
 from conformance.runner import (
     ClauseOutcome,
@@ -57,12 +64,14 @@ from conformance.runner import (
     PropertyResult,
 )
 from conformance.scenario_io import from_data
-from conformance.targets import Target
+from conformance.targets import CALLBACKS, Target
+from conformance.unsupported import Unsupported, keras_defaults
 
 SCHEMA = "callback-conformance/divergences/1"
 KINDS = ("bug", "intentional", "unsupported", "spec-ambiguity")
 REQUIRED = ("target", "clause", "kind", "reason", "link", "witness")
-OPTIONAL = ("versions",)
+OPTIONAL = ("versions", "when")
+SCOPE_FIELDS = ("regime", "parameter", "values")
 
 
 class DivergenceError(Exception):
@@ -77,6 +86,37 @@ class Witness:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """Where a declared difference is known: the scenarios in a clause's regime, or
+    passing a parameter's value, or both (`when` in the file)."""
+
+    regime: str | None = None
+    parameter: str | None = None
+    values: tuple[Any, ...] | None = None
+
+    def covers(self, scenario: Scenario) -> bool:
+        if self.parameter is not None:
+            if self.parameter not in keras_defaults(scenario.callback):
+                return False
+            passed = Unsupported(scenario.callback, self.parameter, values=self.values)
+            if not passed.covers(scenario):
+                return False
+        if self.regime is not None:
+            regime = regime_of(self.regime)
+            return regime is not None and regime(scenario)
+        return True
+
+    def describe(self) -> str:
+        parts = []
+        if self.regime is not None:
+            parts.append(f"in the regime of {self.regime}")
+        if self.parameter is not None:
+            shown = "any value" if self.values is None else " or ".join(map(repr, self.values))
+            parts.append(f"{self.parameter} {shown}")
+        return " and ".join(parts)
+
+
+@dataclass(frozen=True)
 class Divergence:
     target: str
     clause: str
@@ -85,6 +125,7 @@ class Divergence:
     link: str
     witnesses: tuple[Witness, ...]
     versions: SpecifierSet | None = None
+    when: Scope | None = None
 
     def applies_to(self, target: Target) -> bool:
         if self.target not in (target.spec, target.module):
@@ -107,6 +148,7 @@ class Divergence:
             "reason": self.reason,
             "link": self.link,
             "witness": [witness.path for witness in self.witnesses],
+            "when": None if self.when is None else self.when.describe(),
         }
 
 
@@ -146,6 +188,7 @@ def _entry(entry: Any, where: str, base: str) -> Divergence:
     unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
     if unknown:
         raise DivergenceError(f"{where}: unknown field {unknown[0]!r}")
+    when = _scope(entry.pop("when", None), where)
     paths = entry["witness"]
     if isinstance(paths, list) and paths and all(isinstance(path, str) for path in paths):
         entry = {**entry, "witness": paths[0]}  # checked as a string below, like the others
@@ -178,6 +221,11 @@ def _entry(entry: Any, where: str, base: str) -> Divergence:
             )
     if len({witness.property.name for witness in witnesses}) < len(witnesses):
         raise DivergenceError(f"{where}: two witnesses of one property")
+    outside = [w.path for w in witnesses if when is not None and not when.covers(w.scenario)]
+    if when is not None and outside:
+        raise DivergenceError(
+            f"{where}: witness {outside[0]!r} lies outside the scope `when` ({when.describe()})"
+        )
     return Divergence(
         target=entry["target"],
         clause=clause,
@@ -186,7 +234,34 @@ def _entry(entry: Any, where: str, base: str) -> Divergence:
         link=entry["link"],
         witnesses=witnesses,
         versions=versions,
+        when=when,
     )
+
+
+def _scope(when: Any, where: str) -> Scope | None:
+    """The `when` table of an entry, checked."""
+    if when is None:
+        return None
+    if not isinstance(when, dict) or not when:
+        raise DivergenceError(f"{where}: when must be a table, not {when!r}")
+    unknown = sorted(set(when) - set(SCOPE_FIELDS))
+    if unknown:
+        raise DivergenceError(
+            f"{where}: unknown field {unknown[0]!r} in when (one of {', '.join(SCOPE_FIELDS)})"
+        )
+    regime = when.get("regime")
+    if regime is not None and (not isinstance(regime, str) or regime_of(regime) is None):
+        raise DivergenceError(
+            f"{where}: when.regime {regime!r} is not a clause with a regime"
+            " (a general rule is in play everywhere: leave `when` out)"
+        )
+    parameter, values = when.get("parameter"), when.get("values")
+    known = {name for callback in CALLBACKS for name in keras_defaults(callback)}
+    if parameter is not None and parameter not in known:
+        raise DivergenceError(f"{where}: when.parameter {parameter!r} is no callback's parameter")
+    if values is not None and (parameter is None or not isinstance(values, list)):
+        raise DivergenceError(f"{where}: when.values must be a list, with when.parameter")
+    return Scope(regime, parameter, None if values is None else tuple(values))
 
 
 def _witness(relative: str, where: str, base: str) -> Witness:
@@ -228,6 +303,14 @@ def _refuse_duplicates(divergences: list[Divergence], path: str) -> None:
 Examine = Callable[[Property, Target, Scenario], Examination]
 
 
+def scope(divergences: list[Divergence], target: Target) -> None:
+    """Tell the runner where the declarations that apply to `target` are known to
+    differ: their clauses are not judged there (`Target.declared_scopes`)."""
+    target.declared_scopes = {
+        d.clause: d.when.covers for d in divergences if d.when is not None and d.applies_to(target)
+    }
+
+
 def apply(
     divergences: list[Divergence],
     target: Target,
@@ -255,7 +338,14 @@ def apply(
     updated = []
     for verdict in verdicts:
         divergence = declared.get(verdict.clause.id)
-        if divergence is None or verdict.verdict == "not-run":
+        # A scoped declaration's clause may be not-run because its scope held every
+        # scenario of its regime; an absent callback is not-run either way.
+        absent = divergence is not None and any(
+            target.classes.get(witness.property.callback) is None
+            for witness in divergence.witnesses
+        )
+        unscoped_not_run = divergence is not None and divergence.when is None
+        if divergence is None or absent or (unscoped_not_run and verdict.verdict == "not-run"):
             updated.append(verdict)
             continue
         runs = [(witness, run(witness)) for witness in divergence.witnesses]
@@ -270,10 +360,13 @@ def _judged(
     failing: dict[str, list[ClauseOutcome]],
 ) -> ClauseResult:
     covered = {witness.property.name for witness in divergence.witnesses}
+    # A scoped declaration kept its scenarios from being judged: any failure is outside.
     others = [
         other
         for other in failing.get(verdict.clause.id, [])
-        if other.counterexample is None or other.counterexample.property not in covered
+        if divergence.when is not None
+        or other.counterexample is None
+        or other.counterexample.property not in covered
     ]
     passing = [witness for witness, examination in runs if examination.failure is None]
     if passing:
@@ -284,9 +377,11 @@ def _judged(
         )
         return replace(verdict, verdict="stale", reason=reason, divergence=divergence)
     if others:  # a failure the declaration does not cover
-        reason = (
-            f"{others[0].reason} (the declared divergence covers only {', '.join(sorted(covered))})"
-        )
+        if divergence.when is not None:
+            scope = f"outside the declared divergence's scope: {divergence.when.describe()}"
+        else:
+            scope = f"the declared divergence covers only {', '.join(sorted(covered))}"
+        reason = f"{others[0].reason} ({scope})"
         return replace(
             verdict,
             verdict="fail",
@@ -305,6 +400,11 @@ def _judged(
     )
     declared = f"declared divergence ({divergence.kind}): {divergence.reason}"
     declared += f"; see {divergence.link}"
+    if divergence.when is not None:
+        declared += (
+            f" — declared {divergence.when.describe()}; judged elsewhere on"
+            f" {verdict.examples} drawn scenarios of its regime, with no difference"
+        )
     return replace(
         verdict,
         verdict="divergent",

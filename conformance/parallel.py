@@ -27,7 +27,9 @@ from conformance.targets import Target, resolve
 _target: Target | None = None  # the worker's target, resolved once
 
 
-def _start_worker(spec: str, path: list[str], hypothesis_home: str | None) -> None:
+def _start_worker(
+    spec: str, path: list[str], hypothesis_home: str | None, divergences: str | None
+) -> None:
     global _target
     sys.path[:] = path
     if hypothesis_home is not None:
@@ -35,6 +37,10 @@ def _start_worker(spec: str, path: list[str], hypothesis_home: str | None) -> No
 
         configuration.set_hypothesis_home_dir(hypothesis_home)
     _target = resolve(spec)
+    if divergences is not None:  # checked by the parent: the scopes of its declarations
+        from conformance import divergences as declared
+
+        declared.scope(declared.load(divergences), _target)
 
 
 def _run_group(
@@ -58,14 +64,16 @@ def run_parallel(
     progress: Callable[[int, int, Property], None] | None = None,
     scenario_timeout: float | None = None,
     hypothesis_home: str | None = None,
+    divergences: str | None = None,
 ) -> list[PropertyResult]:
-    """`conformance.runner.run` for the target named `spec`, in `jobs` processes."""
+    """`conformance.runner.run` for the target named `spec`, in `jobs` processes (with
+    the scopes of the declarations in the `divergences` file, if given)."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(spec, list(sys.path), hypothesis_home),
+        initargs=(spec, list(sys.path), hypothesis_home, divergences),
     ) as pool:
         groups = callback_groups(properties)
         futures = [

@@ -18,7 +18,8 @@ declaration applied to, `"divergence": {"target", "versions", "kind", "reason", 
 "witness"}` (`conformance.divergences`); a `divergent` clause's counterexample is its
 witness. So were the verdict `unsupported`, `"unsupported"` in `target` (the target's
 declarations in words: `conformance.unsupported`) and, on a clause, `"left_out"` (the
-drawn scenarios of its regime left out as unsupported, when any).
+drawn scenarios of its regime left out as unsupported, when any), and `"when"` in a
+clause's `"divergence"` (the declaration's scope in words, or null).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ import contextlib
 import dataclasses
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -365,6 +366,8 @@ class _Draw:
     scenarios: list[Scenario] = field(default_factory=list)
     # per drawn scenario the target does not support: the clauses in play, and why
     left_out: list[tuple[frozenset[str], Unsupported]] = field(default_factory=list)
+    # clause -> the drawn scenarios of its regime not judged: a declared divergence's scope
+    declared_out: Counter[str] = field(default_factory=Counter)
 
 
 def run_group(
@@ -427,6 +430,7 @@ def _draw(
             draw.left_out.append((in_play, declaration))
             return
         seen, first_difference = _judge(draw, target, scenario, scenario_timeout)
+        draw.declared_out.update(_declared_scope(draw.group, target, scenario))
         if first_difference is not None and first_difference[2].conclusive:
             concluded.append((scenario, first_difference[2]))
             raise _Abandon
@@ -487,6 +491,7 @@ def _blamed(
         if difference is not None:
             counterexamples.update(dict.fromkeys(suspects, difference))
     drawn = sum(len(draw.judged) for draw in draws)
+    declared_out = sum((draw.declared_out for draw in draws), Counter[str]())
     left_out: dict[str, list[Unsupported]] = {}
     for draw in draws:
         for in_play, declaration in draw.left_out:
@@ -500,6 +505,7 @@ def _blamed(
             counterexamples,
             drawn,
             left_out.get(clause, []),
+            declared_out[clause],
             scenario_timeout,
         )
         for clause in dict.fromkeys(c for prop in properties for c in prop.clauses)
@@ -544,8 +550,20 @@ def _judge(
         quirks = playing.intersection(prop.regimes)
     also = frozenset().union(*(prop.in_play(scenario) for prop in draw.others)) - in_play
     specific = frozenset().union(*(prop.in_play(scenario) & set(prop.regimes) for prop in group))
+    declared = _declared_scope(group, target, scenario)
     judged_by = frozenset(prop.name for prop in group)
-    return Judged(in_play, tuple(differing), showing, quirks, also, specific, judged_by), first
+    judged = Judged(in_play, tuple(differing), showing, quirks, also, specific, judged_by, declared)
+    return judged, first
+
+
+def _declared_scope(group: list[Property], target: Target, scenario: Scenario) -> frozenset[str]:
+    """The clauses in play in `scenario` that are not judged there: it lies in the
+    scope of a declared divergence of theirs (`Target.declared_scopes`)."""
+    return frozenset(
+        clause
+        for clause, covers in target.declared_scopes.items()
+        if any(clause in prop.in_play(scenario) for prop in group) and covers(scenario)
+    )
 
 
 def _clause_differs(prop: Property, clause: str, examination: Examination) -> bool:
@@ -604,8 +622,11 @@ def _clause_outcome(
     counterexamples: dict[str, Difference],
     drawn: int,
     left_out: list[Unsupported],
+    declared_out: int,
     scenario_timeout: float | None,
 ) -> ClauseOutcome:
+    """The clause's outcome, saying how many drawn scenarios of its regime were left
+    out as unsupported, or not judged inside its declared divergence's scope."""
     in_regime = blame.in_regime[clause]
     if in_regime == 0 and left_out:
         return ClauseOutcome(
@@ -617,13 +638,20 @@ def _clause_outcome(
             left_out=len(left_out),
         )
     outcome = _judged_outcome(clause, target, blame, counterexamples, drawn, scenario_timeout)
-    if not left_out:
+    notes = []
+    if left_out:
+        notes.append(
+            f"judged on the rest: {len(left_out)} of the {len(left_out) + in_regime} drawn"
+            f" scenarios of its regime left out as unsupported ({_declared(left_out)})"
+        )
+    if declared_out:
+        notes.append(
+            f"{declared_out} drawn scenarios of its regime not judged: inside the scope of its"
+            " declared divergence"
+        )
+    if not notes:
         return outcome
-    note = (
-        f"judged on the rest: {len(left_out)} of the {len(left_out) + in_regime} drawn"
-        f" scenarios of its regime left out as unsupported ({_declared(left_out)})"
-    )
-    reason = f"{outcome.reason} — {note}" if outcome.reason else note
+    reason = " — ".join([outcome.reason, *notes] if outcome.reason else notes)
     return dataclasses.replace(outcome, reason=reason, left_out=len(left_out))
 
 

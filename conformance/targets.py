@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 
-from conformance.harness.observe import ModelAdapter
+from conformance.harness.observe import ModelAdapter, Scenario
 from conformance.harness.sim_model import SGD, Embedding, MultiOptimizer, SimModel
 from conformance.shared_observations import SharedObservations
 from conformance.unsupported import Declarations, UnsupportedError, declarations
@@ -63,6 +63,9 @@ class Target:
     observations: SharedObservations = field(default_factory=SharedObservations)
     # what it cannot express: scenarios that need it are left out (conformance.unsupported)
     unsupported: Declarations = field(default_factory=Declarations)
+    # clause -> the scenarios where a declared divergence of it is known, not judged
+    # there (`when` in a divergences file: conformance.divergences.scope)
+    declared_scopes: dict[str, Callable[[Scenario], bool]] = field(default_factory=dict)
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -231,3 +231,56 @@ def test_a_missing_file_is_a_one_line_error(tmp_path):
 
 def test_an_empty_file_declares_nothing(tmp_path):
     assert load(str(_file(tmp_path))) == []
+
+
+# Scoped declarations (`when`): the clause is not judged where the declared difference is
+# known, and is judged on the rest. The port counts a tie as an improvement; its witness
+# ties with min_delta 0 (not passed: Keras's default), mode "min".
+TIE_PORT = "tests.wrong_implementations.es_min_delta_non_strict"
+TIE = "early_stopping.compares-at-declared-precision.tie.json"
+STRICT = "monitor.improvement.strict"
+
+
+def _scoped(when: str, **fields: Any) -> str:
+    entry = _entry(target=TIE_PORT, clause=STRICT, witness=str(WITNESSES / TIE), **fields)
+    return entry + f"when = {when}\n"
+
+
+def test_a_difference_declared_in_the_clause_s_whole_regime_is_divergent(tmp_path):
+    status, clauses = _run(tmp_path, TIE_PORT, STRICT, _scoped(f'{{ regime = "{STRICT}" }}'))
+    clause = clauses[STRICT]
+    assert clause["verdict"] == "divergent", clause["reason"]
+    assert status == 0
+    assert f"declared in the regime of {STRICT}" in clause["reason"]
+    assert clause["divergence"]["when"] == f"in the regime of {STRICT}"
+
+
+def test_a_difference_outside_the_declared_scope_still_fails(tmp_path):
+    """Declared for mode "min" only: the ties of mode "max" (and "auto") still fail."""
+    when = '{ parameter = "mode", values = ["min"] }'
+    status, clauses = _run(tmp_path, TIE_PORT, STRICT, _scoped(when))
+    clause = clauses[STRICT]
+    assert clause["verdict"] == "fail"
+    assert status == 1
+    assert "outside the declared divergence's scope: mode 'min'" in clause["reason"]
+    assert clause["counterexample"]["scenario"]["config"].get("mode", "auto") != "min"
+    assert "not judged: inside the scope of its declared divergence" in clause["reason"]
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ('{ parameter = "mode", values = ["max"] }', "lies outside the scope `when` (mode 'max')"),
+        ('{ regime = "early_stopping.patience.counts-before-test" }', "is not a clause with a"),
+        ('{ colour = "blue" }', "unknown field 'colour' in when"),
+        ('{ parameter = "modus" }', "when.parameter 'modus' is no callback's parameter"),
+        ('{ parameter = "mode", values = "min" }', "when.values must be a list"),
+        ('"min"', "when must be a table"),
+    ],
+)
+def test_a_bad_scope_is_a_one_line_error(tmp_path, when, message):
+    path = _file(tmp_path, _scoped(when))
+    result = cli("run", TIE_PORT, "--divergences", str(path))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0], result.stderr

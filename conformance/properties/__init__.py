@@ -6,7 +6,7 @@ from conformance.properties import (
     model_checkpoint,
     tensorboard,
 )
-from conformance.properties.base import Property
+from conformance.properties.base import Property, Regime
 
 PROPERTIES: tuple[Property, ...] = (
     *early_stopping.PROPERTIES,
@@ -14,3 +14,12 @@ PROPERTIES: tuple[Property, ...] = (
     *model_checkpoint.PROPERTIES,
     *tensorboard.PROPERTIES,
 )
+
+
+def regime_of(clause: str) -> Regime | None:
+    """Where `clause` is in play, as its properties say (in any of them), or None for a
+    general rule (in play everywhere)."""
+    regimes = [prop.regimes[clause] for prop in PROPERTIES if clause in prop.regimes]
+    if not regimes:
+        return None
+    return lambda scenario: any(regime(scenario) for regime in regimes)
