@@ -58,16 +58,34 @@ where_values = {
 checkpoint_monitors = st.sampled_from([*likely_monitors, "custom", "val_custom"])
 directory_focus = st.sampled_from([False] * 5 + [True])
 rare_extras = st.sampled_from([None] * 20 + ["batch", "epoch", "non-number"])
+# In a scenario that goes for a non-number monitored value: two epochs in three.
+non_number_extras = st.sampled_from([None, "non-number", "non-number"])
 rare_batch_keys = st.sampled_from([None] * 20 + ["batch"])
 extra_log_values = st.sampled_from([7.0, 2.0])
 batch_counts = st.integers(1, 6)
+# One template in four is `{where}` (the three OSError clauses have no other regime).
+where_templates = st.sampled_from([True, False, False, False])
 steps_per_execution = st.sampled_from([1, 1, 2, 3])
+
+
+# The int forms of `save_freq`: 0 and -1 save at every batch end; a bool is an int too.
+BATCH_SAVE_FREQS: list[int] = [-1, 0, 1, 2, 3, 4, 5, True, False]
+batch_save_freqs = st.sampled_from(BATCH_SAVE_FREQS)
+# Monitors found in the batch logs (no `val_` prefix).
+train_monitors = st.sampled_from(["loss", "accuracy", "mean_squared_error", "custom"])
+# With `edges`, half the scenarios go for a keras-quirk the drawn configurations reach
+# too rarely for a 50-example run to judge it on 10: best-only saves at batch ends of a
+# train metric (`model_checkpoint.save-freq.best-only-crash`, which `configs` draws
+# seldom so that batch counting runs on), and best-only saves that meet a non-number
+# monitored value at epoch ends (`model_checkpoint.best-only.non-scalar-saves`, two
+# epochs in three instead of one in 23), one in four each.
+quirk_focuses = st.sampled_from([None] * 2 + ["best-only batch crash", "non-number"])
 
 
 def save_freqs() -> st.SearchStrategy[str | int]:
     """Half the time `"epoch"`; else an int from -1 to 5 (0 and -1 save at every
     batch end) or a bool (an int too)."""
-    return st.sampled_from(["epoch"] * 9 + [-1, 0, 1, 2, 3, 4, 5, True, False])
+    return st.sampled_from(["epoch"] * 9 + BATCH_SAVE_FREQS)
 
 
 @st.composite
@@ -76,13 +94,13 @@ def templates(
 ) -> str:
     """A relative filepath: optional directories, then one to three name pieces, then
     the extension (right for `save_weights_only` but now and then). `{batch}` is common
-    when saves happen at batch ends (`batch_level`), rare otherwise (a KeyError there).
+    when saves happen at batch ends (`batch_level`), less so otherwise (a KeyError there).
     One in four is `{where}` alone, filled from the `where` log key. Without `edges`,
     no wrong extension, no rare placeholder and no `{where}`."""
     right = ".weights.h5" if save_weights_only else draw(st.sampled_from(EXTENSIONS), label="ext")
     wrong = [".txt", ".keras"] if edges else []
     extension = draw(st.sampled_from([right] * 24 + wrong), label="extension")
-    if edges and draw(st.integers(0, 3), label="where template?") == 0:
+    if edges and draw(where_templates, label="where template?"):
         return "{where}" + extension
     directories = draw(
         st.lists(
@@ -90,7 +108,9 @@ def templates(
         ),
         label="dirs",
     )
-    weights = PLACEHOLDERS | {"{batch}": 9 if batch_level else int(edges)}
+    # At epoch ends (with `edges`) a `{batch}` is one of the KeyErrors Keras rewords
+    # (`model_checkpoint.path.key-error-reworded`): weight 3, so that a quick run meets it.
+    weights = PLACEHOLDERS | {"{batch}": 9 if batch_level else 3 * int(edges)}
     pieces = [piece for piece, weight in weights.items() for _ in range(weight)]
     piece = st.sampled_from(pieces + list(RARE_PLACEHOLDERS if edges else ()))
     name = "_".join(draw(st.lists(piece, min_size=1, max_size=3), label="name pieces"))
@@ -124,17 +144,23 @@ def configs(draw: st.DrawFn, edges: bool = True) -> dict[str, Any]:
 
 @st.composite
 def epoch_extras(
-    draw: st.DrawFn, epoch: EpochPlan, monitor: str, template: str, edges: bool = True
+    draw: st.DrawFn,
+    epoch: EpochPlan,
+    monitor: str,
+    template: str,
+    edges: bool = True,
+    non_numbers: bool = False,
 ) -> EpochPlan:
     """`epoch` with a `where` key (for a `{where}` template: `d<ext>/m` makes the
     directory a later `d` saves to, `d` the file a later `d<ext>/m` needs as its
     directory), and now and then a `batch` key, or (with `edges`) an `epoch` key or a
-    non-number monitored."""
+    non-number monitored (with `non_numbers`, that alone, two epochs in three)."""
     metrics = dict(epoch.metrics)
     validation = None if epoch.validation is None else dict(epoch.validation)
     extension = next(e for e in (".weights.h5", ".keras", ".h5", "") if template.endswith(e))
     metrics["where"] = draw(where_values[extension], label="where")
-    extra = draw(rare_extras if edges else rare_batch_keys, label="extra")
+    extras = non_number_extras if non_numbers else rare_extras if edges else rare_batch_keys
+    extra = draw(extras, label="extra")
     if extra == "non-number":
         logs = validation if monitor.startswith("val_") else metrics
         if logs is not None:
@@ -145,13 +171,15 @@ def epoch_extras(
 
 
 @st.composite
-def checkpoint_fits(draw: st.DrawFn, monitor: str, template: str, edges: bool = True) -> FitPlan:
+def checkpoint_fits(
+    draw: st.DrawFn, monitor: str, template: str, edges: bool = True, non_numbers: bool = False
+) -> FitPlan:
     """A `monitored.fit_plans` run, with 1 to 6 batches an epoch and 1 to 3 batches an
     execution (so a final execution is often partial), plus the extra log keys."""
     plan = draw(fit_plans(max_epochs=5), label="monitored run")
     epochs = [
         dataclasses.replace(
-            draw(epoch_extras(epoch, monitor, template, edges), label="extras"),
+            draw(epoch_extras(epoch, monitor, template, edges, non_numbers), label="extras"),
             batches=draw(batch_counts, label="batches"),
         )
         for epoch in plan.epochs
@@ -165,10 +193,20 @@ def scenarios(draw: st.DrawFn, edges: bool = True) -> Scenario:
     """A constructible configuration (mostly) and one to three fits with one instance.
 
     With `edges` the scenarios reach every error branch, and about half of them end in
-    an exception; without, only the monitor's own (an undecidable auto mode, a batch-level
-    best-only save before the first epoch end) and a missing or None loss in a template,
-    so that runs go on to the save decisions that come after several epochs and fits."""
+    an exception (half go for a quirk: `quirk_focuses`); without, only the
+    monitor's own (an undecidable auto mode, a batch-level best-only save before the
+    first epoch end) and a missing or None loss in a template, so that runs go on to the
+    save decisions that come after several epochs and fits."""
     config = draw(configs(edges), label="config")
+    quirk = draw(quirk_focuses, label="quirk focus") if edges else None
+    if quirk == "best-only batch crash":
+        config |= {
+            "save_best_only": True,
+            "save_freq": draw(batch_save_freqs, label="save_freq"),
+            "monitor": draw(train_monitors, label="monitor"),
+        }
+    elif quirk == "non-number":  # decided at epoch ends, where validation logs count too
+        config |= {"save_best_only": True, "save_freq": "epoch"}
     batch_level = config["save_freq"] != "epoch"
     template = draw(templates(config["save_weights_only"], batch_level, edges), label="filepath")
     if draw(directory_focus, label="best-only saves into a directory"):
@@ -179,21 +217,34 @@ def scenarios(draw: st.DrawFn, edges: bool = True) -> Scenario:
     config["filepath"] = template
     count = draw(st.sampled_from([1, 2, 2, 3]), label="fits")
     plans = [
-        draw(checkpoint_fits(config["monitor"], template, edges), label="fit") for _ in range(count)
+        draw(
+            checkpoint_fits(config["monitor"], template, edges, quirk == "non-number"),
+            label="fit",
+        )
+        for _ in range(count)
     ]
     return Scenario(CALLBACK, config, MODEL, plans)
+
+
+# Built once (see above): the forms `constructor_scenarios` draws. Filepaths: str
+# nine times in thirteen, six of them with an extension Keras rejects; else not a str.
+constructor_weights_only = st.sampled_from([False, True, False])
+constructor_filepaths = st.sampled_from(
+    ["m.keras", "m.h5", "m.weights.h5", "m.txt", "m", "m.keras.bak", "", "m.txt", "m"]
+    + [None, 5, ["m.keras"], None]
+)
 
 
 @st.composite
 def constructor_scenarios(draw: st.DrawFn) -> Scenario:
     """Construction only: bad `save_freq` values, wrong extensions, non-str filepaths
-    and unknown modes, with no fit (a PathLike filepath is not plain data: not drawn)."""
-    save_weights_only = draw(st.booleans(), label="save_weights_only")
-    filepath = draw(
-        st.sampled_from(["m.keras", "m.h5", "m.weights.h5", "m.txt", "m", "m.keras.bak", ""])
-        | st.sampled_from([None, 5, ["m.keras"]]),
-        label="filepath",
-    )
+    and unknown modes, with no fit (a PathLike filepath is not plain data: not drawn).
+    Full models two times in three, and filepaths with an extension Keras rejects about
+    half the time: the message on a full model's wrong extension
+    (`model_checkpoint.init.extension-message-omits-h5`) is judged on 10 or more of a
+    quick run's 50."""
+    save_weights_only = draw(constructor_weights_only, label="save_weights_only")
+    filepath = draw(constructor_filepaths, label="filepath")
     save_freq = draw(
         save_freqs() | st.sampled_from(["batch", "Epoch", 1.0, 2.5, None, [1]]), label="save_freq"
     )
