@@ -332,6 +332,9 @@ def _run(args: argparse.Namespace) -> int:
             verdicts,
             lambda prop, target, scenario: examine(prop, target, scenario, args.scenario_timeout),
         )
+    from conformance.diagnosis import diagnose
+
+    verdicts = diagnose(verdicts, target)
     report = reports.build(target, args.profile, args.seed, verdicts, args.divergences)
     _print_table(report)
     if args.json_path:

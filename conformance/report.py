@@ -19,7 +19,9 @@ declaration applied to, `"divergence": {"target", "versions", "kind", "reason", 
 witness. So were the verdict `unsupported`, `"unsupported"` in `target` (the target's
 declarations in words: `conformance.unsupported`) and, on a clause, `"left_out"` (the
 drawn scenarios of its regime left out as unsupported, when any), and `"when"` in a
-clause's `"divergence"` (the declaration's scope in words, or null).
+clause's `"divergence"` (the declaration's scope in words, or null), and on a failing
+clause `"behaves_like"` (the catalogue entries that behave as the target on its
+counterexample, when any: `conformance.diagnosis`).
 """
 
 from __future__ import annotations
@@ -84,6 +86,8 @@ def _clause(
         entry["divergence"] = result.divergence.describe()
     if result.left_out:
         entry["left_out"] = result.left_out
+    if result.behaves_like:
+        entry["behaves_like"] = list(result.behaves_like)
     return entry
 
 

@@ -123,6 +123,8 @@ class ClauseResult:
     counterexample: Counterexample | None
     divergence: Divergence | None = None  # the declaration that applied (conformance.divergences)
     left_out: int = 0  # drawn scenarios of its regime the target does not support
+    # catalogue entries that behave as the target on its counterexample (conformance.diagnosis)
+    behaves_like: tuple[str, ...] = ()
 
 
 def reference_for(target: Target, callback: str) -> type:

@@ -1,4 +1,4 @@
-"""The suite fails every wrong implementation in `tests/wrong_implementations/` on a
+"""The suite fails every wrong implementation in `conformance/catalogue/` on a
 clause of the callback it breaks (derandomized, the default profile, unshrunk)."""
 
 from __future__ import annotations
@@ -7,11 +7,11 @@ import importlib
 
 import pytest
 
+from conformance.catalogue import ALL
 from conformance.clauses import clauses_of
 from conformance.properties import PROPERTIES
 from conformance.runner import PROFILES, run, run_group, strategy_groups
 from conformance.targets import resolve
-from tests.wrong_implementations import ALL
 
 
 def first_failing_property(module_name: str, callback: str):

@@ -78,8 +78,8 @@ def test_reference_conforms_to_itself_and_the_report_has_the_schema(tmp_path):
         ),
         (("run", "not a module!"), "unknown target 'not a module!'"),
         (
-            ("run", "tests.wrong_implementations.nope"),
-            "no module named 'tests.wrong_implementations.nope'",
+            ("run", "conformance.catalogue.nope"),
+            "no module named 'conformance.catalogue.nope'",
         ),
         (("replay", "/no/such/file.json", "reference"), "cannot read '/no/such/file.json'"),
         (("replay", "README.md", "reference"), "cannot read 'README.md'"),
@@ -206,7 +206,7 @@ def test_a_module_that_raises_at_import_is_a_one_line_error(tmp_path):
 
 
 def test_a_wrong_implementation_fails_with_a_replayable_counterexample(tmp_path):
-    wrong = "tests.wrong_implementations.es_nan_skipped"
+    wrong = "conformance.catalogue.es_nan_skipped"
     result = cli(
         "run",
         wrong,
@@ -248,11 +248,11 @@ def test_properties_run_inside_a_third_party_pytest_session(tmp_path):
         )
 
     assert pytest_run("reference").returncode == 0
-    failing = pytest_run("tests.wrong_implementations.lrs_rate_not_logged")
+    failing = pytest_run("conformance.catalogue.lrs_rate_not_logged")
     assert failing.returncode == 1
     assert "logs-the-rates-keras-logs" in failing.stdout
     # The same in two pytest-xdist workers: the same tests fail.
-    parallel = pytest_run("tests.wrong_implementations.lrs_rate_not_logged", "-n", "2")
+    parallel = pytest_run("conformance.catalogue.lrs_rate_not_logged", "-n", "2")
     assert parallel.returncode == 1
     assert _counts(parallel.stdout) == _counts(failing.stdout)
 
@@ -271,7 +271,7 @@ def test_jobs_give_the_same_report_as_one_process(tmp_path):
     for jobs in ("1", "2"):
         path = tmp_path / f"jobs-{jobs}.json"
         result = cli(
-            "run", "tests.wrong_implementations.lrs_one_based_epoch", "--profile", "quick",
+            "run", "conformance.catalogue.lrs_one_based_epoch", "--profile", "quick",
             "-k", "learning_rate_scheduler", "--jobs", jobs, "--json", str(path),
         )  # fmt: skip
         assert result.returncode == 1, result.stderr

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import tests.wrong_implementations as catalogue
+import conformance.catalogue as catalogue
 from conformance import scenario_io
 from conformance.clauses import CLAUSES, clauses_of
 from conformance.harness.observe import Scenario

@@ -1,6 +1,6 @@
 """The TensorBoard conformance properties: they pass on the reference and on Keras, the
 invariants hold of the reference, every TensorBoard clause is checked, and each
-TensorBoard mutant of `tests.wrong_implementations` fails at least one property
+TensorBoard mutant of `conformance.catalogue` fails at least one property
 (100 examples, no shrinking)."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ import importlib
 
 import pytest
 
+from conformance.catalogue import ALL
 from conformance.clauses import clauses_of
 from conformance.properties.base import Property
 from conformance.properties.tensorboard import PROPERTIES
 from conformance.runner import PROFILES, run, run_property
 from conformance.targets import Target, resolve
-from tests.wrong_implementations import ALL
 
 MUTANTS = [name for name in ALL if name.rsplit(".", 1)[-1].startswith("tb_")]
 INVARIANTS = [prop for prop in PROPERTIES if prop.kind == "invariant"]

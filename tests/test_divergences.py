@@ -3,7 +3,7 @@ clause whose witness still diverges is `divergent`, one whose witness no longer 
 `stale`, a failure the declaration does not cover still fails, and a bad file is a
 one-line error with exit code 2 before anything runs.
 
-The targets are real wrong implementations: `tests.wrong_implementations.lrs_one_based_epoch`
+The targets are real wrong implementations: `conformance.catalogue.lrs_one_based_epoch`
 (LearningRateScheduler passing `epoch + 1` to the schedule), whose wrong rates fail
 `schedule.absolute-epoch` (and, following from them, the printed rates are not judged
 apart), and `lrs_verbose_zero_based_epoch`, whose messages alone are wrong. The witnesses in
@@ -24,8 +24,8 @@ from conformance.targets import Target
 from tests.test_conformance_cli import cli
 
 WITNESSES = pathlib.Path(__file__).parent / "data" / "divergences"
-PORT = "tests.wrong_implementations.lrs_one_based_epoch"
-PRINTING_PORT = "tests.wrong_implementations.lrs_verbose_zero_based_epoch"
+PORT = "conformance.catalogue.lrs_one_based_epoch"
+PRINTING_PORT = "conformance.catalogue.lrs_verbose_zero_based_epoch"
 PRINTS = "learning_rate_scheduler.prints-as-keras.json"  # checks only verbose.messages
 SETS = "learning_rate_scheduler.sets-the-rates-keras-sets.json"
 RATE = "learning_rate_scheduler.rate-is-the-schedule-value.json"
@@ -236,7 +236,7 @@ def test_an_empty_file_declares_nothing(tmp_path):
 # Scoped declarations (`when`): the clause is not judged where the declared difference is
 # known, and is judged on the rest. The port counts a tie as an improvement; its witness
 # ties with min_delta 0 (not passed: Keras's default), mode "min".
-TIE_PORT = "tests.wrong_implementations.es_min_delta_non_strict"
+TIE_PORT = "conformance.catalogue.es_min_delta_non_strict"
 TIE = "early_stopping.compares-at-declared-precision.tie.json"
 STRICT = "monitor.improvement.strict"
 

@@ -2,7 +2,7 @@
 
 The matrix itself takes long to compute (`python tools/kill_matrix.py --out
 docs/kill_matrix.md`); these tests only read the committed page: every wrong
-implementation in `tests.wrong_implementations.ALL` has a row, with its bug as its
+implementation in `conformance.catalogue.ALL` has a row, with its bug as its
 docstring says it, fails at least one of its own clauses (its `CAUGHT_BY`), and fails
 only known clauses of its callback; across the catalogue blame is precise (a mean own
 share of at least 0.9, no mutant failing more than three clauses). The page generator is
@@ -20,14 +20,14 @@ from types import ModuleType
 
 import pytest
 
+from conformance.catalogue import ALL
 from conformance.clauses import CLAUSES, clauses_of
-from tests.wrong_implementations import ALL
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = ROOT / "docs" / "kill_matrix.md"
 ROW = re.compile(
     r"^\| `(?P<name>[a-z0-9_]+)` \| (?P<bug>.*) \| (?P<own>.*) \| (?P<failing>.*)"
-    r" \| (?P<share>[0-9.]+) \|$"
+    r" \| (?P<share>[0-9.]+) \| (?P<diagnosed>yes|no) \|$"
 )
 
 
@@ -101,7 +101,9 @@ def test_the_generator_shows_shares_and_a_mutant_no_clause_fails() -> None:
     page = tool.render([caught, missed])
     assert "1 of 2 wrong implementations fail at least one of their own clauses" in page
     assert "| `m.caught` | Caught. | `monitor.improvement.strict` | " in page
-    assert "`monitor.improvement.strict`, `monitor.precision` | 0.50 |" in page
-    missed_row = "| `m.missed` | Has a \\| bar. | `monitor.improvement.strict` | **none** | 0.00 |"
+    assert "`monitor.improvement.strict`, `monitor.precision` | 0.50 | no |" in page
+    missed_row = (
+        "| `m.missed` | Has a \\| bar. | `monitor.improvement.strict` | **none** | 0.00 | no |"
+    )
     assert missed_row in page
     assert tool.one_line("First sentence. Second\n  one.") == "First sentence."

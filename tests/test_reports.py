@@ -502,7 +502,7 @@ def test_an_unwritable_report_path_fails_before_the_run(tmp_path):
 
 
 def test_a_run_writes_all_three_reports_from_its_json(tmp_path):
-    wrong = "tests.wrong_implementations.es_patience_counted_after_test"
+    wrong = "conformance.catalogue.es_patience_counted_after_test"
     paths = {k: tmp_path / f"r.{k}" for k in ("json", "html", "markdown", "junit")}
     result = cli(
         "run",

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import reference
+from conformance.catalogue import es_min_delta_non_strict
 from conformance.cli import main
 from conformance.harness.observe import Scenario
 from conformance.properties import PROPERTIES
@@ -21,7 +22,6 @@ from conformance.reports import markdown
 from conformance.runner import clause_verdicts, run
 from conformance.targets import resolve
 from conformance.unsupported import Declarations, Unsupported, UnsupportedError, declarations
-from tests.wrong_implementations import es_min_delta_non_strict
 
 AUTO_MODE_CLAUSES = {"monitor.mode.auto", "monitor.mode.unknown-warns"}
 BASELINE_CLAUSES = {

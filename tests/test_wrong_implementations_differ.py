@@ -1,4 +1,4 @@
-"""Every wrong implementation in `tests.wrong_implementations` really is wrong.
+"""Every wrong implementation in `conformance.catalogue` really is wrong.
 
 For each module, one hand-written run drives the module's broken class and the
 reference's class through the same hooks on the same kind of duck-typed model, and the
@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
+import conformance.catalogue as catalogue
 import reference
-import tests.wrong_implementations as catalogue
 from conformance.harness import observe as harness
 from conformance.harness.fit import EpochPlan, FitPlan
 from conformance.harness.sim_model import ModelSpec as SimModelSpec
@@ -280,7 +280,7 @@ RUNS: dict[str, RunFn] = {
     "tb_empty_logs_write_learning_rate": _tb({}, EpochPlan({})),
 }
 
-PREFIX = "tests.wrong_implementations."
+PREFIX = "conformance.catalogue."
 
 
 def _short(name: str) -> str:

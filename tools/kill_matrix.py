@@ -1,16 +1,18 @@
 """The kill matrix: which clauses of the suite fail each wrong implementation.
 
-Every module of `tests.wrong_implementations` (or the modules named on the command line)
+Every module of `conformance.catalogue` (or the modules named on the command line)
 is run against every property of the callback it breaks as `callback-conformance run`
 runs them without `--seed` (derandomized, a group of properties per strategy, seeded by
 it, the differences blamed on clauses), at the default profile's examples. The page
 lists, per mutant, its one-line bug, the clauses its `CAUGHT_BY` names (what the bug
 really breaks), the clauses that failed, and the share of those that are its own: the
-precision of the suite's blame. It sums up per callback and over the catalogue.
+precision of the suite's blame, and whether the diagnosis of its failing clauses
+(`conformance.diagnosis`) names the mutant itself. It sums up per callback and over the
+catalogue.
 
     python tools/kill_matrix.py                          # print the matrix
     python tools/kill_matrix.py --out docs/kill_matrix.md
-    python tools/kill_matrix.py tests.wrong_implementations.es_nan_skipped
+    python tools/kill_matrix.py conformance.catalogue.es_nan_skipped
     python tools/kill_matrix.py --resume earlier.log --out docs/kill_matrix.md
 
 `--resume` takes the mutants an interrupted run already printed from its log (stderr)
@@ -37,17 +39,18 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # `tests.wrong_implementations` lives beside the packages
+if str(ROOT) not in sys.path:  # `conformance.catalogue` lives beside the packages
     sys.path.insert(0, str(ROOT))
 
 from conformance.clauses import clauses_of  # noqa: E402
+from conformance.diagnosis import diagnose  # noqa: E402
 from conformance.properties import PROPERTIES  # noqa: E402
 from conformance.runner import PROFILES, clause_verdicts, run  # noqa: E402
 from conformance.targets import resolve  # noqa: E402
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
 EXAMPLES = PROFILES["default"]
-PREFIX = "tests.wrong_implementations."
+PREFIX = "conformance.catalogue."
 
 
 @dataclass
@@ -60,6 +63,7 @@ class Row:
     expected: tuple[str, ...]  # the mutant's CAUGHT_BY clauses: what its bug breaks
     failing: list[str] = field(default_factory=list)  # the clauses that failed, registry order
     errors: list[str] = field(default_factory=list)  # clauses the suite could not check
+    diagnosed: bool = False  # a failing clause "behaves like" the mutant itself
 
     @property
     def name(self) -> str:
@@ -89,22 +93,27 @@ def examine(module: str, examples: int = EXAMPLES) -> Row:
     target = resolve(module)
     properties = [prop for prop in PROPERTIES if prop.callback == callback]
     results = run(target, properties, examples)
-    for verdict in clause_verdicts(target, results, clauses_of(callback)):
+    verdicts = diagnose(clause_verdicts(target, results, clauses_of(callback)), target)
+    for verdict in verdicts:
         if verdict.verdict == "fail":
+            row.diagnosed |= row.name in verdict.behaves_like
             row.failing.append(verdict.clause.id)
             if verdict.reason.startswith("error while checking"):
                 row.errors.append(f"{verdict.clause.id}: {verdict.reason}")
     return row
 
 
-PROGRESS = re.compile(r"^(?P<name>\w+): \d+ failing clauses?, \d+ own \(\d+s\): (?P<failing>.*)$")
+PROGRESS = re.compile(
+    r"^(?P<name>\w+): \d+ failing clauses?, \d+ own, diagnosed (?P<diagnosed>yes|no)"
+    r" \(\d+s\): (?P<failing>.*)$"
+)
 
 
 def _progress(row: Row, seconds: float) -> str:
     """The line printed for each mutant; `--resume` reads it back."""
     return (
-        f"{row.name}: {len(row.failing)} failing clauses, {len(row.own)} own "
-        f"({seconds:.0f}s): {', '.join(row.failing)}"
+        f"{row.name}: {len(row.failing)} failing clauses, {len(row.own)} own, diagnosed "
+        f"{'yes' if row.diagnosed else 'no'} ({seconds:.0f}s): {', '.join(row.failing)}"
     )
 
 
@@ -123,7 +132,14 @@ def resumed(logs: list[Path]) -> dict[str, Row]:
             failing = [name for name in match["failing"].split(", ") if name]
             if not set(failing) <= {clause.id for clause in clauses_of(callback)}:
                 continue  # the clauses changed since: run it again
-            rows[module] = Row(module, callback, one_line(mutant.__doc__), tuple(expected), failing)
+            rows[module] = Row(
+                module,
+                callback,
+                one_line(mutant.__doc__),
+                tuple(expected),
+                failing,
+                diagnosed=match["diagnosed"] == "yes",
+            )
     return rows
 
 
@@ -146,7 +162,8 @@ def _summary(rows: list[Row]) -> str:
     return (
         f"{sum(1 for row in rows if row.own)} | {statistics.mean(shares):.2f} | "
         f"{statistics.median(shares):.2f} | {max(counts)} | "
-        f"{sum(1 for row in rows if set(row.failing) == set(row.expected))}"
+        f"{sum(1 for row in rows if set(row.failing) == set(row.expected))} | "
+        f"{sum(1 for row in rows if row.diagnosed)}"
     )
 
 
@@ -156,14 +173,16 @@ def render(rows: list[Row], examples: int = EXAMPLES) -> str:
         "# Kill matrix",
         "",
         "Which clauses of the conformance suite fail each deliberately wrong implementation",
-        "in `tests/wrong_implementations/`. Each mutant is the reference with one bug that",
+        "in `conformance/catalogue/`. Each mutant is the reference with one bug that",
         "real projects shipped; its `CAUGHT_BY` names the clauses that bug really breaks",
         "(its *own* clauses). Every property of the callback it breaks ran against it, as",
         f"`callback-conformance run` runs them: {examples} examples a property, derandomized",
         "(a group of properties per strategy, seeded by it), the differences blamed on",
         "clauses by their regimes ([verdicts and regimes](verdicts.md)). The *own share* is",
         "the part of a mutant's failing clauses that are its own: 1 when the suite blames",
-        "exactly the rule that is broken. Generated by",
+        'exactly the rule that is broken. *Diagnosed* says whether the "behaves like"',
+        "diagnosis of its failing clauses names the mutant itself (the counterexample",
+        "replayed on the catalogue: [verdicts](verdicts.md#behaves-like)). Generated by",
         "`python tools/kill_matrix.py --out docs/kill_matrix.md`; do not edit by hand.",
         "",
         "## Summary",
@@ -172,8 +191,8 @@ def render(rows: list[Row], examples: int = EXAMPLES) -> str:
         " least one of their own clauses.",
         "",
         "| callback | mutants | caught by an own clause | mean own share | median own share "
-        "| most failing clauses | failing exactly their own |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| most failing clauses | failing exactly their own | diagnosed as themselves |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for callback in CALLBACKS:
         own = [row for row in rows if row.callback == callback]
@@ -189,13 +208,13 @@ def render(rows: list[Row], examples: int = EXAMPLES) -> str:
             "",
             f"## {callback}",
             "",
-            "| mutant | bug | its own clauses | failing clauses | own share |",
-            "|---|---|---|---|---:|",
+            "| mutant | bug | its own clauses | failing clauses | own share | diagnosed |",
+            "|---|---|---|---|---:|---|",
         ]
         for row in own:
             lines.append(
                 f"| `{row.name}` | {_cell(row.bug)} | {_clauses(row.expected)} | "
-                f"{_clauses(row.failing)} | {row.share:.2f} |"
+                f"{_clauses(row.failing)} | {row.share:.2f} | {'yes' if row.diagnosed else 'no'} |"
             )
         reached = {clause for row in own for clause in row.failing}
         unreached = [clause for clause in _checkable(callback) if clause not in reached]
@@ -229,7 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.modules:
         modules = args.modules
     else:
-        from tests.wrong_implementations import ALL
+        from conformance.catalogue import ALL
 
         modules = list(ALL)
     done = resumed(args.resume)

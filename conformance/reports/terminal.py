@@ -72,6 +72,10 @@ def table(report: dict[str, Any], colour: bool = False) -> str:
             ("not judged apart", "none of the", "judged on")
         ):
             lines.append(_paint(f"            {reason[:300]}", "reason", colour))
+        # The diagnosis ends the reason (conformance.diagnosis): a line of its own each.
+        for said in reason.split(" — "):
+            if said.startswith("behaves like `"):
+                lines.append(_paint(f"            {said[:300]}", "reason", colour))
     summary = report.get("summary") or {}
     counts = ", ".join(f"{count} {verdict}" for verdict, count in summary.items() if count)
     target = report.get("target") or {}

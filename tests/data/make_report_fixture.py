@@ -33,7 +33,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FIXTURE = os.path.join(HERE, "report-every-verdict.json")
-WRONG = "tests.wrong_implementations."
+WRONG = "conformance.catalogue."
 BASE = "es_patience_counted_after_test"
 MERGED = {
     "es_restores_initial_weights": "early_stopping.restore.",
