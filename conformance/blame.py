@@ -211,15 +211,19 @@ class Blame:
 
     def next_unexplained(self) -> tuple[int, str] | None:
         """The earliest drawn of the unexplained differences whose first differing
-        property is the most upstream (the least deep in what follows what, then the
-        first listed), and that property."""
+        property is the most upstream (the least deep in what follows what), with no
+        quirk in play if there is one such, of the first listed property, and that
+        property."""
         if not self.unexplained:
             return None
         order = list(self.clauses_of)
 
-        def upstream_first(index: int) -> tuple[int, int, int]:
-            prop = self.scenarios[index].differing[0]
-            return self._depth(prop), order.index(prop), index
+        def upstream_first(index: int) -> tuple[int, bool, int, int]:
+            judged = self.scenarios[index]
+            prop = judged.differing[0]
+            # Where no quirk is in play a general rule fails on its own: blamed first,
+            # it explains the differences it shows where quirks are in play too.
+            return self._depth(prop), bool(judged.quirks), order.index(prop), index
 
         index = min(self.unexplained, key=upstream_first)
         return index, self.scenarios[index].differing[0]

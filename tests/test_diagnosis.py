@@ -1,4 +1,4 @@
-""""Behaves like" (`conformance.diagnosis`, docs/verdicts.md): a failing clause's
+"""The "behaves like" diagnosis (`conformance.diagnosis`, docs/verdicts.md): a failing clause's
 counterexample replayed on the catalogue names the known behaviour the target's run
 matches, the entry whose bug breaks that clause first; a bug the catalogue does not
 know is named nothing."""
@@ -58,8 +58,9 @@ def test_a_port_s_tie_bug_behaves_like_the_catalogue_s(
     strict = clauses["monitor.improvement.strict"]
     assert strict["verdict"] == "fail"
     assert strict["behaves_like"][0] == "es_min_delta_non_strict"
-    assert "behaves like `es_min_delta_non_strict`: EarlyStopping counts a change of exactly" in (
-        strict["reason"]
+    assert (
+        "behaves like `es_min_delta_non_strict`: EarlyStopping counts a change of exactly"
+        in (strict["reason"])
     )
     out = capsys.readouterr().out
     assert "            behaves like `es_min_delta_non_strict`" in out

@@ -63,7 +63,10 @@ def table(report: dict[str, Any], colour: bool = False) -> str:
             f"  {_paint(mark, verdict, colour)} {clause.get('id')!s:<62}"
             f" {clause.get('level')!s:<12} {clause.get('examples', 0):>6}"
         )
-        reason = str(clause.get("reason") or "")
+        # The diagnosis ends the reason (conformance.diagnosis): a line of its own each.
+        said = str(clause.get("reason") or "").split(" — ")
+        diagnosis = [part for part in said if part.startswith("behaves like `")]
+        reason = " — ".join(part for part in said if part not in diagnosis)
         examples = clause.get("examples") or 0
         if verdict == "pass" and examples < THIN:
             thin = f"judged on {examples} runs of its regime only (fewer than {THIN})"
@@ -72,10 +75,7 @@ def table(report: dict[str, Any], colour: bool = False) -> str:
             ("not judged apart", "none of the", "judged on")
         ):
             lines.append(_paint(f"            {reason[:300]}", "reason", colour))
-        # The diagnosis ends the reason (conformance.diagnosis): a line of its own each.
-        for said in reason.split(" — "):
-            if said.startswith("behaves like `"):
-                lines.append(_paint(f"            {said[:300]}", "reason", colour))
+        lines += [_paint(f"            {part[:300]}", "reason", colour) for part in diagnosis]
     summary = report.get("summary") or {}
     counts = ", ".join(f"{count} {verdict}" for verdict, count in summary.items() if count)
     target = report.get("target") or {}
