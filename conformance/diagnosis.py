@@ -1,5 +1,5 @@
-""" "Behaves like": a failing clause's counterexample, replayed on the catalogue of known
-wrong behaviours (`conformance.catalogue`).
+"""The "behaves like" diagnosis: a failing clause's counterexample, replayed on the
+catalogue of known wrong behaviours (`conformance.catalogue`).
 
 A failing clause says which rule the target breaks; the catalogue may say how. Each of
 its entries is the reference with one known bug (a tie counted as an improvement, tf.keras's

@@ -8,13 +8,15 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from conformance.harness.fit import EpochPlan, FitPlan
 from conformance.harness.observe import Scenario
 from conformance.properties import PROPERTIES
+from conformance.properties.base import Property
 from conformance.properties.monitor_regimes import auto_decides, checkpoint_walk, walk
+from conformance.runner import PROFILES, _hypothesis_settings, scenario_seed, strategy_groups
 from conformance.strategies import (
     early_stopping,
     learning_rate_scheduler,
@@ -124,3 +126,33 @@ def test_every_property_has_a_general_clause_and_regimes_only_for_its_own() -> N
         assert prop.general, prop.name
         assert set(prop.regimes) <= set(prop.clauses), prop.name
         assert set(prop.projections) <= set(prop.clauses), prop.name
+
+
+# A clause no scenario the simulated fit can produce reaches (a None `logs`: Keras's own
+# fit never passes one); tests/test_model_checkpoint.py checks it by a direct call.
+UNREACHABLE = {"model_checkpoint.path.none-logs"}
+FLOOR = 10  # examples of its regime a clause gets at `--profile quick` (docs/verdicts.md)
+
+
+def test_every_regime_gets_ten_examples_at_the_quick_profile() -> None:
+    """The scenarios a derandomized quick run draws (each strategy from its seed, as
+    `conformance.runner.run_group` draws them), counted per clause in its regime over
+    every callback that checks it, as the report counts them: a strategy change that
+    starves a regime fails here, not silently in a report."""
+    counts: dict[str, int] = {}
+
+    def counted(group: list[Property]) -> None:
+        @_hypothesis_settings(PROFILES["quick"], shrink=False)
+        @given(group[0].scenarios)
+        def count(scenario: Scenario) -> None:
+            for clause in frozenset().union(*(prop.in_play(scenario) for prop in group)):
+                counts[clause] = counts.get(clause, 0) + 1
+
+        seed(scenario_seed(group[0]))(count)()
+
+    for group in strategy_groups(PROPERTIES):
+        counted(group)
+    checked = {clause for prop in PROPERTIES for clause in prop.clauses}
+    thin = {clause: counts.get(clause, 0) for clause in checked - UNREACHABLE}
+    assert {clause: n for clause, n in thin.items() if n < FLOOR} == {}
+    assert all(counts.get(clause, 0) == 0 for clause in UNREACHABLE)
