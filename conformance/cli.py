@@ -27,6 +27,8 @@ from conformance import __version__
 
 PROFILE_NAMES = ("quick", "default", "thorough")
 DEFAULT_SCENARIO_TIMEOUT = 10.0  # conformance.runner's, without importing it for --help
+# A day: longer than any scenario needs, and within what the timers that enforce it take.
+MAX_SCENARIO_TIMEOUT = 86400.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -124,9 +126,10 @@ def _seconds(text: str) -> float:
         value = float(text)
     except ValueError:
         value = math.nan
-    if not (math.isfinite(value) and value > 0):
+    if not (math.isfinite(value) and 0 < value <= MAX_SCENARIO_TIMEOUT):
         raise argparse.ArgumentTypeError(
-            f"invalid --scenario-timeout {text!r}: expected a positive number of seconds"
+            f"invalid --scenario-timeout {text!r}: expected a positive number of seconds,"
+            f" at most {MAX_SCENARIO_TIMEOUT:g}"
         )
     return value
 
@@ -160,6 +163,21 @@ def _seed(text: str) -> int:
 def _fail(message: str) -> NoReturn:
     print(f"callback-conformance: error: {message}", file=sys.stderr)
     raise SystemExit(2)
+
+
+def _distinct_outputs(args: argparse.Namespace) -> None:
+    """Fail when two reports would be written to one file (the later would overwrite
+    the earlier)."""
+    options = {"json_path": "--json", **{option: f"--{option}" for option in REPORT_FORMATS}}
+    seen: dict[str, str] = {}
+    for attribute, option in options.items():
+        path = getattr(args, attribute, None)
+        if path is None:
+            continue
+        real = os.path.realpath(path)
+        if real in seen:
+            _fail(f"{seen[real]} and {option} name the same file {path!r}")
+        seen[real] = option
 
 
 def _writable(path: str | None, what: str) -> None:
@@ -226,6 +244,7 @@ def _write_reports(args: argparse.Namespace, report: dict[str, Any], json_path: 
 def _render(args: argparse.Namespace) -> int:
     from conformance.reports import ReportError, load
 
+    _distinct_outputs(args)
     for option, (_, what) in REPORT_FORMATS.items():
         _writable(getattr(args, option), what)
     try:
@@ -261,6 +280,10 @@ def _run(args: argparse.Namespace) -> int:
     from conformance.scenario_io import dumps
     from conformance.targets import TargetError, resolve
 
+    # Reports and counterexamples go where the command was invoked, whatever directory
+    # the target's code moves to (its import, its runs).
+    invoking = os.getcwd()
+    _distinct_outputs(args)
     _writable(args.json_path, "JSON report")
     for option, (_, what) in REPORT_FORMATS.items():
         _writable(getattr(args, option), what)
@@ -274,6 +297,8 @@ def _run(args: argparse.Namespace) -> int:
                 _fail(f"--counterexamples {directory!r} is not a directory")
             directory = parent
         _writable(os.path.join(directory, ".callback-conformance-probe"), "counterexamples")
+    if args.pattern is not None and not args.pattern.strip():
+        _fail(f"-k {args.pattern!r} matches every clause: give a pattern, or leave -k out")
     clauses = matching(args.pattern) if args.pattern else CLAUSES
     if not clauses:
         _fail(f"-k {args.pattern!r} matches no clause id")
@@ -282,6 +307,8 @@ def _run(args: argparse.Namespace) -> int:
         target = resolve(args.target)
     except TargetError as error:
         _fail(str(error))
+    finally:
+        os.chdir(invoking)
     if declared:
         from conformance import divergences
 
@@ -321,6 +348,7 @@ def _run(args: argparse.Namespace) -> int:
                 )
     finally:
         progress.close()
+        os.chdir(invoking)
     verdicts = clause_verdicts(target, results, clauses)
     if declared:
         from conformance import divergences

@@ -163,6 +163,8 @@ def load(path: str) -> list[Divergence]:
         ) from None
     except tomllib.TOMLDecodeError as error:
         raise DivergenceError(f"divergences {path!r} is not TOML: {error}") from None
+    except UnicodeDecodeError as error:
+        raise DivergenceError(f"divergences {path!r} is not UTF-8 text: {error}") from None
     if data.get("schema") != SCHEMA:
         raise DivergenceError(
             f"divergences {path!r}: schema is {data.get('schema')!r}, expected {SCHEMA!r}"

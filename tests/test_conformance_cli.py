@@ -278,3 +278,49 @@ def test_jobs_give_the_same_report_as_one_process(tmp_path):
         reports.append(json.loads(path.read_text())["clauses"])
     assert reports[0] == reports[1]
     assert any(clause["counterexample"] for clause in reports[1])
+
+
+# Bad input the command line refuses before anything runs (exit 2, one line).
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (("-k", ""), "-k '' matches every clause: give a pattern, or leave -k out"),
+        (("-k", "  "), "-k '  ' matches every clause"),
+        (("--scenario-timeout", "1e10"), "at most 86400"),
+        (("--json", "same.json", "--html", "same.json"), "--json and --html name the same file"),
+        (("--markdown", "s.md", "--junit", "./s.md"), "--markdown and --junit name the same file"),
+    ],
+)
+def test_bad_options_are_refused_in_one_line(tmp_path, arguments, message):
+    result = cli("run", "reference", "--profile", "quick", *arguments, cwd=str(tmp_path))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[-1], result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_a_divergences_file_that_is_not_utf8_is_refused_in_one_line(tmp_path):
+    bad = tmp_path / "divergences.toml"
+    bad.write_bytes(b'schema = "caf\xe9"\n')
+    result = cli("run", "reference", "--divergences", str(bad))
+    assert result.returncode == 2
+    assert "is not UTF-8 text" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_reports_go_where_the_command_was_invoked_though_the_target_moves(tmp_path):
+    """A target that changes directory at import (and in its hooks) does not move the
+    relative report paths."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "moving_port.py").write_text(
+        f"import os\nos.chdir({str(elsewhere)!r})\nfrom reference import EarlyStopping\n"
+    )
+    result = cli(
+        "run", "moving_port", "--profile", "quick", "-k", "early_stopping.verbose.*",
+        "--json", "report.json", "--markdown", "summary.md", cwd=str(tmp_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "report.json").is_file() and (tmp_path / "summary.md").is_file()
+    assert list(elsewhere.iterdir()) == []
