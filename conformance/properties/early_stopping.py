@@ -212,6 +212,20 @@ PROPERTIES = (
         describe=stopping_in_words,
     ),
     Property(
+        "early_stopping.first-value-as-keras",
+        CALLBACK,
+        (
+            "early_stopping.patience.counts-before-test",
+            "early_stopping.nan.first-value-becomes-best",
+        ),
+        strategies.first_value_scenarios(),
+        project=stopping,
+        regimes={
+            clause: STOP[clause] for clause in ("early_stopping.nan.first-value-becomes-best",)
+        },
+        describe=stopping_in_words,
+    ),
+    Property(
         "early_stopping.never-stops-while-improving",
         CALLBACK,
         # Every value improves by more than min_delta: strictness decides nothing here.

@@ -138,6 +138,26 @@ def improving_scenarios(draw: st.DrawFn) -> Scenario:
     return Scenario("EarlyStopping", config, MODEL, [plan])
 
 
+@st.composite
+def first_value_scenarios(draw: st.DrawFn) -> Scenario:
+    """One fit whose first monitored value is NaN or an infinity, then values on the
+    grid, with no baseline and a patience that stops at the next epoch that does not
+    improve: what Keras makes of a first value that no later one can beat (it becomes
+    best) shows in the stop. Every scenario is in that rule's regime, at every profile:
+    the general strategy's focus on it is as often missed as drawn."""
+    mode = draw(st.sampled_from(["min", "max"]), label="mode")
+    config = {
+        "monitor": "loss",
+        "patience": draw(gated_patiences, label="patience"),
+        "mode": mode,
+        "min_delta": draw(st.sampled_from([0, 0.25]), label="min_delta"),
+    }
+    first = draw(first_not_finite, label="first value")
+    rest = draw(st.lists(grid_values, min_size=1, max_size=5), label="later values")
+    plan = FitPlan([EpochPlan({"loss": value}) for value in [first, *rest]])
+    return Scenario("EarlyStopping", config, MODEL, [plan])
+
+
 # Built once: Hypothesis validates each new strategy object, which costs more than the draw.
 min_delta_steps = st.sampled_from([-0.5, -0.25, 0.0, 0.25, 0.5, -1.0, 1.0])
 
