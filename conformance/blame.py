@@ -230,18 +230,23 @@ class Blame:
 
     def _depth(self, prop: str, seen: frozenset[str] = frozenset()) -> int:
         """How far downstream `prop` is: 0 if it follows nothing, else one more than the
-        properties that check what it follows. A property of another strategy that
-        checks a followed rule (the tie rule, in a strategy of its own) is upstream
-        too: its differences are blamed first, so that they explain this one's."""
-        followed = set(self.follows.get(prop, ()))
-        owners = [
-            other
-            for other, clauses in self.clauses_of.items()
-            if other != prop and other not in seen and followed.intersection(clauses)
+        deepest of the rules it follows, each as deep as the least deep property that
+        checks it. A property of another strategy that checks a followed rule (the tie
+        rule, in a strategy of its own) is upstream too: its differences are blamed
+        first, so that they explain this one's."""
+        seen = seen | {prop}
+        depths = [
+            min(
+                (
+                    self._depth(owner, seen)
+                    for owner, clauses in self.clauses_of.items()
+                    if owner not in seen and clause in clauses
+                ),
+                default=0,
+            )
+            for clause in self.follows.get(prop, ())
         ]
-        if not owners:
-            return 0
-        return 1 + max(self._depth(other, seen | {prop}) for other in owners)
+        return 1 + max(depths) if depths else 0
 
     @property
     def explained_by(self) -> dict[str, tuple[str, ...]]:

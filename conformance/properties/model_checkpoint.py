@@ -322,14 +322,13 @@ PROPERTIES: tuple[Property, ...] = (
     Property(
         "model_checkpoint.saves-each-epoch-at-its-number",
         CALLBACK,
-        (
-            "model_checkpoint.path.format",
-            "model_checkpoint.save.write",
-            "model_checkpoint.epoch.current",
-        ),
+        ("model_checkpoint.save.write", "model_checkpoint.epoch.current"),
         strategies.every_epoch_scenarios(),
         kind="invariant",
         holds=saves_each_epoch_at_its_number,
+        # The invariants name the files they expect: a wrong name is the name rule's,
+        # which `saves-where-keras-saves` judges on its own projection.
+        follows=("model_checkpoint.path.format",),
     ),
     Property(
         "model_checkpoint.saves-only-improvements",
@@ -343,6 +342,7 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.best_only_scenarios(),
         kind="invariant",
         holds=saves_only_improvements,
+        follows=("model_checkpoint.path.format",),
         regimes=_regimes(
             "model_checkpoint.best-only.first-value-wins",
             "model_checkpoint.save-freq.carries-over",
@@ -359,6 +359,7 @@ PROPERTIES: tuple[Property, ...] = (
         strategies.batch_frequency_scenarios(),
         kind="invariant",
         holds=saves_every_save_freq_batches,
+        follows=("model_checkpoint.path.format",),
         regimes=_regimes("model_checkpoint.save-freq.carries-over"),
     ),
     Property(
@@ -384,6 +385,8 @@ PROPERTIES: tuple[Property, ...] = (
             "monitor.improvement.strict": lambda s: walk(s).near_best or walk(s).blurred,
             "monitor.precision": lambda scenario: walk(scenario).blurred,
         },
+        # It compares the names saved: a wrong name is the name rule's.
+        follows=("model_checkpoint.path.format",),
         describe=saves_in_words,
     ),
     Property(

@@ -140,8 +140,9 @@ def improving_scenarios(draw: st.DrawFn) -> Scenario:
 
 @st.composite
 def first_value_scenarios(draw: st.DrawFn) -> Scenario:
-    """One fit whose first monitored value is NaN or an infinity, then values on the
-    grid, with no baseline and a patience that stops at the next epoch that does not
+    """One fit whose first monitored value is NaN or an infinity, then values that
+    improve by more than `min_delta` every epoch (no tie: the strictness rule is not in
+    play), with no baseline and a patience that stops at the next epoch that does not
     improve: what Keras makes of a first value that no later one can beat (it becomes
     best) shows in the stop. Every scenario is in that rule's regime, at every profile:
     the general strategy's focus on it is as often missed as drawn."""
@@ -153,8 +154,10 @@ def first_value_scenarios(draw: st.DrawFn) -> Scenario:
         "min_delta": draw(st.sampled_from([0, 0.25]), label="min_delta"),
     }
     first = draw(first_not_finite, label="first value")
-    rest = draw(st.lists(grid_values, min_size=1, max_size=5), label="later values")
-    plan = FitPlan([EpochPlan({"loss": value}) for value in [first, *rest]])
+    start = draw(grid_values, label="second value")
+    step = -0.5 if mode == "min" else 0.5
+    later = [start + step * k for k in range(draw(st.integers(1, 5), label="later epochs"))]
+    plan = FitPlan([EpochPlan({"loss": value}) for value in [first, *later]])
     return Scenario("EarlyStopping", config, MODEL, [plan])
 
 
