@@ -335,7 +335,7 @@ def _not_ready(prop: Property, target: Target) -> PropertyResult | None:
         target.warmed_up.add(prop.callback)
         try:
             target.warm_up(prop.callback)
-        except Exception as error:
+        except (Exception, SystemExit) as error:  # sys.exit() in it must not end the run
             reason = (
                 f"the target's warm-up for {prop.callback} raised {type(error).__name__}: {error}"
             )

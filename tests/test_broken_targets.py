@@ -311,3 +311,22 @@ def test_writes_are_refused_outside_the_workspace_and_allowed_in_it(tmp_path):
     assert observation.error is not None and observation.error[0] == "PermissionError"
     assert not outside.exists()
     assert observe(EarlyStopping, ONE_EPOCH).outside_writes == []
+
+
+def test_a_warm_up_that_exits_fails_its_callback_and_the_run_goes_on(tmp_path):
+    """`sys.exit(0)` in `conformance_warm_up` used to end the run with status 0 and no
+    report: a green run that checked nothing."""
+    report = tmp_path / "report.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "run", "tests.broken_targets.exits_in_warm_up",
+         "--profile", "quick", "-k", "early_stopping", "--json", str(report)],
+        capture_output=True, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": ROOT},
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    clauses = {c["id"]: c for c in json.loads(report.read_text())["clauses"]}
+    failing = [c for c in clauses.values() if c["verdict"] == "fail"]
+    assert failing
+    assert all(
+        "the target's warm-up for EarlyStopping raised SystemExit: 0" in c["reason"]
+        for c in failing
+    )
