@@ -161,6 +161,8 @@ RUNS: dict[str, RunFn] = {
     ),
     "es_best_kept_across_fits": _early_stopping({"patience": 1}, [1.0], [2.0, 1.5, 1.5]),
     "es_nan_skipped": _early_stopping({"patience": 1}, [math.nan, 1.0, 2.0]),
+    # Keras stops at epoch 1 (the NaN best blocks 1.0); from +inf, 1.0 improves.
+    "es_best_starts_at_infinity": _early_stopping({"patience": 1}, [math.nan, 1.0, 2.0]),
     "es_auto_mode_name_heuristic": _es({"monitor": "custom"}, _plan({"custom": 1.0})),
     "es_min_delta_added_in_max_mode": _es(
         {"monitor": "loss", "mode": "max", "min_delta": 0.5, "patience": 1}, _losses(1, 0.75, 0.75)
