@@ -107,3 +107,10 @@ def test_the_generator_shows_shares_and_a_mutant_no_clause_fails() -> None:
     )
     assert missed_row in page
     assert tool.one_line("First sentence. Second\n  one.") == "First sentence."
+
+
+def test_every_mutant_is_diagnosed_as_itself() -> None:
+    """The "behaves like" diagnosis (conformance.diagnosis) names each catalogue entry
+    on the counterexample of one of its failing clauses."""
+    rows = _rows()
+    assert {name for name, row in rows.items() if row["diagnosed"] != "yes"} == set()
