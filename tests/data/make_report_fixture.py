@@ -9,8 +9,8 @@ It is made of real runs (profile quick, derandomized) against kept wrong impleme
   restoring), `lrs_epoch_relative_to_fit`, `mc_best_reset_per_fit` and
   `tb_batch_step_reset_per_epoch` (-k on their callback), put in place of those clauses'
   entries, so that every callback has a counterexample to plot;
-* the `unsupported` clauses of a run against `tests.partial_targets.no_auto_mode` (-k
-  monitor.mode: a port without auto mode, declaring it), with its declarations;
+* the `unsupported` clauses of a run against `tests.partial_targets.no_baseline` (-k
+  early_stopping.baseline: a port without `baseline`, declaring it), with its declarations;
 
 and two edited entries, since no run gives them yet: a failing cosmetic clause turned into
 a declared divergence (`divergent`, its counterexample kept as the witness), and a passing
@@ -51,7 +51,7 @@ STALE_REASON = (
     "declared divergence is stale: its witness no longer diverges (the port now compares in"
     " float32, as Keras does); remove the declaration"
 )
-UNSUPPORTED = ("tests.partial_targets.no_auto_mode", "monitor.mode")
+UNSUPPORTED = ("tests.partial_targets.no_baseline", "early_stopping.baseline")
 VERDICTS = ("pass", "fail", "divergent", "stale", "unsupported", "not-run")
 
 
