@@ -80,6 +80,7 @@ class Blame:
         self.specific = specific or {}
         # property → the upstream clauses whose failure explains its differences
         self.follows = follows or {}
+        self._depths = {prop: self._depth(prop) for prop in clauses_of}
         properties_of: dict[str, set[str]] = {}
         for prop, clauses in clauses_of.items():
             for clause in clauses:
@@ -223,7 +224,7 @@ class Blame:
             prop = judged.differing[0]
             # Where no quirk is in play a general rule fails on its own: blamed first,
             # it explains the differences it shows where quirks are in play too.
-            return self._depth(prop), bool(judged.quirks), order.index(prop), index
+            return self._depths[prop], bool(judged.quirks), order.index(prop), index
 
         index = min(self.unexplained, key=upstream_first)
         return index, self.scenarios[index].differing[0]

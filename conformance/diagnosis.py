@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from conformance.catalogue import ALL
+from conformance.properties import PROPERTIES
 from conformance.properties.base import comparable
 from conformance.runner import ClauseResult, Counterexample, examine
 from conformance.targets import Target, resolve
@@ -73,8 +74,6 @@ def behaves_like(
     counterexample: Counterexample, target: Target, catalogue: Iterable[str] = ALL
 ) -> list[Match]:
     """The catalogue entries that behave as the target on `counterexample`."""
-    from conformance.properties import PROPERTIES
-
     prop = next(p for p in PROPERTIES if p.name == counterexample.property)
     scenario = counterexample.scenario
     if target.unsupported.covering(scenario) is not None:

@@ -432,7 +432,7 @@ def _draw(
             draw.left_out.append((in_play, declaration))
             return
         seen, first_difference = _judge(draw, target, scenario, scenario_timeout)
-        draw.declared_out.update(_declared_scope(draw.group, target, scenario))
+        draw.declared_out.update(seen.declared)
         if first_difference is not None and first_difference[2].conclusive:
             concluded.append((scenario, first_difference[2]))
             raise _Abandon

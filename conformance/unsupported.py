@@ -80,6 +80,24 @@ def _same(value: Any, other: Any) -> bool:
         return False
 
 
+def passes(
+    scenario: Scenario,
+    parameter: str,
+    values: tuple[Any, ...] | None = None,
+    supported: tuple[Any, ...] | None = None,
+) -> bool:
+    """Whether `scenario` gives its callback's `parameter` one of `values`, or a value
+    not `supported`, or (with neither) a value other than Keras's default (a parameter
+    not passed has Keras's default)."""
+    default = keras_defaults(scenario.callback)[parameter]
+    value = scenario.config.get(parameter, default)
+    if values is not None:
+        return any(_same(value, declared) for declared in values)
+    if supported is not None:
+        return not any(_same(value, allowed) for allowed in supported)
+    return parameter in scenario.config and not _same(value, default)
+
+
 @dataclass(frozen=True)
 class Unsupported:
     """One configuration a target cannot express (module docstring)."""
@@ -133,19 +151,11 @@ class Unsupported:
     def covers(self, scenario: Scenario) -> bool:
         if scenario.callback != self.callback:
             return False
-        if self.parameter is not None and not self._needs_parameter(scenario):
+        if self.parameter is not None and not passes(
+            scenario, self.parameter, self.values, self.supported
+        ):
             return False
         return self.when is None or bool(self.when(scenario))
-
-    def _needs_parameter(self, scenario: Scenario) -> bool:
-        assert self.parameter is not None
-        default = keras_defaults(self.callback)[self.parameter]
-        value = scenario.config.get(self.parameter, default)
-        if self.values is not None:
-            return any(_same(value, declared) for declared in self.values)
-        if self.supported is not None:
-            return not any(_same(value, allowed) for allowed in self.supported)
-        return self.parameter in scenario.config and not _same(value, default)
 
     def describe(self) -> str:
         """The declaration in words (`EarlyStopping(mode='auto')`, `EarlyStopping(mode other

@@ -1,5 +1,7 @@
 """Every property of the suite, by callback."""
 
+import functools
+
 from conformance.properties import (
     early_stopping,
     learning_rate_scheduler,
@@ -16,6 +18,7 @@ PROPERTIES: tuple[Property, ...] = (
 )
 
 
+@functools.cache  # asked for every scenario a scoped divergence may cover
 def regime_of(clause: str) -> Regime | None:
     """Where `clause` is in play, as its properties say (in any of them), or None for a
     general rule (in play everywhere)."""
