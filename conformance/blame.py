@@ -80,7 +80,7 @@ class Blame:
         self.specific = specific or {}
         # property → the upstream clauses whose failure explains its differences
         self.follows = follows or {}
-        self._depths = {prop: self._depth(prop) for prop in clauses_of}
+        self._depths: dict[str, int] = {}  # computed when a difference needs it
         properties_of: dict[str, set[str]] = {}
         for prop, clauses in clauses_of.items():
             for clause in clauses:
@@ -224,6 +224,8 @@ class Blame:
             prop = judged.differing[0]
             # Where no quirk is in play a general rule fails on its own: blamed first,
             # it explains the differences it shows where quirks are in play too.
+            if prop not in self._depths:
+                self._depths[prop] = self._depth(prop)
             return self._depths[prop], bool(judged.quirks), order.index(prop), index
 
         index = min(self.unexplained, key=upstream_first)
