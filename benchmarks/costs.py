@@ -27,8 +27,8 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("time limit: arming and disarming", "_timed", "conformance/harness/observe.py"),
     ("time limit: arming and disarming", "signal_usable", "conformance/harness/observe.py"),
     ("confinement: chdir, TMPDIR, tempfile", "_confined", "conformance/harness/observe.py"),
-    ("class-state check (before and after)", "class_state", "conformance/runner.py"),
-    ("class-state check (before and after)", "_changes", "conformance/runner.py"),
+    ("class-state check (before and after)", "class_state", "conformance/host.py"),
+    ("class-state check (before and after)", "_changes", "conformance/host.py"),
     ("event files read back", "", "conformance/harness/events.py"),
     ("run directory listed, checkpoints read", "_files", "conformance/harness/observe.py"),
     ("run directory listed, checkpoints read", "read_checkpoint", "harness/sim_model.py"),
@@ -45,10 +45,10 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("simulated fit loop (dispatch, logs)", "", "conformance/harness/fit.py"),
     ("observation bookkeeping (paths, warnings, stdout)", "", "conformance/harness/observe.py"),
     ("projection and comparison", "", "conformance/properties/"),
-    ("projection and comparison", "comparable", "conformance/runner.py"),
+    ("projection and comparison", "comparable", "conformance/host.py"),
     ("Hypothesis: drawing scenarios", "", "conformance/strategies/"),
     ("Hypothesis: drawing scenarios", "", "hypothesis/"),
-    ("runner (examine)", "", "conformance/runner.py"),
+    ("runner (examine)", "", "conformance/host.py"),
 )
 OTHER = "other"
 

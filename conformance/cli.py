@@ -15,20 +15,29 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import json
 import math
 import os
+import signal
 import sys
 import tempfile
-from collections.abc import Iterator
-from typing import Any, NoReturn
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from conformance import __version__
+
+if TYPE_CHECKING:
+    from conformance.clauses import Clause
+    from conformance.targets import Target
+    from conformance.worker import Deadline
 
 PROFILE_NAMES = ("quick", "default", "thorough")
 DEFAULT_SCENARIO_TIMEOUT = 10.0  # conformance.runner's, without importing it for --help
 # A day: longer than any scenario needs, and within what the timers that enforce it take.
 MAX_SCENARIO_TIMEOUT = 86400.0
+DEFAULT_RUN_TIMEOUT = 4 * 3600.0  # the whole run's deadline
+MAX_RUN_TIMEOUT = 7 * 86400.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -64,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
         help="run the properties in N processes (`auto`: one per CPU); the same verdicts",
     )
     run.add_argument(
+        "--run-timeout",
+        type=_bounded_seconds("--run-timeout", MAX_RUN_TIMEOUT),
+        default=DEFAULT_RUN_TIMEOUT,
+        metavar="SECONDS",
+        help="stop checking after this long: what was not checked by then fails, saying so"
+        f" (default: {DEFAULT_RUN_TIMEOUT:g})",
+    )
+    run.add_argument(
         "--counterexamples",
         default=None,
         help="write a replayable file per failing clause into this directory",
@@ -89,8 +106,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     for command in (run, replay):
         command.add_argument(
+            "--sandbox",
+            action="store_true",
+            help="run the target under bubblewrap: a read-only file system but its run"
+            " directory, no network, nothing left running (docs/robustness.md)",
+        )
+        command.add_argument(
             "--scenario-timeout",
-            type=_seconds,
+            type=_bounded_seconds("--scenario-timeout", MAX_SCENARIO_TIMEOUT),
             default=DEFAULT_SCENARIO_TIMEOUT,
             metavar="SECONDS",
             help="stop a scenario whose target code runs longer, and fail its property"
@@ -121,17 +144,20 @@ def _report_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and 0 < value <= MAX_SCENARIO_TIMEOUT):
-        raise argparse.ArgumentTypeError(
-            f"invalid --scenario-timeout {text!r}: expected a positive number of seconds,"
-            f" at most {MAX_SCENARIO_TIMEOUT:g}"
-        )
-    return value
+def _bounded_seconds(option: str, maximum: float) -> Callable[[str], float]:
+    def seconds(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and 0 < value <= maximum):
+            raise argparse.ArgumentTypeError(
+                f"invalid {option} {text!r}: expected a positive number of seconds,"
+                f" at most {maximum:g}"
+            )
+        return value
+
+    return seconds
 
 
 def _jobs(text: str) -> int:
@@ -192,9 +218,11 @@ def _writable(path: str | None, what: str) -> None:
         _fail(f"cannot write the {what} to {path!r}: it is a directory")
     existed = os.path.exists(path)
     try:
-        with open(path, "a"):
-            pass
+        # Not blocking: a named pipe nothing reads would hold the open for ever.
+        os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK, 0o666))
     except OSError as error:
+        if error.errno == errno.ENXIO:
+            _fail(f"cannot write the {what} to {path!r}: it is a named pipe nothing reads")
         _fail(f"cannot write the {what} to {path!r}: {error.strerror or error}")
     if not existed:
         os.remove(path)
@@ -273,16 +301,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from conformance import report as reports
     from conformance.clauses import CLAUSES, matching
-    from conformance.properties import PROPERTIES
-    from conformance.runner import PROFILES, clause_verdicts, examine, run
-    from conformance.scenario_io import dumps
-    from conformance.targets import TargetError, resolve
 
-    # Reports and counterexamples go where the command was invoked, whatever directory
-    # the target's code moves to (its import, its runs).
-    invoking = os.getcwd()
     _distinct_outputs(args)
     _writable(args.json_path, "JSON report")
     for option, (_, what) in REPORT_FORMATS.items():
@@ -303,16 +323,51 @@ def _run(args: argparse.Namespace) -> int:
     if not clauses:
         _fail(f"-k {args.pattern!r} matches no clause id")
     declared = _divergences(args.divergences)
+    from conformance.worker import Deadline
+
+    deadline = Deadline.after(args.run_timeout)
+    target = _connect(args.target, args.sandbox, deadline)
     try:
-        target = resolve(args.target)
+        return _check(args, target, clauses, declared, deadline)
+    finally:
+        target.host.close()
+
+
+def _connect(spec: str, sandboxed: bool, deadline: Deadline | None) -> Target:
+    """The target named `spec`, in a worker process of its own (in the sandbox if
+    `sandboxed`); exit 2 if it cannot be imported there, or the sandbox made."""
+    from conformance.targets import TargetError
+    from conformance.worker import connect
+
+    try:
+        return connect(spec, path=sys.path, sandboxed=sandboxed, deadline=deadline)
     except TargetError as error:
         _fail(str(error))
-    finally:
-        os.chdir(invoking)
+
+
+def _check(
+    args: argparse.Namespace,
+    target: Target,
+    clauses: Sequence[Clause],
+    declared: list[Any],
+    deadline: Deadline,
+) -> int:
+    """Run, judge and report `target` (the `run` command, once its target is up)."""
+    from conformance import report as reports
+    from conformance.properties import PROPERTIES
+    from conformance.runner import PROFILES, clause_verdicts, examine, run
+    from conformance.scenario_io import dumps
+
     if declared:
         from conformance import divergences
 
         divergences.scope(declared, target)
+    if target.refused_at_import:
+        print(
+            "callback-conformance: the target's import tried to write outside its run"
+            f" directory, refused: {'; '.join(target.refused_at_import[:5])}",
+            file=sys.stderr,
+        )
     wanted = {clause.id for clause in clauses}
     # Every property of a callback with a chosen clause: blame weighs them all (a chosen
     # clause may only follow from one that is not chosen), and reports the chosen.
@@ -336,6 +391,8 @@ def _run(args: argparse.Namespace) -> int:
                     scenario_timeout=args.scenario_timeout,
                     hypothesis_home=storage,
                     divergences=args.divergences,
+                    sandboxed=args.sandbox,
+                    deadline=deadline,
                 )
             else:
                 results = run(
@@ -348,7 +405,6 @@ def _run(args: argparse.Namespace) -> int:
                 )
     finally:
         progress.close()
-        os.chdir(invoking)
     verdicts = clause_verdicts(target, results, clauses)
     if declared:
         from conformance import divergences
@@ -400,7 +456,6 @@ def _replay(args: argparse.Namespace) -> int:
     from conformance.report import table
     from conformance.runner import examine
     from conformance.scenario_io import from_data
-    from conformance.targets import TargetError, resolve
 
     try:
         with open(args.file) as source:
@@ -435,17 +490,20 @@ def _replay(args: argparse.Namespace) -> int:
             raise TypeError(f"a {type(scenario).__name__}, not a Scenario")
     except (KeyError, TypeError, ValueError) as error:
         _fail(f"{args.file!r}: not a scenario: {type(error).__name__}: {error}")
+    target = _connect(args.target, args.sandbox, None)
     try:
-        target = resolve(args.target)
-    except TargetError as error:
-        _fail(str(error))
-    if target.classes.get(prop.callback) is None:
-        _fail(f"target {args.target!r} has no {prop.callback}: {target.not_run.get(prop.callback)}")
-    declaration = target.unsupported.covering(scenario)
-    if declaration is not None:
-        print(f"unsupported: the target declares {declaration.describe()}")
-        return 0
-    examination = examine(prop, target, scenario, args.scenario_timeout)
+        if not target.has(prop.callback):
+            _fail(
+                f"target {args.target!r} has no {prop.callback}:"
+                f" {target.not_run.get(prop.callback)}"
+            )
+        declaration = target.unsupported.covering(scenario)
+        if declaration is not None:
+            print(f"unsupported: the target declares {declaration.describe()}")
+            return 0
+        examination = examine(prop, target, scenario, args.scenario_timeout)
+    finally:
+        target.host.close()
     verdict = f"FAIL {examination.failure}" if examination.failure else f"pass {prop.name}"
     print(table(scenario, examination.target, examination.reference))
     print(verdict)
@@ -461,31 +519,24 @@ def main(argv: list[str] | None = None) -> int:
         return _render(args)
     if args.command == "diff":
         return _diff(args)
-    status = _run(args) if args.command == "run" else _replay(args)
-    _exit_despite_stray_threads(status)
-    return status
+    from conformance.host import RunDeadline
+
+    # SIGTERM ends the run as Ctrl-C does: the workers are stopped on the way out.
+    previous = signal.signal(signal.SIGTERM, _interrupted)
+    try:
+        return _run(args) if args.command == "run" else _replay(args)
+    except KeyboardInterrupt:
+        print("callback-conformance: interrupted", file=sys.stderr)
+        return 130
+    except RunDeadline as passed:
+        print(f"callback-conformance: {passed}", file=sys.stderr)
+        return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
-def _exit_despite_stray_threads(status: int) -> None:
-    """A target's hook may start a thread that never ends; Python would wait for it at
-    exit, for ever. The run is over and reported: leave without waiting."""
-    import threading
-
-    stray = [
-        thread.name
-        for thread in threading.enumerate()
-        if thread is not threading.main_thread() and not thread.daemon and thread.is_alive()
-    ]
-    if stray and threading.current_thread() is threading.main_thread():
-        names = ", ".join(sorted(set(stray))[:5])
-        print(
-            f"callback-conformance: the target left {len(stray)} thread(s) running ({names});"
-            " exiting without waiting for them",
-            file=sys.stderr,
-        )
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(status)
+def _interrupted(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -342,8 +342,7 @@ def apply(
         # A scoped declaration's clause may be not-run because its scope held every
         # scenario of its regime; an absent callback is not-run either way.
         absent = divergence is not None and any(
-            target.classes.get(witness.property.callback) is None
-            for witness in divergence.witnesses
+            not target.has(witness.property.callback) for witness in divergence.witnesses
         )
         unscoped_not_run = divergence is not None and divergence.when is None
         if divergence is None or absent or (unscoped_not_run and verdict.verdict == "not-run"):

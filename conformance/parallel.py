@@ -1,8 +1,9 @@
 """Properties run in worker processes: `callback-conformance run --jobs N`.
 
 The properties of each callback (`conformance.runner.run_group`, which blames their
-differences together) are one task. A worker resolves the target once (by its spec, as
-the command line does) and runs the tasks it is given exactly as a sequential run would:
+differences together) are one task. A worker is the suite's, not the target's: it starts
+the target in worker processes of its own (`conformance.worker.connect`, as the command
+line does) and runs the tasks it is given exactly as a sequential run would:
 each strategy draws its examples from its own seed, so which worker runs it, and when,
 changes nothing, and the verdicts, counterexamples and example counts are those of
 `--jobs 1`. Results come back in the properties' order.
@@ -16,27 +17,39 @@ from __future__ import annotations
 import multiprocessing
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.util import Finalize
 from typing import Any
 
 from conformance.properties import PROPERTIES
 from conformance.properties.base import Property
 from conformance.runner import ClauseOutcome, PropertyResult, callback_groups, run_group
-from conformance.targets import Target, resolve
+from conformance.targets import Target
+from conformance.worker import Deadline, connect
+from conformance.worker.server import die_with_parent
 
 _target: Target | None = None  # the worker's target, resolved once
 
 
 def _start_worker(
-    spec: str, path: list[str], hypothesis_home: str | None, divergences: str | None
+    spec: str,
+    path: list[str],
+    hypothesis_home: str | None,
+    divergences: str | None,
+    sandboxed: bool,
+    deadline: Deadline | None,
 ) -> None:
     global _target
+    die_with_parent()
     sys.path[:] = path
     if hypothesis_home is not None:
         from hypothesis import configuration
 
         configuration.set_hypothesis_home_dir(hypothesis_home)
-    _target = resolve(spec)
+    _target = connect(spec, path, sandboxed, deadline)
+    # The target's processes are stopped when this one ends (multiprocessing runs
+    # its finalizers, not atexit's).
+    Finalize(None, _target.host.close, exitpriority=10)
     if divergences is not None:  # checked by the parent: the scopes of its declarations
         from conformance import divergences as declared
 
@@ -65,6 +78,8 @@ def run_parallel(
     scenario_timeout: float | None = None,
     hypothesis_home: str | None = None,
     divergences: str | None = None,
+    sandboxed: bool = False,
+    deadline: Deadline | None = None,
 ) -> list[PropertyResult]:
     """`conformance.runner.run` for the target named `spec`, in `jobs` processes (with
     the scopes of the declarations in the `divergences` file, if given)."""
@@ -73,7 +88,7 @@ def run_parallel(
         max_workers=jobs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(spec, list(sys.path), hypothesis_home, divergences),
+        initargs=(spec, list(sys.path), hypothesis_home, divergences, sandboxed, deadline),
     ) as pool:
         groups = callback_groups(properties)
         futures = [
@@ -87,7 +102,7 @@ def run_parallel(
             if progress is not None:
                 progress(properties.index(group[0]), len(properties), group[0])
             try:
-                outcomes = future.result()
+                outcomes = _result(future)
             except Exception as error:  # the worker died, or its result could not travel
                 reason = f"error while checking in a worker: {type(error).__name__}: {error}"
                 outcomes = [
@@ -107,3 +122,15 @@ def run_parallel(
                     prop, verdict, ran, reason, counterexample, clauses
                 )
     return [results[prop.name] for prop in properties]
+
+
+def _result(future: Future[Any]) -> Any:
+    """The future's result; on Ctrl-C or SIGTERM, the pool's processes are killed first
+    (their target workers die with them), so that leaving the pool does not wait for
+    their tasks."""
+    try:
+        return future.result()
+    except (KeyboardInterrupt, SystemExit):
+        for child in multiprocessing.active_children():
+            child.kill()
+        raise

@@ -21,7 +21,9 @@ declarations in words: `conformance.unsupported`) and, on a clause, `"left_out"`
 drawn scenarios of its regime left out as unsupported, when any), and `"when"` in a
 clause's `"divergence"` (the declaration's scope in words, or null), and on a failing
 clause `"behaves_like"` (the catalogue entries that behave as the target on its
-counterexample, when any: `conformance.diagnosis`).
+counterexample, when any: `conformance.diagnosis`). So was `"refused_at_import"` in
+`target`: the writes outside its run directory the target's import tried, refused
+(`conformance.worker`).
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import dataclasses
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sized
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,13 +33,8 @@ from hypothesis.internal.conjecture import engine
 
 from conformance.blame import Blame, Judged
 from conformance.clauses import CLAUSES, Clause
-from conformance.harness.observe import (
-    Observation,
-    Scenario,
-    ScenarioTimeout,
-    TimeLimit,
-    observe,
-)
+from conformance.harness.observe import Observation, Scenario, observe
+from conformance.host import RunDeadline
 from conformance.properties.base import Property, comparable
 from conformance.scenario_words import scenario_in_words
 from conformance.targets import Target, resolve
@@ -218,69 +213,29 @@ def examine(
 def _observe_target(
     prop: Property, target: Target, scenario: Scenario, scenario_timeout: float | None
 ) -> Observation | Examination:
-    """The target's run of `scenario`, or the conclusive failure of a run that timed
-    out, wrote outside its run directory or changed its classes' state."""
-    target_class = target.classes[prop.callback]
-    assert target_class is not None
-    limit = None if scenario_timeout is None else TimeLimit(scenario_timeout)
-    before = class_state(target_class)
-    # A class may set class attributes once, on first use: only later changes count.
-    first_use = prop.callback not in target.examined
-    target.examined.add(prop.callback)
-    try:
-        observed = observe(
-            target_class,
-            target.unsupported.for_target(scenario),
-            target.adapt,
-            target.cleanup,
-            limit,
-            target.backend,
-        )
-    except ScenarioTimeout as timeout:
-        assert timeout.observation is not None
-        failure = f"{prop.name}: the target {timeout}"
-        return Examination(timeout.observation, None, failure, timed_out=True, conclusive=True)
+    """The target's run of `scenario`, or the conclusive failure of a run that ended
+    early (it timed out, or its process ended), wrote outside its run directory or
+    changed its class's state."""
+    ran = target.host.observe(
+        prop.callback, target.unsupported.for_target(scenario), scenario_timeout
+    )
+    observed = ran.observation
+    if ran.ended is not None:
+        failure = f"{prop.name}: the target {ran.ended}"
+        return Examination(observed, None, failure, timed_out=True, conclusive=True)
     if observed.outside_writes:
         writes = "; ".join(observed.outside_writes[:5])
         failure = f"{prop.name}: the target wrote outside its run directory: {writes}"
         return Examination(observed, None, failure, conclusive=True)
-    changed = _changes(before, class_state(target_class))
-    if changed and not first_use:
+    if ran.class_changes:
         return Examination(
             observed,
             None,
-            f"{prop.name}: the target keeps state on its classes between scenarios: {changed}",
+            f"{prop.name}: the target keeps state on its classes between scenarios:"
+            f" {ran.class_changes}",
             conclusive=True,
         )
     return observed
-
-
-_DATA = (type(None), bool, int, float, complex, str, bytes, tuple, list, dict, set, frozenset)
-
-
-def class_state(cls: type) -> dict[str, str]:
-    """The data attributes of `cls` and its bases (not methods, not dunders), as text:
-    what a run must leave as it found it."""
-    state = {}
-    for klass in cls.__mro__:
-        if klass is object:
-            continue
-        for name, value in list(vars(klass).items()):
-            if isinstance(value, _DATA) and not (name.startswith("__") and name.endswith("__")):
-                text = repr(value)
-                size = f"{len(value)} items: " if isinstance(value, Sized) else ""
-                state[f"{klass.__qualname__}.{name}"] = size + text[:500]
-    return state
-
-
-def _changes(before: dict[str, str], after: dict[str, str]) -> str:
-    absent = "(absent)"
-    changed = [
-        f"{name} was {before.get(name, absent)[:120]}, is now {after.get(name, absent)[:120]}"
-        for name in sorted(set(before) | set(after))
-        if before.get(name) != after.get(name)
-    ]
-    return "; ".join(changed[:3])
 
 
 def _raised(observed: Observation, expected: Observation | None) -> str:
@@ -327,19 +282,14 @@ def _not_ready(prop: Property, target: Target) -> PropertyResult | None:
     """The result of a property that cannot run on `target` (its class is absent, or
     the target's warm-up for it fails: the first property of its callback fails with
     it), or None. Warms the callback up on first use."""
-    if target.classes.get(prop.callback) is None:
+    if not target.has(prop.callback):
         reason = target.not_run.get(prop.callback, "class absent")
         outcomes = {clause: ClauseOutcome(clause, "not-run", 0, reason) for clause in prop.clauses}
         return PropertyResult(prop, "not-run", 0, reason, clauses=outcomes)
-    if target.warm_up is not None and prop.callback not in target.warmed_up:
-        target.warmed_up.add(prop.callback)
-        try:
-            target.warm_up(prop.callback)
-        except (Exception, SystemExit) as error:  # sys.exit() in it must not end the run
-            reason = (
-                f"the target's warm-up for {prop.callback} raised {type(error).__name__}: {error}"
-            )
-            return _whole(prop, target, 0, None, reason)
+    went_wrong = target.host.warm_up(prop.callback)
+    if went_wrong is not None:
+        reason = f"the target's warm-up for {prop.callback} {went_wrong}"
+        return _whole(prop, target, 0, None, reason)
     return None
 
 
@@ -387,13 +337,28 @@ def run_group(
     (`conformance.blame`): the first unexplained one is drawn again from its strategy's
     seed (the runs already observed are not run again) and shrunk, and the clauses that
     show its minimal form are blamed, with it as their counterexample."""
+    try:
+        target.host.fresh()
+        return _run_group(properties, target, examples, random_seed, shrink, scenario_timeout)
+    except RunDeadline as passed:
+        return [_whole(prop, target, 0, None, f"not checked: {passed}") for prop in properties]
+
+
+def _run_group(
+    properties: list[Property],
+    target: Target,
+    examples: int,
+    random_seed: int | None,
+    shrink: bool,
+    scenario_timeout: float | None,
+) -> list[PropertyResult]:
     first = properties[0]
     assert all(prop.callback == first.callback for prop in properties)
     not_ready = _not_ready(first, target)
     if not_ready is not None:  # the first fails with the warm-up, the others run
         if len(properties) == 1:
             return [not_ready]
-        rest = run_group(properties[1:], target, examples, random_seed, shrink, scenario_timeout)
+        rest = _run_group(properties[1:], target, examples, random_seed, shrink, scenario_timeout)
         return [not_ready, *rest]
     results: dict[str, PropertyResult] = {}
     draws = []
@@ -407,10 +372,77 @@ def run_group(
             else:
                 results.update((result.property.name, result) for result in whole)
         outcomes = _blamed(draws, target, examples, shrink, scenario_timeout)
+        varying = _not_deterministic(draws, outcomes, target, scenario_timeout)
     for draw in draws:
         for prop in draw.group:
-            results[prop.name] = _property_result(prop, len(draw.judged), outcomes)
+            if prop.name in varying:
+                scenario, examination = varying[prop.name]
+                results[prop.name] = _whole(prop, target, len(draw.judged), scenario, examination)
+            else:
+                results[prop.name] = _property_result(prop, len(draw.judged), outcomes)
     return [results[prop.name] for prop in properties]
+
+
+RECHECKED_PER_STRATEGY = 3  # passing scenarios run again, besides the counterexamples
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+
+
+def _steady(value: Any) -> str:
+    """`comparable(value)` without the memory addresses reprs show (` at 0x7f...`), which
+    differ from process to process in any program."""
+    return _ADDRESS.sub(" at 0x…", comparable(value))
+
+
+def _not_deterministic(
+    draws: list[_Draw],
+    outcomes: dict[str, ClauseOutcome],
+    target: Target,
+    scenario_timeout: float | None,
+) -> dict[str, tuple[Scenario, Examination]]:
+    """The properties whose verdict a second run of the target could change: each
+    counterexample and the first drawn scenarios of each strategy are run again
+    (`Host.again`: a fresh process, other seeds), and a property whose projection of
+    the target's run differs between the two fails, with the scenario. The reason names
+    what differs, not the values (they are what varies)."""
+    firsts: dict[str, tuple[Scenario, Observation]] = {}
+    for outcome in outcomes.values():
+        if outcome.counterexample is not None and outcome.counterexample.target is not None:
+            example = outcome.counterexample
+            firsts.setdefault(repr(example.scenario), (example.scenario, example.target))
+    for draw in draws:
+        for scenario in draw.scenarios[:RECHECKED_PER_STRATEGY]:
+            observed = target.observations.get("target", scenario)
+            if observed is not None:
+                firsts.setdefault(repr(scenario), (scenario, observed))
+    if not firsts:
+        return {}
+    callback = draws[0].group[0].callback
+    chosen = list(firsts.values())
+    again = target.host.again(
+        callback, [target.unsupported.for_target(s) for s, _ in chosen], scenario_timeout
+    )
+    varying: dict[str, tuple[Scenario, Examination]] = {}
+    for (scenario, first), second in zip(chosen, again, strict=True):
+        if second.ended is not None or _steady(first) == _steady(second.observation):
+            continue
+        fields = [
+            name
+            for name in vars(first)
+            if _steady(getattr(first, name)) != _steady(getattr(second.observation, name))
+        ]
+        for draw in draws:
+            for prop in draw.group:
+                project = prop.project or (lambda observation: observation)
+                if prop.name in varying or _steady(project(first)) == _steady(
+                    project(second.observation)
+                ):
+                    continue
+                failure = (
+                    f"{prop.name}: not deterministic: run again (a fresh process, other seeds"
+                    f" for random and numpy.random), the target's {', '.join(fields)} differ"
+                )
+                varying[prop.name] = (scenario, Examination(first, None, failure))
+    return varying
 
 
 def _draw(

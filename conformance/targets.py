@@ -31,6 +31,7 @@ import numpy as np
 
 from conformance.harness.observe import ModelAdapter, Scenario
 from conformance.harness.sim_model import SGD, Embedding, MultiOptimizer, SimModel
+from conformance.host import Host, InProcess
 from conformance.shared_observations import SharedObservations
 from conformance.unsupported import Declarations, UnsupportedError, declarations
 
@@ -57,8 +58,6 @@ class Target:
     cleanup: Callable[[Any], None] | None = None  # after each run of a callback
     not_run: dict[str, str] = field(default_factory=dict)  # callback -> why it is not run
     warm_up: Callable[[str], None] | None = None  # once per callback, before the time limit
-    warmed_up: set[str] = field(default_factory=set)
-    examined: set[str] = field(default_factory=set)  # callbacks run at least once
     # the runs of the scenarios the current group of properties draws (conformance.runner)
     observations: SharedObservations = field(default_factory=SharedObservations)
     # what it cannot express: scenarios that need it are left out (conformance.unsupported)
@@ -66,6 +65,22 @@ class Target:
     # clause -> the scenarios where a declared divergence of it is known, not judged
     # there (`when` in a divergences file: conformance.divergences.scope)
     declared_scopes: dict[str, Callable[[Scenario], bool]] = field(default_factory=dict)
+    # the callbacks it has: those of `classes` unless given (a target in a worker process)
+    present: frozenset[str] | None = None
+    # writes outside its run directory its import tried, refused (in a worker process)
+    refused_at_import: tuple[str, ...] = ()
+    # where its code runs: in this process, unless `conformance.worker.connect` made it
+    host: Host = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.present is None:
+            self.present = frozenset(name for name, cls in self.classes.items() if cls is not None)
+        self.host = InProcess(self)
+
+    def has(self, callback: str) -> bool:
+        """Whether the target has `callback` to run."""
+        assert self.present is not None
+        return callback in self.present
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -74,6 +89,7 @@ class Target:
             "version": self.version,
             "backend": self.backend,
             "unsupported": self.unsupported.describe(),
+            "refused_at_import": list(self.refused_at_import),
         }
 
 

@@ -199,12 +199,10 @@ def test_a_thread_the_target_leaves_running_does_not_keep_the_run_from_ending(tm
     result, report = cli_run(
         "tests.broken_targets.leaves_thread", tmp_path, "-k", "early_stopping.patience.*"
     )
+    # The thread is the worker's: the worker is ended with it, the command exits.
     assert result.returncode == 0, result.stderr
     assert report["summary"]["pass"] > 0 and report["summary"]["fail"] == 0
-    assert result.stderr.strip().splitlines()[-1] == (
-        "callback-conformance: the target left 1 thread(s) running (port-writer);"
-        " exiting without waiting for them"
-    )
+    assert "Traceback" not in result.stderr
 
 
 # --------------------------------------------------------------------------------------

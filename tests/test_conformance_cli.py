@@ -13,7 +13,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def cli(*args: str, cwd: str = ROOT) -> subprocess.CompletedProcess[str]:
+def cli(*args: str, cwd: str = ROOT, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "PYTHONPATH": ROOT}
     return subprocess.run(
         [sys.executable, "-m", "conformance", *args],
@@ -21,6 +21,7 @@ def cli(*args: str, cwd: str = ROOT) -> subprocess.CompletedProcess[str]:
         text=True,
         cwd=cwd,
         env=environment,
+        timeout=timeout,
     )
 
 
@@ -110,6 +111,31 @@ def test_an_unwritable_report_path_fails_before_the_run(tmp_path):
             f"callback-conformance: error: cannot write the JSON report to {path!r}"
         ), result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_report_path_that_is_a_named_pipe_nothing_reads_is_refused(tmp_path):
+    """Opening it to write would wait for a reader for ever."""
+    os.mkfifo(tmp_path / "pipe.json")
+    result = cli("run", "reference", "--json", str(tmp_path / "pipe.json"), timeout=120)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (
+        "callback-conformance: error: cannot write the JSON report to"
+        f" {str(tmp_path / 'pipe.json')!r}: it is a named pipe nothing reads"
+    )
+
+
+def test_what_the_run_timeout_leaves_unchecked_fails_saying_so(tmp_path):
+    result = cli(
+        "run", "reference", "--profile", "quick", "--run-timeout", "0.001",
+        "--json", "report.json", cwd=str(tmp_path),
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    report = json.loads((tmp_path / "report.json").read_text())
+    checked = [c for c in report["clauses"] if not c["reason"].startswith("out of scope")]
+    assert checked and all(c["verdict"] == "fail" for c in checked)
+    assert all(
+        c["reason"].startswith("not checked: the run's deadline of 0.001 s passed") for c in checked
+    ), {c["reason"] for c in checked}
 
 
 @pytest.mark.parametrize(
@@ -289,6 +315,7 @@ def test_jobs_give_the_same_report_as_one_process(tmp_path):
         (("-k", ""), "-k '' matches every clause: give a pattern, or leave -k out"),
         (("-k", "  "), "-k '  ' matches every clause"),
         (("--scenario-timeout", "1e10"), "at most 86400"),
+        (("--run-timeout", "0"), "invalid --run-timeout '0': expected a positive number"),
         (("--json", "same.json", "--html", "same.json"), "--json and --html name the same file"),
         (("--markdown", "s.md", "--junit", "./s.md"), "--markdown and --junit name the same file"),
     ],

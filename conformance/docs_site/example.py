@@ -32,15 +32,15 @@ from typing import Any, Literal
 import numpy as np
 
 import reference
-from conformance.harness.events import TIMING_TAGS, Record, event_file_runs, read_records
+from conformance.harness.events import TIMING_TAGS, Record
 from conformance.harness.fit import HOOKS as FIT_HOOKS
 from conformance.harness.fit import FitPlan
 from conformance.harness.observe import (  # the harness's own argument handling
     Observation,
     Scenario,
     _constructor_arguments,
-    _files,
     observe,
+    read_outputs,
 )
 from conformance.harness.sim_model import sim_model_class
 from reference.callback import Callback
@@ -248,9 +248,7 @@ def _drive(
                 if observation.error is None:
                     observation.error = (type(error).__name__, str(error), hook)
         observation.model_calls = list(model.calls)
-        observation.files = _files(run_dir)
-        observation.event_files = event_file_runs(run_dir)
-        observation.summaries = read_records(run_dir)
+        read_outputs(observation, workspace)
     return observation
 
 

@@ -1,10 +1,12 @@
 """Read TensorBoard event files back as comparable records.
 
 Every event of every `events.out.tfevents.*` file under a log directory becomes one
-`Record(run, tag, step, value, plugin)`. Files are read raw (TensorBoard's own
-`EventFileLoader`) rather than through `EventAccumulator`, which drops "orphaned"
-events when a step goes backwards and would hide exactly the differences a second
-`fit` into the same directory can make.
+`Record(run, tag, step, value, plugin)`. Files are read raw, as TensorBoard's own
+`EventFileLoader` reads them (TFRecord framing, each record TensorBoard's `Event`
+protocol buffer), rather than through `EventAccumulator`, which drops "orphaned" events
+when a step goes backwards and would hide exactly the differences a second `fit` into
+the same directory can make. They are read from the bytes `conformance.harness.run_files`
+read without following links: the reader opens no path of the run's.
 """
 
 from __future__ import annotations
@@ -12,12 +14,16 @@ from __future__ import annotations
 import os
 import struct
 import zlib
-from pathlib import Path
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 import numpy as np
-from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+from google.protobuf.message import DecodeError
+from tensorboard import data_compat, dataclass_compat
+from tensorboard.compat.proto.event_pb2 import Event
 from tensorboard.util import tensor_util
+
+from conformance.harness.run_files import RunFiles, read_tree
 
 TIMING_TAGS = ("batch_steps_per_second", "epoch_steps_per_second")
 """Tags whose value is a wall-clock rate: kept only as its sign (`timing_sign`)."""
@@ -102,13 +108,45 @@ def timing_sign(tensor: np.ndarray) -> str:
     return "positive" if rate > 0 else "zero" if rate == 0 else "negative"
 
 
-def read_records(log_dir: str | os.PathLike[str]) -> list[Record]:
-    """All summaries under `log_dir`, sorted, timings as their sign (see `TIMING_TAGS`)."""
-    root = Path(log_dir)
+def events_in(content: bytes) -> Iterator[Event]:
+    """The events of an event file holding `content`, as `EventFileLoader` yields them:
+    each record parsed, then passed through TensorBoard's read-time compatibility layers
+    (`data_compat`, `dataclass_compat`: a summary's data class and shape). Each TFRecord
+    is its length (8 bytes, little-endian), that length's masked CRC (4), the record, and
+    its masked CRC (4); a truncated last record ends the file, as it does there, and so
+    does a record that is not an event."""
+    initial_metadata: dict[str, Any] = {}  # per tag, for dataclass_compat
+    position = 0
+    while position + 12 <= len(content):
+        (length,) = struct.unpack_from("<Q", content, position)
+        start = position + 12
+        if start + length + 4 > len(content):
+            return
+        try:
+            event = Event.FromString(content[start : start + length])
+        except DecodeError:
+            return
+        yield from dataclass_compat.migrate_event(
+            data_compat.migrate_event(event), initial_metadata
+        )
+        position = start + length + 4
+
+
+def _event_files(tree: RunFiles) -> dict[str, bytes]:
+    return {
+        path: content
+        for path, content in tree.regular.items()
+        if path.rsplit("/", 1)[-1].startswith("events.out.tfevents.")
+    }
+
+
+def records_in(tree: RunFiles) -> list[Record]:
+    """All summaries in the event files of `tree`, sorted, timings as their sign (see
+    `TIMING_TAGS`)."""
     records = []
-    for path in sorted(root.rglob("events.out.tfevents.*")):
-        run = path.parent.relative_to(root).as_posix()
-        for event in EventFileLoader(str(path)).Load():
+    for path, content in sorted(_event_files(tree).items()):
+        run = path.rsplit("/", 1)[0] if "/" in path else "."
+        for event in events_in(content):
             for summary_value in event.summary.value:
                 plugin = summary_value.metadata.plugin_data.plugin_name
                 tensor = tensor_util.make_ndarray(summary_value.tensor)
@@ -120,8 +158,17 @@ def read_records(log_dir: str | os.PathLike[str]) -> list[Record]:
     return sorted(records, key=repr)
 
 
+def event_runs_in(tree: RunFiles) -> list[str]:
+    """The run directory of every events file of `tree`, once per file (an empty one
+    too)."""
+    return sorted(path.rsplit("/", 1)[0] if "/" in path else "." for path in _event_files(tree))
+
+
+def read_records(log_dir: str | os.PathLike[str]) -> list[Record]:
+    """`records_in` the tree under `log_dir`."""
+    return records_in(read_tree(os.fspath(log_dir)))
+
+
 def event_file_runs(log_dir: str | os.PathLike[str]) -> list[str]:
-    """The run directory of every events file, once per file (an empty one too)."""
-    root = Path(log_dir)
-    files = root.rglob("events.out.tfevents.*")
-    return sorted(path.parent.relative_to(root).as_posix() for path in files)
+    """`event_runs_in` the tree under `log_dir`."""
+    return event_runs_in(read_tree(os.fspath(log_dir)))

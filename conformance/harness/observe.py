@@ -44,9 +44,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.harness.events import Record, event_file_runs, read_records
+from conformance.harness.events import Record, event_runs_in, records_in
 from conformance.harness.fit import FitPlan, FitRecord, simulate_fit
-from conformance.harness.sim_model import ModelSpec, SimModel, read_checkpoint, sim_model_class
+from conformance.harness.run_files import RunFiles, read_tree
+from conformance.harness.sim_model import ModelSpec, SimModel, checkpoint_text, sim_model_class
 
 PATH_ARGUMENTS = ("filepath", "log_dir")  # constructor arguments taken relative to the run dir
 IGNORED_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning)
@@ -246,7 +247,7 @@ _CHANGES: dict[str, tuple[tuple[int, int | None], ...]] = {
     "os.remove": ((0, 1),),  # also os.unlink
     "os.rmdir": ((0, 1),),
     "os.symlink": ((1, 2),),
-    "os.link": ((1, 3),),
+    "os.link": ((0, 2), (1, 3)),  # a link to a file is a way to write to it
     "os.truncate": ((0, None),),
     "os.chmod": ((0, 2),),
     "os.chown": ((0, 3),),
@@ -257,7 +258,19 @@ _CHANGES: dict[str, tuple[tuple[int, int | None], ...]] = {
     "shutil.copytree": ((1, None),),
     "shutil.move": ((0, None), (1, None)),
     "shutil.rmtree": ((0, 1),),
+    "sqlite3.connect": ((0, None),),
 }
+# Audit events that start a process: refused during a run (what it does is not seen).
+_PROCESSES = (
+    "subprocess.Popen",
+    "os.system",
+    "os.posix_spawn",
+    "os.exec",
+    "os.spawn",
+    "os.fork",
+    "os.forkpty",
+    "pty.spawn",
+)
 
 
 class _Confinement:
@@ -265,23 +278,31 @@ class _Confinement:
     temporary directory the implementation is given, and the writes it tried elsewhere."""
 
     def __init__(self, workspace: str) -> None:
-        """`workspace` holds the three, empty (`_Workspaces`)."""
+        """`workspace` holds the three, empty (`Workspaces`)."""
         self.run_dir, self.cwd, self.scratch = (
             os.path.join(workspace, name) for name in WORKSPACE_DIRECTORIES
         )
         self.allowed = (self.run_dir, self.scratch)
         self.outside: list[str] = []
         self.active = False
+        # whether starting a process is refused: during a run, not at import
+        self.refuses_processes = True
 
-    def check(self, path: Any, what: str) -> None:
-        """Refuse (PermissionError), and record, a write to `path` outside the run
-        directory and the temporary directory; bytecode caches and the null device pass."""
+    def check(self, path: Any, what: str, directory: Any = None) -> None:
+        """Refuse (PermissionError), and record, a write to `path` (relative to the open
+        `directory` descriptor, if given) outside the run directory and the temporary
+        directory; bytecode caches, the null device and in-memory databases pass."""
         try:
-            text = os.fsdecode(os.fspath(path))
+            if isinstance(path, int):  # a descriptor: the file it is open on
+                text = _descriptor_path(path)
+            else:
+                text = os.fsdecode(os.fspath(path))
+            if directory not in (None, -1) and not os.path.isabs(text):
+                text = os.path.join(_descriptor_path(directory), text)
             full = os.path.realpath(os.path.join(os.getcwd(), text))
-        except (TypeError, ValueError):  # a file descriptor, not a path, a NUL in it
+        except (TypeError, ValueError, OSError):  # not a path, a NUL in it, no /proc
             return
-        if full == os.devnull or "__pycache__" in full.split(os.sep):
+        if full == os.devnull or "__pycache__" in full.split(os.sep) or text in ("", ":memory:"):
             return
         if any(full == root or full.startswith(root + os.sep) for root in self.allowed):
             return
@@ -321,10 +342,18 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
     elif event in _CHANGES:
         for path_index, fd_index in _CHANGES[event]:
             dir_fd = args[fd_index] if fd_index is not None else None
-            path = args[path_index]
-            if dir_fd not in (None, -1) and not os.path.isabs(os.fsdecode(path)):
-                continue  # relative to a directory descriptor: shutil.rmtree's inner steps
-            confinement.check(path, event)
+            confinement.check(args[path_index], event, dir_fd)
+    elif event in _PROCESSES and confinement.refuses_processes:
+        what = f"{event} {str(args[:2])[:120]}"
+        if what not in confinement.outside:
+            confinement.outside.append(what)
+        raise PermissionError(errno.EACCES, "callback-conformance refuses to start processes")
+
+
+def _descriptor_path(descriptor: int) -> str:
+    """The path of what the open `descriptor` refers to (Linux's /proc; OSError
+    elsewhere, where the write is not seen: docs/robustness.md)."""
+    return os.readlink(f"/proc/self/fd/{descriptor}")
 
 
 def _install_audit_hook() -> None:
@@ -338,9 +367,10 @@ def _install_audit_hook() -> None:
 @contextlib.contextmanager
 def _confined(confinement: _Confinement, clock: _Clock | None) -> Iterator[None]:
     """Run the body as the implementation's code: in the workspace, writes confined,
-    against the time limit."""
+    against the time limit. The confinement in force before is restored after."""
     global _CONFINEMENT
     _install_audit_hook()
+    outer = _CONFINEMENT
     cwd, tempdir, tmpdir = os.getcwd(), tempfile.tempdir, os.environ.get("TMPDIR")
     os.chdir(confinement.cwd)
     tempfile.tempdir = os.environ["TMPDIR"] = confinement.scratch
@@ -349,13 +379,30 @@ def _confined(confinement: _Confinement, clock: _Clock | None) -> Iterator[None]
         with _timed(clock):
             yield
     finally:
-        _CONFINEMENT, confinement.active = None, False
+        _CONFINEMENT, confinement.active = outer, False
         os.chdir(cwd)
         tempfile.tempdir = tempdir
         if tmpdir is None:
             os.environ.pop("TMPDIR", None)
         else:
             os.environ["TMPDIR"] = tmpdir
+
+
+def confine_for_good(workspace: str) -> list[str]:
+    """Confine all code of this process from now on to `workspace` (a process that
+    runs nothing but an implementation's code: `conformance.worker`), as its runs are
+    confined (module docstring): the working directory is its `<cwd>`, and writes
+    outside its run directory and `<tmp>` are refused. A run's own confinement takes
+    over during the run. Returns the list where refused writes are recorded, for the
+    caller to read and clear."""
+    global _CONFINEMENT
+    _install_audit_hook()
+    confinement = _Confinement(os.path.realpath(workspace))
+    os.chdir(confinement.cwd)
+    tempfile.tempdir = os.environ["TMPDIR"] = confinement.scratch
+    confinement.refuses_processes = False  # the import may start helpers (a compiler)
+    _CONFINEMENT, confinement.active = confinement, True
+    return confinement.outside
 
 
 def _confine_saves(
@@ -484,14 +531,16 @@ _REMOVER = _Remover()
 WORKSPACE_DIRECTORIES = ("run", "cwd", "tmp")  # the run directory, `<cwd>` and `<tmp>`
 
 
-class _Workspaces:
-    """Workspaces for observations: a temporary directory holding the three, empty. One
+class Workspaces:
+    """Workspaces for observations, in `root` (the temporary directory if None): a
+    directory holding the three, empty. One
     a run left empty (nothing written in any of the three; most EarlyStopping and
     LearningRateScheduler runs) is handed to the next observation as it is; any other is
     removed in the background. Making and removing four directories per observation
     checks nothing and costs milliseconds on a busy disk."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: str | None = None) -> None:
+        self.root = root
         self._empty: str | None = None
         self._exit_registered = False
 
@@ -502,7 +551,7 @@ class _Workspaces:
             if not self._exit_registered:
                 self._exit_registered = True
                 atexit.register(self.close)
-            path = tempfile.mkdtemp(prefix="conformance-")
+            path = tempfile.mkdtemp(prefix="conformance-", dir=self.root)
             for name in WORKSPACE_DIRECTORIES:
                 os.mkdir(os.path.join(path, name))
         try:
@@ -529,7 +578,7 @@ class _Workspaces:
             self._empty = None
 
 
-_WORKSPACES = _Workspaces()
+_WORKSPACES = Workspaces()
 
 
 # --------------------------------------------------------------------------------------
@@ -552,21 +601,20 @@ def _constructor_arguments(
     return arguments
 
 
-def _files(run_dir: str) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for directory, subdirectories, names in os.walk(run_dir):
-        for name in subdirectories:
-            found[os.path.relpath(os.path.join(directory, name), run_dir) + "/"] = "dir"
-        for name in names:
-            if "tfevents" in name:
-                continue
-            path = os.path.join(directory, name)
-            try:
-                content = read_checkpoint(path)
-            except Exception:  # not a checkpoint: a projector config, or a stray file
-                with open(path, "rb") as stray:
-                    content = stray.read(2000).decode(errors="replace")
-            found[os.path.relpath(path, run_dir)] = content
+def _files(tree: RunFiles) -> dict[str, str]:
+    """The directories, and the files but event files with what they hold, of `tree`:
+    a checkpoint as its weights' labels, another file as its first 2000 characters,
+    what is not a regular file as what it is (never opened: `run_files`)."""
+    found: dict[str, str] = dict.fromkeys(tree.directories, "dir")
+    for path, content in tree.regular.items():
+        if "tfevents" in path.rsplit("/", 1)[-1]:
+            continue
+        try:
+            found[path] = checkpoint_text(path, content)
+        except Exception:  # not a checkpoint: a projector config, or a stray file
+            found[path] = content[:2000].decode(errors="replace")
+    for path, kind in tree.other.items():
+        found[path] = f"<not read: {kind}>"
     return dict(sorted(found.items()))
 
 
@@ -595,7 +643,8 @@ def observe(
     time_limit: TimeLimit | None = None,
     backend: str | None = None,
 ) -> Observation:
-    """Construct `callback_class` from `scenario`, run its fits, and observe them.
+    """Construct `callback_class` from `scenario`, run its fits, and observe them, in
+    this process (`conformance.worker` runs a target's in a process of its own).
 
     `backend` is the Keras backend the target declares: a described schedule that
     returns "a tensor" returns that backend's own tensor type.
@@ -606,57 +655,88 @@ def observe(
     it there. All three run confined (module docstring); with `time_limit`, a run whose
     code takes longer raises ScenarioTimeout, carrying the observation so far."""
     with _WORKSPACES.one() as workspace:
-        confinement = _Confinement(os.path.realpath(workspace))
-        run_dir = confinement.run_dir
-        observation, record = Observation(), FitRecord()
-        target = _TargetCode(
-            confinement, None if time_limit is None else _Clock(time_limit), record, observation
+        observation, timed_out = run_in(
+            workspace, callback_class, scenario, adapt, cleanup, time_limit, backend
         )
-        model = sim_model_class(scenario.model.class_name)(scenario.model)
-        if adapt is not None:
-            model = target.run(lambda: _adapted(adapt, model), "conformance_adapt_model") or model
-        _confine_saves(model, confinement, record, observation.saved_at)
-        out = _Captured()
-        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
-            warnings.simplefilter("always")
-            callback = None
-
-            def construct_and_fit() -> None:
-                nonlocal callback
-                arguments = _constructor_arguments(scenario.config, run_dir, backend)
-                callback = callback_class(**arguments)
-                observation.constructed = True
-                for plan in scenario.fits:
-                    simulate_fit(callback, model, plan, record)
-
-            if observation.error is None:
-                target.run(construct_and_fit, "__init__")
-            if cleanup is not None and callback is not None:
-                # Its own time limit: cleaning up after a run that timed out still matters.
-                fresh = None if time_limit is None else _Clock(time_limit)
-                target.run(lambda: cleanup(callback), "conformance_cleanup", fresh)
-        observation.hooks = [(h.hook, h.index, h.stop_training) for h in record.hooks]
-        observation.learning_rates = record.learning_rates
-        observation.history = record.history
-        observation.model_calls = list(model.calls)
-        observation.final_weights = model.label
-        observation.warnings = [
-            (w.category.__name__, str(w.message))
-            for w in caught
-            if not issubclass(w.category, IGNORED_WARNINGS)
-        ]
-        observation.stdout = out.getvalue()
-        observation.files = _files(run_dir)
-        observation.event_files = event_file_runs(run_dir)
-        observation.summaries = read_records(run_dir)
-        observation.outside_writes = confinement.outside + confinement.leftovers()
-        names = ((confinement.cwd, "<cwd>"), (confinement.scratch, "<tmp>"))
-        for name in ("model_calls", "files", "warnings", "stdout", "error", "event_files"):
-            setattr(observation, name, _relative(getattr(observation, name), run_dir, names))
-        observation.summaries = [
-            s._replace(run=_relative(s.run, run_dir)) for s in observation.summaries
-        ]
-    if target.timed_out is not None:
-        target.timed_out.observation = observation
-        raise target.timed_out
+        read_outputs(observation, workspace)
+    if timed_out is not None:
+        timed_out.observation = observation
+        raise timed_out
     return observation
+
+
+def new_workspace() -> contextlib.AbstractContextManager[str]:
+    """A workspace for one observation: a directory holding the run directory, `<cwd>`
+    and `<tmp>`, empty; removed (or handed on, if left empty) afterwards."""
+    return _WORKSPACES.one()
+
+
+def run_in(
+    workspace: str,
+    callback_class: type,
+    scenario: Scenario,
+    adapt: ModelAdapter | None = None,
+    cleanup: Callable[[Any], None] | None = None,
+    time_limit: TimeLimit | None = None,
+    backend: str | None = None,
+    record: FitRecord | None = None,
+) -> tuple[Observation, ScenarioTimeout | None]:
+    """The part of `observe` that runs the implementation's code, in `workspace`: what
+    it did, except the files it left (`read_outputs`), and the ScenarioTimeout that
+    stopped it, if one did. `record`, if given, follows the hooks as they run."""
+    confinement = _Confinement(os.path.realpath(workspace))
+    run_dir = confinement.run_dir
+    observation = Observation()
+    record = FitRecord() if record is None else record
+    target = _TargetCode(
+        confinement, None if time_limit is None else _Clock(time_limit), record, observation
+    )
+    model = sim_model_class(scenario.model.class_name)(scenario.model)
+    if adapt is not None:
+        model = target.run(lambda: _adapted(adapt, model), "conformance_adapt_model") or model
+    _confine_saves(model, confinement, record, observation.saved_at)
+    out = _Captured()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
+        warnings.simplefilter("always")
+        callback = None
+
+        def construct_and_fit() -> None:
+            nonlocal callback
+            arguments = _constructor_arguments(scenario.config, run_dir, backend)
+            callback = callback_class(**arguments)
+            observation.constructed = True
+            for plan in scenario.fits:
+                simulate_fit(callback, model, plan, record)
+
+        if observation.error is None:
+            target.run(construct_and_fit, "__init__")
+        if cleanup is not None and callback is not None:
+            # Its own time limit: cleaning up after a run that timed out still matters.
+            fresh = None if time_limit is None else _Clock(time_limit)
+            target.run(lambda: cleanup(callback), "conformance_cleanup", fresh)
+    observation.hooks = [(h.hook, h.index, h.stop_training) for h in record.hooks]
+    observation.learning_rates = record.learning_rates
+    observation.history = record.history
+    observation.model_calls = list(model.calls)
+    observation.final_weights = model.label
+    observation.warnings = [
+        (w.category.__name__, str(w.message))
+        for w in caught
+        if not issubclass(w.category, IGNORED_WARNINGS)
+    ]
+    observation.stdout = out.getvalue()
+    observation.outside_writes = confinement.outside + confinement.leftovers()
+    names = ((confinement.cwd, "<cwd>"), (confinement.scratch, "<tmp>"))
+    for name in ("model_calls", "warnings", "stdout", "error"):
+        setattr(observation, name, _relative(getattr(observation, name), run_dir, names))
+    return observation, target.timed_out
+
+
+def read_outputs(observation: Observation, workspace: str) -> None:
+    """Add to `observation` what the run left in the run directory of `workspace`:
+    files and what they hold, event files and their records."""
+    run_dir = os.path.join(os.path.realpath(workspace), WORKSPACE_DIRECTORIES[0])
+    tree = read_tree(run_dir)
+    observation.files = _relative(_files(tree), run_dir)
+    observation.event_files = event_runs_in(tree)
+    observation.summaries = records_in(tree)

@@ -291,7 +291,12 @@ def sim_model_class(class_name: str) -> type[SimModel]:
 def read_checkpoint(path: str) -> str:
     """What a checkpoint file holds, as comparable text: the labels of its weights."""
     with open(path, "rb") as file:
-        return _checkpoint_text(path.endswith(".keras"), file.read())
+        return checkpoint_text(path, file.read())
+
+
+def checkpoint_text(name: str, content: bytes) -> str:
+    """`read_checkpoint` of a file called `name` holding `content`."""
+    return _checkpoint_text(name.endswith(".keras"), content)
 
 
 @functools.lru_cache(maxsize=4096)

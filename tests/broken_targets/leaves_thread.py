@@ -1,7 +1,7 @@
 """A hook that starts a thread which never ends (not a daemon): EarlyStopping starts a
 "port-writer" thread on its first `on_train_begin`. Its verdicts are the reference's; the
-point is that the command line still exits, once the report is written, instead of
-waiting for the thread at interpreter exit. Only run through the command line: in a test
+point is that the command line still exits, once the report is written: the thread is
+the target's worker's, ended with it. Only run through the command line: in a test
 process the thread would outlive the test."""
 
 from __future__ import annotations

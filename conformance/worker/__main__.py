@@ -1,0 +1,3 @@
+from conformance.worker.server import main
+
+main()
