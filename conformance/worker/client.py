@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import conformance
 from conformance.harness.observe import (
     WORKSPACE_DIRECTORIES,
     Observation,
@@ -91,6 +92,7 @@ class _Worker:
             stdout=subprocess.PIPE,
             stderr=self.stderr,
             cwd=os.path.join(self.home, "cwd"),
+            env=_environment(),
             process_group=0,
         )
         self.used = False
@@ -171,6 +173,14 @@ class _Worker:
                 with contextlib.suppress(OSError):
                     stream.close()
         self.stderr.close()
+
+
+def _environment() -> dict[str, str]:
+    """The worker's environment: this process's, with this `conformance` package first
+    on the path, so that the worker runs the suite's own code (a source checkout, say)."""
+    here = os.path.dirname(os.path.dirname(os.path.abspath(conformance.__file__)))
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": here if not path else here + os.pathsep + path}
 
 
 class _RemoteWhen:
