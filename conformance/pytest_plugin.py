@@ -10,6 +10,7 @@ registered through the `pytest11` entry point, so installing the package is enou
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,13 +28,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 @pytest.fixture(scope="session")
-def conformance_target(request: pytest.FixtureRequest) -> Any:
-    from conformance.targets import TargetError, resolve
+def conformance_target(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The `--target`, in worker processes of its own (as the command line runs it),
+    stopped when the session ends."""
+    from conformance.targets import TargetError
+    from conformance.worker import connect
 
     spec = request.config.getoption("--target")
     if spec is None:
         pytest.skip("no --target given")
     try:
-        return resolve(spec)
+        target = connect(spec)
     except TargetError as error:
         pytest.exit(str(error), returncode=2)
+    try:
+        yield target
+    finally:
+        target.host.close()

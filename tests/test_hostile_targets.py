@@ -74,11 +74,14 @@ CASES = {
         {"early_stopping.patience.counts-before-test": "subprocess.Popen ('sh', ['sh', '-c',"},
     ),
     "finalizer_writes": Case(
-        "early_stopping.*",
+        None,
         {
+            "learning_rate_scheduler.schedule.absolute-epoch": (
+                "stopped in the repr of what it logged (its process did not stop"
+            ),
             "early_stopping.patience.counts-before-test": (
                 "open {watched}/finalized.txt (between runs)"
-            )
+            ),
         },
     ),
     "draws_at_random": Case(
@@ -257,3 +260,50 @@ def test_a_warm_up_that_sleeps_is_stopped_at_its_deadline():
         " conformance_warm_up('EarlyStopping')"
     )
     assert {result.verdict for result in rest} == {"pass"}
+
+
+def processes_with(variable: str) -> list[int]:
+    """The processes whose environment holds `variable` (inherited by every descendant
+    of a process started with it)."""
+    found = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            environment = Path(f"/proc/{name}/environ").read_bytes()
+        except OSError:
+            continue
+        if variable.encode() in environment.split(b"\0"):
+            found.append(int(name))
+    return found
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_sigterm_ends_the_run_and_every_process_it_started(jobs, tmp_path):
+    """Mid-run (a worker hanging in native code), SIGTERM to the command: it exits, and
+    no process started under it (suite processes, workers, multiprocessing's resource
+    tracker) is left."""
+    mark = f"CONFORMANCE_TEST_MARK={tmp_path.name}"
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), mark.split("=")[0]: tmp_path.name}
+    command = [sys.executable, "-m", "conformance", "run", "tests.broken_targets.hangs_natively"]
+    running = subprocess.Popen(
+        [*command, "--profile", "quick", "--jobs", jobs, "--scenario-timeout", "60"],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while len(processes_with(mark)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)  # until the workers are up
+    time.sleep(3)
+    running.terminate()
+    _, errors = running.communicate(timeout=120)
+    assert running.returncode == 130, errors
+    assert errors.strip().splitlines()[-1] == "callback-conformance: interrupted"
+    for _ in range(50):  # the kernel kills orphaned workers at once; reaping takes a moment
+        if not processes_with(mark):
+            break
+        time.sleep(0.1)
+    assert processes_with(mark) == []

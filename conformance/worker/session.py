@@ -118,7 +118,9 @@ class Session:
             record=record,
             workspace=request["workspace"],
         )
-        self.progress.say("")
+        # What the run logged is shown (`repr`) here, where a repr that never returns
+        # only ends this process.
+        self.progress.say("the repr of what it logged")
         ran.observation.outside_writes[:0] = between
         return {
             "observation": codec.observation_data(ran.observation),
