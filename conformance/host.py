@@ -54,6 +54,8 @@ class RunDeadline(BaseException):  # noqa: N818 (a BaseException: it must stop H
 class Host(Protocol):
     """Runs a target's code (module docstring)."""
 
+    again_means: str  # how `again` runs a scenario differently, in words
+
     def fresh(self) -> None:
         """Start over, as if no scenario had run: before each callback's properties, so
         that what one callback's runs left behind cannot change another's verdicts."""
@@ -79,6 +81,8 @@ class Host(Protocol):
 
 class InProcess:
     """Runs a target resolved in this process."""
+
+    again_means = "in the same process, on a fresh instance"
 
     def __init__(self, target: Target) -> None:
         self.target = target

@@ -375,12 +375,27 @@ def _run_group(
         varying = _not_deterministic(draws, outcomes, target, scenario_timeout)
     for draw in draws:
         for prop in draw.group:
+            result = _property_result(prop, len(draw.judged), outcomes)
             if prop.name in varying:
                 scenario, examination = varying[prop.name]
-                results[prop.name] = _whole(prop, target, len(draw.judged), scenario, examination)
-            else:
-                results[prop.name] = _property_result(prop, len(draw.judged), outcomes)
+                if result.verdict == "pass":
+                    result = _whole(prop, target, len(draw.judged), scenario, examination)
+                else:  # it fails either way: its reasons say it may not fail so again
+                    assert examination.failure is not None
+                    result = _noted(result, examination.failure.split(": ", 1)[1])
+            results[prop.name] = result
     return [results[prop.name] for prop in properties]
+
+
+def _noted(result: PropertyResult, note: str) -> PropertyResult:
+    """`result`, its failing clauses' reasons and its own followed by `— note`."""
+    clauses = {
+        clause: dataclasses.replace(outcome, reason=f"{outcome.reason} — {note}")
+        if outcome.verdict == "fail"
+        else outcome
+        for clause, outcome in result.clauses.items()
+    }
+    return dataclasses.replace(result, reason=f"{result.reason} — {note}", clauses=clauses)
 
 
 RECHECKED_PER_STRATEGY = 3  # passing scenarios run again, besides the counterexamples
@@ -402,8 +417,9 @@ def _not_deterministic(
     """The properties whose verdict a second run of the target could change: each
     counterexample and the first drawn scenarios of each strategy are run again
     (`Host.again`: a fresh process, other seeds), and a property whose projection of
-    the target's run differs between the two fails, with the scenario. The reason names
-    what differs, not the values (they are what varies)."""
+    the target's run differs between the two fails with the scenario, or, failing
+    already, says so. The reason names what differs, not the values (they are what
+    varies)."""
     firsts: dict[str, tuple[Scenario, Observation]] = {}
     for outcome in outcomes.values():
         if outcome.counterexample is not None and outcome.counterexample.target is not None:
@@ -438,8 +454,8 @@ def _not_deterministic(
                 ):
                     continue
                 failure = (
-                    f"{prop.name}: not deterministic: run again (a fresh process, other seeds"
-                    f" for random and numpy.random), the target's {', '.join(fields)} differ"
+                    f"{prop.name}: not deterministic: run again ({target.host.again_means}),"
+                    f" the target's {', '.join(fields)} differ"
                 )
                 varying[prop.name] = (scenario, Examination(first, None, failure))
     return varying

@@ -175,10 +175,15 @@ class _Worker:
         self.stderr.close()
 
 
+def _package_root() -> str:
+    """The directory this `conformance` package is in."""
+    return os.path.dirname(os.path.dirname(os.path.abspath(conformance.__file__)))
+
+
 def _environment() -> dict[str, str]:
     """The worker's environment: this process's, with this `conformance` package first
     on the path, so that the worker runs the suite's own code (a source checkout, say)."""
-    here = os.path.dirname(os.path.dirname(os.path.abspath(conformance.__file__)))
+    here = _package_root()
     path = os.environ.get("PYTHONPATH")
     return {**os.environ, "PYTHONPATH": here if not path else here + os.pathsep + path}
 
@@ -196,6 +201,8 @@ class _RemoteWhen:
 class WorkerHost:
     """A target's code, run in worker processes (module docstring)."""
 
+    again_means = "a fresh process, other seeds for random and numpy.random"
+
     def __init__(
         self,
         spec: str,
@@ -208,14 +215,15 @@ class WorkerHost:
         self.spec = spec
         self.sandboxed = sandboxed
         self.root = tempfile.mkdtemp(prefix="conformance-run-")
+        # The worker's working directory is its own: "" and relative entries are ours.
+        path = [os.path.abspath(entry) for entry in (sys.path if path is None else path)]
+        visible = [*path, _package_root(), sys.prefix, sys.base_prefix]
         try:
-            prefix = sandbox.command_prefix(self.root) if sandboxed else []
+            prefix = sandbox.command_prefix(self.root, visible) if sandboxed else []
         except sandbox.SandboxError:
             shutil.rmtree(self.root, ignore_errors=True)
             raise
         self.command = [*prefix, sys.executable, "-m", "conformance.worker"]
-        # The worker's working directory is its own: "" and relative entries are ours.
-        path = [os.path.abspath(entry) for entry in (sys.path if path is None else path)]
         self.start_request: dict[str, Any] = {"op": "start", "target": spec, "path": path}
         if sandboxed:
             self.start_request["limits"] = sandbox.limits()
@@ -270,7 +278,7 @@ class WorkerHost:
         """The current worker: a replacement, warmed up, if the last one ended."""
         if self._current is None:
             worker = self._spare or self._spawn()
-            self._spare = None
+            self._spare = self._spawn()  # the next replacement imports meanwhile
             self._ready(worker)
             self._current = worker
             for callback in sorted(self.warmed):  # already warmed up: again, quietly

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 
 from conformance.targets import TargetError
 
@@ -26,9 +27,11 @@ class SandboxError(TargetError):
     """The sandbox cannot be used here; the message says why, in one line."""
 
 
-def command_prefix(root: str) -> list[str]:
+def command_prefix(root: str, visible: Sequence[str] = ()) -> list[str]:
     """The bubblewrap command that runs what follows it in the sandbox, with `root`
-    writable; SandboxError if bubblewrap is missing or cannot make a sandbox here."""
+    writable and the directories of `visible` (Python, the suite, the target's path)
+    shown read-only even where they are under `/tmp`; SandboxError if bubblewrap is
+    missing or cannot make a sandbox here."""
     bwrap = shutil.which("bwrap")
     if bwrap is None:
         raise SandboxError(
@@ -41,6 +44,7 @@ def command_prefix(root: str) -> list[str]:
         "--dev", "/dev",
         "--proc", "/proc",
         "--tmpfs", "/tmp",
+        *(option for path in _under_tmp(visible) for option in ("--ro-bind", path, path)),
         "--bind", root, root,
         "--unshare-all",
         "--cap-drop", "ALL",
@@ -49,6 +53,16 @@ def command_prefix(root: str) -> list[str]:
     ]  # fmt: skip
     _try(prefix)
     return prefix
+
+
+def _under_tmp(paths: Sequence[str]) -> list[str]:
+    """The existing directories of `paths` that the sandbox's private /tmp would hide."""
+    found = []
+    for path in paths:
+        real = os.path.realpath(path)
+        if real.startswith("/tmp/") and os.path.isdir(real) and real not in found:
+            found.append(real)
+    return found
 
 
 def _try(prefix: list[str]) -> None:
