@@ -1,7 +1,8 @@
 """State kept at module level, where no class attribute shows it: EarlyStopping counts
 its instances in a module-level list and gives every other one an epoch more patience. The same
 scenario fails on one run and passes on the next: the suite says the failure does not
-reproduce and why that is likely."""
+reproduce and why that is likely, or, where the property passed on the runs it judged, that
+a second run on a fresh instance ran otherwise (not deterministic)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ __all__ = ["EXPECTED", "EarlyStopping", "LearningRateScheduler", "ModelCheckpoin
 EXPECTED = {
     "EarlyStopping": (
         "fail",
-        "the same scenario run again on a fresh instance",
+        "on a fresh instance",
         # Which clause a target that changes from run to run is blamed on depends on the
-        # runs it happened to differ on: every failure says it does not reproduce.
+        # runs it happened to differ on: every failure says it does not reproduce, or
+        # that it ran otherwise run again.
         (),
     ),
 }
