@@ -56,9 +56,10 @@ class Host(Protocol):
 
     again_means: str  # how `again` runs a scenario differently, in words
 
-    def fresh(self) -> None:
+    def fresh(self, more: bool = True) -> None:
         """Start over, as if no scenario had run: before each callback's properties, so
-        that what one callback's runs left behind cannot change another's verdicts."""
+        that what one callback's runs left behind cannot change another's verdicts.
+        `more`: another callback's properties may follow (a host may prepare for them)."""
 
     def warm_up(self, callback: str) -> str | None:
         """Run the target's warm-up for `callback` once (imports, compilation): None, or
@@ -71,9 +72,8 @@ class Host(Protocol):
     def again(
         self, callback: str, scenarios: list[Scenario], seconds: float | None
     ) -> list[TargetRun]:
-        """Run `scenarios` again, as differently as the host can (a fresh process, other
-        seeds for `random` and `numpy.random`): a target whose runs differ is not
-        deterministic."""
+        """Run `scenarios` again, as differently as the host can (other seeds for `random`
+        and `numpy.random`): a target whose runs differ is not deterministic."""
 
     def close(self) -> None:
         """Nothing of the target's keeps running."""
@@ -89,7 +89,7 @@ class InProcess:
         self.warmed_up: set[str] = set()
         self.examined: set[str] = set()  # callbacks run at least once
 
-    def fresh(self) -> None:
+    def fresh(self, more: bool = True) -> None:
         """Nothing to start over in this process: its module state stays."""
 
     def warm_up(self, callback: str) -> str | None:

@@ -329,6 +329,7 @@ def run_group(
     random_seed: int | None,
     shrink: bool = True,
     scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
+    more_groups: bool = True,
 ) -> list[PropertyResult]:
     """Run properties of one callback together. The properties that draw from one
     strategy judge the same scenarios: each is drawn once from the strategy's seed,
@@ -336,9 +337,10 @@ def run_group(
     The differences of all the strategies are then blamed on clauses together
     (`conformance.blame`): the first unexplained one is drawn again from its strategy's
     seed (the runs already observed are not run again) and shrunk, and the clauses that
-    show its minimal form are blamed, with it as their counterexample."""
+    show its minimal form are blamed, with it as their counterexample. The target's host
+    starts afresh first (`Host.fresh`; `more_groups`: another group may follow)."""
     try:
-        target.host.fresh()
+        target.host.fresh(more_groups)
         return _run_group(properties, target, examples, random_seed, shrink, scenario_timeout)
     except RunDeadline as passed:
         return [_whole(prop, target, 0, None, f"not checked: {passed}") for prop in properties]
@@ -416,7 +418,7 @@ def _not_deterministic(
 ) -> dict[str, tuple[Scenario, Examination]]:
     """The properties whose verdict a second run of the target could change: each
     counterexample and the first drawn scenarios of each strategy are run again
-    (`Host.again`: a fresh process, other seeds), and a property whose projection of
+    (`Host.again`: other seeds), and a property whose projection of
     the target's run differs between the two fails with the scenario, or, failing
     already, says so. The reason names what differs, not the values (they are what
     varies)."""
@@ -845,10 +847,14 @@ def run(
     run together (`run_group`)."""
     chosen = list(properties)
     results: dict[str, PropertyResult] = {}
-    for group in callback_groups(chosen):
+    groups = callback_groups(chosen)
+    for index, group in enumerate(groups):
         if progress is not None:
             progress(chosen.index(group[0]), len(chosen), group[0])
-        for result in run_group(group, target, examples, random_seed, shrink, scenario_timeout):
+        more = index < len(groups) - 1
+        for result in run_group(
+            group, target, examples, random_seed, shrink, scenario_timeout, more_groups=more
+        ):
             results[result.property.name] = result
     return [results[prop.name] for prop in chosen]
 

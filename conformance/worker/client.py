@@ -201,7 +201,7 @@ class _RemoteWhen:
 class WorkerHost:
     """A target's code, run in worker processes (module docstring)."""
 
-    again_means = "a fresh process, other seeds for random and numpy.random"
+    again_means = "other seeds for random and numpy.random"
 
     def __init__(
         self,
@@ -314,7 +314,7 @@ class WorkerHost:
 
     # -- Host -----------------------------------------------------------------------
 
-    def fresh(self) -> None:
+    def fresh(self, more: bool = True) -> None:
         if self._current is not None and not self._current.used:
             return
         self._ended()
@@ -323,7 +323,8 @@ class WorkerHost:
         self._current = self._spare or self._spawn()
         self._spare = None
         self._ready(self._current)
-        self._spare = self._spawn()  # imports while the current one works
+        if more:  # the next callback's worker imports while this one works
+            self._spare = self._spawn()
 
     def warm_up(self, callback: str) -> str | None:
         if callback in self.tried:
@@ -348,8 +349,11 @@ class WorkerHost:
     def again(
         self, callback: str, scenarios: list[Scenario], seconds: float | None
     ) -> list[TargetRun]:
-        """In a fresh worker (the next `fresh` starts another), seeded otherwise."""
-        self._ended()
+        """In the same worker, seeded otherwise. (A fresh worker would also show state
+        the target keeps in its process; it costs the target's import, and TensorFlow's
+        for TensorBoard, again for every callback: 5 to 12 s of a 25 s quick run against
+        Keras. State kept between runs shows in the re-runs of failing scenarios on
+        fresh instances, and on the classes.)"""
         return [self.observe(callback, scenario, seconds, OTHER_SEEDS) for scenario in scenarios]
 
     def observe(
