@@ -15,14 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from conformance.harness.fit import FitRecord
-from conformance.harness.observe import (
-    Observation,
-    Scenario,
-    TimeLimit,
-    new_workspace,
-    read_outputs,
-    run_in,
-)
+from conformance.harness.observe import Observation, Scenario, read_outputs, run_in
+from conformance.harness.time_limit import TimeLimit
+from conformance.harness.workspaces import new_workspace
 
 if TYPE_CHECKING:
     from conformance.targets import Target

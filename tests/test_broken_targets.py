@@ -21,7 +21,8 @@ import pytest
 
 from conformance.clauses import clauses_of
 from conformance.harness.fit import EpochPlan, FitPlan
-from conformance.harness.observe import Scenario, ScenarioTimeout, TimeLimit, observe
+from conformance.harness.observe import Scenario, observe
+from conformance.harness.time_limit import ScenarioTimeout, TimeLimit
 from conformance.properties import PROPERTIES
 from conformance.runner import PROFILES, clause_verdicts, run
 from conformance.targets import resolve

@@ -27,13 +27,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import conformance
-from conformance.harness.observe import (
-    WORKSPACE_DIRECTORIES,
-    Observation,
-    Scenario,
-    Workspaces,
-    read_outputs,
-)
+from conformance.harness.observe import Observation, Scenario, read_outputs
+from conformance.harness.workspaces import WORKSPACE_DIRECTORIES, Workspaces
 from conformance.host import RunDeadline, TargetRun
 from conformance.targets import Target, TargetError
 from conformance.unsupported import Declarations, Unsupported

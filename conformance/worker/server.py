@@ -5,7 +5,7 @@ The protocol's pipes are moved off file descriptors 0 and 1 first: what the targ
 prints, from Python or native code, goes to the worker's standard error, and it cannot
 read the requests. From then on, everything in this process is the target's: its import
 and warm-up, its hooks, and its objects' finalisers between runs all run confined (the
-audit hook of `conformance.harness.observe`), in a home workspace between runs and in
+audit hook of `conformance.harness.confinement`), in a home workspace between runs and in
 the run's own workspace during one.
 """
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from conformance.harness.confinement import confine_for_good
 from conformance.harness.fit import FitRecord
-from conformance.harness.observe import confine_for_good
 from conformance.host import InProcess
 from conformance.targets import Target, TargetError, resolve
 from conformance.worker import codec
