@@ -1,8 +1,10 @@
-"""The clause registry stays in step with the docs pages and the reference's comments.
+"""The clause registry, read from the docs pages, and the reference's comments.
 
-Every clause id a docs page defines (a `## <id> {#<id>}` heading, or an `<a id="<id>">`
-tag) is registered with the level the page gives it, and every registered
-id is defined on the page its anchor names. Every `Clause <id>` / `Quirk <id>` comment in
+The registry reads each clause from its section of a spec page (`conformance.clauses`).
+Here a looser, independent reader checks it: every id-shaped heading on any docs page
+(even one without its `{#<id>}` anchor, which the registry would not see) is registered,
+on the page its anchor names, with the level its italic line gives; a malformed section is
+an error naming the page and line. Every `Clause <id>` / `Quirk <id>` comment in
 `reference/*.py` names a registered clause.
 """
 
@@ -20,10 +22,12 @@ from conformance.clauses import (
     CALLBACKS,
     CLAUSES,
     Clause,
+    ClausePageError,
     Level,
     clause,
     clauses_of,
     matching,
+    read_page,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +107,8 @@ def _docs_ids() -> dict[str, tuple[str, str]]:
 
 def _docs_level(page: str, section: str) -> str:
     """The level a docs section gives its clause, by the registry's rule (strictest)."""
-    line = _LEVEL_LINE.match(section.strip())
+    unquoted = "\n".join(line for line in section.splitlines() if not line.startswith(">"))
+    line = _LEVEL_LINE.match(unquoted.strip())
     assert line, f"no italic level line in a section of {page}: {section.strip()[:80]!r}"
     words = line.group(1)
     for level in ("out-of-scope", "core", "keras-quirk", "cosmetic"):
@@ -258,13 +263,81 @@ def test_each_id_is_defined_on_the_page_its_anchor_names() -> None:
         assert clause(id_).anchor == f"{page}#{id_}"
 
 
-def test_levels_match_the_docs() -> None:
+def test_every_level_line_names_the_registered_level() -> None:
+    """The strictest level a section's italic line names is the registered one (read
+    here by a second parser, so a wrong rule in the registry's shows)."""
     wrong = {
         id_: (clause(id_).level, _docs_level(page, section))
         for id_, (page, section) in _docs_ids().items()
         if clause(id_).level != _docs_level(page, section)
     }
     assert wrong == {}, "registry level vs docs level"
+
+
+# --- reading a page -------------------------------------------------------------------------
+
+_GOOD_SECTION = """## early_stopping.a.b {#early_stopping.a.b}
+> The rule, quoted,
+> on two lines.
+
+*core (the rule), cosmetic (its text).* Prose.
+"""
+
+
+def test_a_section_gives_id_statement_level_and_anchor() -> None:
+    (entry,) = read_page("early_stopping", "# Page\n\n" + _GOOD_SECTION)
+    assert entry == Clause(
+        id="early_stopping.a.b",
+        callback="EarlyStopping",
+        statement="The rule, quoted, on two lines.",
+        level="core",
+        anchor="early_stopping.md#early_stopping.a.b",
+    )
+
+
+def test_markdown_escapes_in_a_statement_are_read_as_text() -> None:
+    section = _GOOD_SECTION.replace(
+        "> on two lines.", r"> writes epoch_\<key> at k\*N, `lr * 2` and `a\*b` kept."
+    )
+    assert read_page("early_stopping", section)[0].statement == (
+        r"The rule, quoted, writes epoch_<key> at k*N, `lr * 2` and `a\*b` kept."
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "level"),
+    [
+        ("cosmetic", "cosmetic"),
+        ("keras-quirk (the order), cosmetic (texts)", "keras-quirk"),
+        ("cosmetic (text), core (the warning)", "core"),
+        ("out-of-scope, core", "out-of-scope"),
+    ],
+)
+def test_the_strictest_level_named_is_taken(words: str, level: str) -> None:
+    section = _GOOD_SECTION.replace("core (the rule), cosmetic (its text).", words)
+    assert read_page("early_stopping", section)[0].level == level
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("{#early_stopping.a.b}", "{#early_stopping.a.c}"), "is not the id"),
+        (
+            ("## early_stopping.a.b {#early_stopping.a.b}", "## fit.a.b {#fit.a.b}"),
+            "starts with 'early_stopping.'",
+        ),
+        (("> The rule, quoted,\n> on two lines.\n", ""), "no statement"),
+        (("*core (the rule), cosmetic (its text).* Prose.", "Prose."), "no level"),
+        (("core (the rule), cosmetic (its text).", "faithful."), "names no level"),
+    ],
+)
+def test_a_malformed_section_is_an_error_naming_page_and_line(
+    change: tuple[str, str], message: str
+) -> None:
+    text = "# Page\n\n" + _GOOD_SECTION.replace(*change)
+    with pytest.raises(ClausePageError, match=message) as raised:
+        read_page("early_stopping", text)
+    assert "docs/early_stopping.md, line 3 " in str(raised.value)
 
 
 def test_each_page_lists_its_clauses() -> None:
