@@ -14,7 +14,7 @@ import pytest
 from conformance.clauses import CLAUSES
 from conformance.docs_site import hook
 from conformance.docs_site.example import contains, render
-from conformance.docs_site.examples import EXAMPLES
+from conformance.docs_site.examples import EXAMPLES, page_examples
 
 
 @pytest.mark.parametrize("id_", sorted(EXAMPLES))
@@ -33,7 +33,10 @@ def test_markers_expand_into_tables_and_links() -> None:
     page = "early_stopping.md"
     markdown = (
         "<!-- clauses: EarlyStopping -->\n\n"
-        "<!-- example: early_stopping.patience.zero-is-one -->\n\n"
+        "<!-- example: early_stopping.patience.zero-is-one -->\n"
+        "```python\n"
+        'Example((es({"patience": 0}, fit("loss", [1.0, 2.0, 3.0])),), columns=WAIT_BEST)\n'
+        "```\n\n"
         "<!-- refs: early_stopping.patience.zero-is-one -->\n"
     )
     expanded = hook.expand(markdown, page)
@@ -53,11 +56,25 @@ def test_links_are_relative_to_the_page() -> None:
     )
 
 
+BLOCK = '\n```python\nExample((es({}, fit("loss", [1.0])),))\n```'
+
+
 def test_an_unknown_or_prose_only_clause_stops_the_build() -> None:
     with pytest.raises(KeyError):
-        hook.expand("<!-- example: early_stopping.no-such-rule -->", "early_stopping.md")
+        hook.expand("<!-- example: early_stopping.no-such-rule -->" + BLOCK, "early_stopping.md")
     with pytest.raises(ValueError, match="prose-only"):
-        hook.expand("<!-- example: fit.dispatch.async-batch-end -->", "fit.md")
+        hook.expand("<!-- example: fit.dispatch.async-batch-end -->" + BLOCK, "fit.md")
+
+
+def test_a_marker_without_its_block_stops_the_build() -> None:
+    with pytest.raises(ValueError, match="early_stopping.md: the example marker of .* no Python"):
+        hook.expand("<!-- example: early_stopping.patience.zero-is-one -->\n", "early_stopping.md")
+
+
+def test_a_block_that_is_not_an_example_is_an_error_naming_page_and_line() -> None:
+    page = "# Page\n\n<!-- example: early_stopping.patience.zero-is-one -->\n```python\n1 + 1\n```"
+    with pytest.raises(TypeError, match=r"docs/early_stopping.md, line 5\) is not an Example"):
+        page_examples("early_stopping.md", page)
 
 
 def test_clause_ids_may_wrap_after_their_dots_only() -> None:

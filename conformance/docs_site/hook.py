@@ -3,8 +3,9 @@
 * `on_files` adds a generated page per file of `sources.code_files()` (`code/...md`),
   each line anchored `#L<n>`, so links into the code resolve in the built site.
 * `on_page_markdown` replaces, on every page:
-  - `<!-- example: <id> -->` with the clause's example run, computed now from the
-    reference (`examples.EXAMPLES`);
+  - `<!-- example: <id> -->` and the Python block under it (the example, as the page
+    writes it: `examples.page_examples`) with the clause's example run, computed now from
+    the reference;
   - `<!-- refs: <id> -->` with where the clause is implemented and what checks it;
   - `<!-- clauses: <callback> -->` with a table of that callback's clauses.
 
@@ -23,7 +24,7 @@ from typing import Any
 from conformance.clauses import CLAUSES, clause
 from conformance.docs_site import sources
 from conformance.docs_site.example import contains, render
-from conformance.docs_site.examples import EXAMPLES, PROSE_ONLY
+from conformance.docs_site.examples import EXAMPLE_BLOCK, Example, page_examples, prose_only
 
 MARKER = re.compile(r"<!--\s*(example|refs|clauses):\s*(\S+)\s*-->")
 
@@ -39,11 +40,10 @@ def _indent(text: str) -> str:
     return "\n".join(("    " + line) if line else "" for line in text.splitlines())
 
 
-def example_markdown(id_: str) -> str:
+def example_markdown(id_: str, example: Example) -> str:
     entry = clause(id_)
-    if id_ in PROSE_ONLY:
-        raise ValueError(f"{id_} is prose-only ({PROSE_ONLY[id_]}) but has an example marker")
-    example = EXAMPLES[entry.id]
+    if prose_only(entry):
+        raise ValueError(f"{id_} is out of scope, so prose-only, but has an example")
     rendered = render(example)
     missing = [text for text in example.expect if not contains(rendered, text)]
     if missing:
@@ -98,10 +98,13 @@ def clauses_markdown(callback: str, page: str) -> str:
 def expand(markdown: str, page: str) -> str:
     """`markdown` (the page `page`, relative to docs/) with its markers replaced."""
 
+    examples = page_examples(page, markdown)
+    markdown = EXAMPLE_BLOCK.sub(lambda m: example_markdown(m[1], examples[m[1]]), markdown)
+
     def replace(match: re.Match[str]) -> str:
         kind, argument = match.group(1), match.group(2)
         if kind == "example":
-            return example_markdown(argument)
+            raise ValueError(f"{page}: the example marker of {argument} has no Python block")
         if kind == "refs":
             return refs_markdown(argument, page)
         return clauses_markdown(argument, page)
