@@ -51,6 +51,7 @@ from pathlib import Path
 from typing import Literal
 
 __all__ = [
+    "CITATION",
     "CLAUSES",
     "CALLBACKS",
     "PAGES",
@@ -100,6 +101,13 @@ class Clause:
     level: Level
     anchor: str
     """`<docs page>#<id>`, relative to `docs/`."""
+
+
+CITATION = re.compile(r"\b(Clause|Quirk) `([a-z_]+\.[a-z0-9-]+(?:\.[a-z0-9-]+)?)`")
+"""How code cites the clause it implements, in a comment or docstring of `reference/`:
+``Clause `<id>` `` or, for a keras-quirk clause, ``Quirk `<id>` ``, on one line (groups:
+the word, the id). The spec pages link each clause to the lines that cite it, and the
+project's tests hold every clause-shaped id in the reference to this form."""
 
 
 class ClausePageError(ValueError):

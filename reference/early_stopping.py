@@ -84,8 +84,8 @@ class EarlyStopping(MonitorCallback):
             return
 
         # Quirk `early_stopping.patience.zero-is-one`: wait is at least 1 here, so
-        # patience 0 stops exactly where patience 1 does. Quirk
-        # `early_stopping.stop.never-at-epoch-zero`: the guard is on the absolute index.
+        # patience 0 stops exactly where patience 1 does.
+        # Quirk `early_stopping.stop.never-at-epoch-zero`: the guard is on the absolute index.
         if self.wait >= self.patience and epoch > 0:
             self.stopped_epoch = epoch
             self.model.stop_training = True

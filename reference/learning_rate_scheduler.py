@@ -46,8 +46,8 @@ class LearningRateScheduler(Callback):
             learning_rate = self.schedule(epoch)
 
         # Clause `learning_rate_scheduler.schedule.float-only`: ints, numpy float16,
-        # 0-d arrays and backend tensors are rejected (quirk
-        # `learning_rate_scheduler.schedule.docstring-example-rejected`).
+        # 0-d arrays and backend tensors are rejected.
+        # Quirk `learning_rate_scheduler.schedule.docstring-example-rejected`.
         if not isinstance(learning_rate, (float, np.float32, np.float64)):
             raise ValueError(
                 f"The output of the `schedule` function should be a float. Got: {learning_rate}"
@@ -57,8 +57,8 @@ class LearningRateScheduler(Callback):
         return learning_rate
 
     def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None:
-        # Clauses `learning_rate_scheduler.optimizer.multi` (each sub-optimizer) and
-        # `learning_rate_scheduler.verbose.messages`.
+        # Clause `learning_rate_scheduler.optimizer.multi`: each sub-optimizer.
+        # Clause `learning_rate_scheduler.verbose.messages`.
         optimizer = self.model.optimizer
         if hasattr(optimizer, "optimizers"):
             for sub_optimizer in optimizer.optimizers:

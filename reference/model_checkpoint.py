@@ -32,11 +32,12 @@ def _is_non_scalar_array(value: Any) -> bool:
 class ModelCheckpoint(MonitorCallback):
     """Keras 3.15.1's `keras.callbacks.ModelCheckpoint`, without Keras.
 
-    Quirk model_checkpoint.save-freq.carries-over: there is no `on_train_begin`, so
+    Quirk `model_checkpoint.save-freq.carries-over`: there is no `on_train_begin`, so
     `best`, the monitor direction and the batch count persist across `fit` calls.
     """
 
-    _current_epoch: int  # set by `on_epoch_begin` only (model_checkpoint.epoch.current)
+    # Clause `model_checkpoint.epoch.current`: set by `on_epoch_begin` only.
+    _current_epoch: int
 
     def __init__(
         self,
@@ -51,7 +52,7 @@ class ModelCheckpoint(MonitorCallback):
     ) -> None:
         super().__init__(monitor, mode, initial_value_threshold)
         self.verbose = verbose
-        # Clause model_checkpoint.init.filepath-pathlike: anything else passes through.
+        # Clause `model_checkpoint.init.filepath-pathlike`: anything else passes through.
         self.filepath: Any = os.fspath(filepath) if isinstance(filepath, os.PathLike) else filepath
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
@@ -59,13 +60,13 @@ class ModelCheckpoint(MonitorCallback):
         self._batches_seen_since_last_saving = 0
         self._last_batch_seen: int | None = None
 
-        # Clause model_checkpoint.init.save-freq: "epoch" or any int (bool included).
+        # Clause `model_checkpoint.init.save-freq`: "epoch" or any int (bool included).
         if self.save_freq != "epoch" and not isinstance(self.save_freq, int):
             raise ValueError(
                 f"Unrecognized save_freq: {self.save_freq}. "
                 "Expected save_freq are 'epoch' or integer values"
             )
-        # Clause model_checkpoint.init.extension: checked on the unformatted template.
+        # Clause `model_checkpoint.init.extension`: checked on the unformatted template.
         if save_weights_only:
             if not self.filepath.endswith(".weights.h5"):
                 raise ValueError(
@@ -73,7 +74,7 @@ class ModelCheckpoint(MonitorCallback):
                     "filepath provided must end in `.weights.h5` (Keras weights "
                     f"format). Received: filepath={self.filepath}"
                 )
-        # Quirk model_checkpoint.init.extension-message-omits-h5: `.h5` is accepted.
+        # Quirk `model_checkpoint.init.extension-message-omits-h5`: `.h5` is accepted.
         elif not any(self.filepath.endswith(ext) for ext in (".keras", ".h5")):
             raise ValueError(
                 "The filepath provided must end in `.keras` (Keras model format). "
@@ -84,7 +85,7 @@ class ModelCheckpoint(MonitorCallback):
         self._current_epoch = epoch
 
     def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
-        # Quirk model_checkpoint.monitor.resolved-at-epoch-end: even without
+        # Quirk `model_checkpoint.monitor.resolved-at-epoch-end`: even without
         # save_best_only, so an undecidable auto-mode monitor raises here.
         if self.monitor_op is None:
             self._set_monitor_op()
@@ -92,16 +93,16 @@ class ModelCheckpoint(MonitorCallback):
             self._save_model(epoch, batch=None, logs=logs)
 
     def on_train_batch_end(self, batch: int, logs: Logs = None) -> None:
-        # Quirk model_checkpoint.save-freq.best-only-crash: with save_best_only this
+        # Quirk `model_checkpoint.save-freq.best-only-crash`: with save_best_only this
         # can compare before the first epoch end has set the monitor op: TypeError.
         if self._should_save_on_batch(batch):
             self._save_model(self._current_epoch, batch=batch, logs=logs)
 
     def _should_save_on_batch(self, batch: int) -> bool:
-        """Clause model_checkpoint.save-freq.counts-batches: `batch` is an execution's
+        """Clause `model_checkpoint.save-freq.counts-batches`: `batch` is an execution's
         end index; one not above the last seen starts a new epoch and counts `batch + 1`.
-        Quirks model_checkpoint.save-freq.unclipped-end-step (a partial final execution
-        counts in full) and model_checkpoint.save-freq.carries-over (only a save resets).
+        Quirk `model_checkpoint.save-freq.unclipped-end-step`: a partial final execution
+        counts in full. Quirk `model_checkpoint.save-freq.carries-over`: only a save resets.
         """
         if self.save_freq == "epoch":
             return False
@@ -118,7 +119,8 @@ class ModelCheckpoint(MonitorCallback):
         return False
 
     def _should_save_model(self, epoch: int, logs: Logs, filepath: str) -> bool:
-        """Clause model_checkpoint.best-only.improvement; lines: model_checkpoint.verbose.lines."""
+        """Clause `model_checkpoint.best-only.improvement`.
+        Clause `model_checkpoint.verbose.lines`: the lines printed."""
         logs = logs or {}
         if not self.save_best_only:
             if self.verbose > 0:
@@ -126,21 +128,21 @@ class ModelCheckpoint(MonitorCallback):
             return True
         current = logs.get(self.monitor)
         if current is None:
-            # Quirk model_checkpoint.best-only.missing-saves: saves anyway.
+            # Quirk `model_checkpoint.best-only.missing-saves`: saves anyway.
             warnings.warn(f"Can save best model only with {self.monitor} available.", stacklevel=2)
             return True
         if _is_non_scalar_array(current):
-            # Quirk model_checkpoint.best-only.non-scalar-saves
+            # Quirk `model_checkpoint.best-only.non-scalar-saves`
             warnings.warn(
                 "Can save best model only when `monitor` is a scalar value. "
                 f"Received: {current}. Falling back to `save_best_only=False`.",
                 stacklevel=1,
             )
             return True
-        # Quirk model_checkpoint.best-only.best-str-eager: formatted even when
+        # Quirk `model_checkpoint.best-only.best-str-eager`: formatted even when
         # verbose=0, so a `best` that `.5f` rejects raises.
         best_str = "None" if self.best is None else f"{self.best:.5f}"
-        # Quirk model_checkpoint.best-only.first-value-wins: anything beats None,
+        # Quirk `model_checkpoint.best-only.first-value-wins`: anything beats None,
         # NaN included, and nothing beats a NaN best.
         if self._is_improvement(current, self.best):
             if self.verbose > 0:  # `current` is formatted only when printing
@@ -155,11 +157,11 @@ class ModelCheckpoint(MonitorCallback):
         return False
 
     def _save_model(self, epoch: int, batch: int | None, logs: Logs) -> None:
-        """Clause model_checkpoint.save.write: format, then decide, then write."""
+        """Clause `model_checkpoint.save.write`: format, then decide, then write."""
         filepath = self._get_file_path(epoch, batch, logs)
         try:
             if self._should_save_model(epoch, logs, filepath):
-                # Clause model_checkpoint.save.makedirs: only when actually saving.
+                # Clause `model_checkpoint.save.makedirs`: only when actually saving.
                 dirname = os.path.dirname(filepath)
                 if dirname and not os.path.exists(dirname):
                     os.makedirs(dirname)
@@ -169,30 +171,30 @@ class ModelCheckpoint(MonitorCallback):
                     self.model.save(filepath, overwrite=True)
                 if self.verbose > 0:
                     print_msg(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
-        # Clause model_checkpoint.save.directory-error. Keras raises its replacements
+        # Clause `model_checkpoint.save.directory-error`. Keras raises its replacements
         # without `from`, chaining them implicitly.
         except IsADirectoryError:
             raise OSError(_DIRECTORY_MESSAGE + filepath)  # noqa: B904
         except OSError as error:
-            # Quirk model_checkpoint.save.io-error-stray-f: an OSError saying "is a
-            # directory" gets the message with an `f` before the path. Quirk
-            # model_checkpoint.save.io-error-no-args: one without args raises
+            # Quirk `model_checkpoint.save.io-error-stray-f`: an OSError saying "is a
+            # directory" gets the message with an `f` before the path.
+            # Quirk `model_checkpoint.save.io-error-no-args`: one without args raises
             # IndexError here.
             if "is a directory" in str(error.args[0]).lower():
                 raise OSError(f"{_DIRECTORY_MESSAGE}f{filepath}")  # noqa: B904
             raise
 
     def _get_file_path(self, epoch: int, batch: int | None, logs: Any) -> str:
-        """Clause model_checkpoint.path.format: `{epoch}` and `{batch}` are 1-based.
-        Quirks model_checkpoint.path.logs-batch-wins (a `batch` log key replaces the
-        number) and model_checkpoint.path.none-logs (`None` logs raise TypeError).
+        """Clause `model_checkpoint.path.format`: `{epoch}` and `{batch}` are 1-based.
+        Quirk `model_checkpoint.path.logs-batch-wins`: a `batch` log key replaces the
+        number. Quirk `model_checkpoint.path.none-logs`: `None` logs raise TypeError.
         """
         try:
             if batch is None or "batch" in logs:
                 return self.filepath.format(epoch=epoch + 1, **logs)
             return self.filepath.format(epoch=epoch + 1, batch=batch + 1, **logs)
         except KeyError as error:
-            # Clause model_checkpoint.path.key-error-reworded; other errors pass.
+            # Clause `model_checkpoint.path.key-error-reworded`; other errors pass.
             raise KeyError(  # noqa: B904 (Keras chains implicitly)
                 f'Failed to format this callback filepath: "{self.filepath}". Reason: {error}'
             )

@@ -21,7 +21,7 @@ def profile_range(profile_batch: Any, backend: str) -> tuple[int, int]:
                 f"profile_batch={profile_batch} (must be 0)"
             )
         if backend == "jax" and sys.version_info[1] < 12:
-            # Quirk tensorboard.profile-batch.jax-discards-before-validating: the
+            # Quirk `tensorboard.profile-batch.jax-discards-before-validating`: the
             # value is dropped before it is parsed, so no invalid value raises.
             # stacklevel 2: from TensorBoard.__init__, as Keras warns from its tensorboard.py.
             warnings.warn("Profiling with the jax backend requires python >= 3.12.", stacklevel=2)
@@ -30,14 +30,14 @@ def profile_range(profile_batch: Any, backend: str) -> tuple[int, int]:
 
 
 def _parse(profile_batch: Any) -> tuple[int, int]:
-    """Clause tensorboard.profile-batch.parsing: `(start, stop)` or ValueError."""
+    """Clause `tensorboard.profile-batch.parsing`: `(start, stop)` or ValueError."""
     error = ValueError(
         "profile_batch must be a non-negative integer or 2-tuple of positive integers. "
         "A pair of positive integers signifies a range of batches to profile. "
         f"Found: {profile_batch}"
     )
     if isinstance(profile_batch, str):
-        # Quirk tensorboard.profile-batch.single-string-rejected: "5" becomes [5],
+        # Quirk `tensorboard.profile-batch.single-string-rejected`: "5" becomes [5],
         # a one-element list, which is neither an int nor a pair.
         profile_batch = [int(part) for part in profile_batch.split(",")]
     if isinstance(profile_batch, int):  # True counts as 1

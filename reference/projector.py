@@ -16,18 +16,18 @@ _EMBEDDING_TENSOR_NAME = "layer_with_weights-0/embeddings/.ATTRIBUTES/VARIABLE_V
 def write_projector_config(
     log_dir: str, layers: Any, metadata: str | dict[str, str] | None
 ) -> None:
-    """Clause tensorboard.embeddings.projector-config: one entry per top-level
+    """Clause `tensorboard.embeddings.projector-config`: one entry per top-level
     `Embedding` layer, written to `<log_dir>/projector_config.pbtxt`."""
     config = ProjectorConfig()
     for layer in layers:
         if not is_a(layer, "Embedding"):
             continue
-        # Quirk tensorboard.embeddings.same-tensor-name: hard-coded for every layer.
+        # Quirk `tensorboard.embeddings.same-tensor-name`: hard-coded for every layer.
         embedding = config.embeddings.add(tensor_name=_EMBEDDING_TENSOR_NAME)
         if isinstance(metadata, str):
             embedding.metadata_path = metadata
         elif metadata is not None and layer.name in metadata:
-            # Quirk tensorboard.embeddings.metadata-dict-consumed: `pop` empties the
+            # Quirk `tensorboard.embeddings.metadata-dict-consumed`: `pop` empties the
             # user's dict, so a later `set_model` finds no metadata.
             embedding.metadata_path = metadata.pop(layer.name)
     if metadata and not isinstance(metadata, str):
@@ -36,6 +36,6 @@ def write_projector_config(
             "`keras.callbacks.TensorBoard` `embeddings_metadata` argument: "
             f"{metadata.keys()}"
         )
-    # Quirk tensorboard.embeddings.needs-existing-log-dir: a plain `open`.
+    # Quirk `tensorboard.embeddings.needs-existing-log-dir`: a plain `open`.
     with open(os.path.join(log_dir, "projector_config.pbtxt"), "w") as config_file:
         config_file.write(text_format.MessageToString(config))

@@ -50,15 +50,15 @@ class TensorBoard(Callback):
         embeddings_freq: int = 0,
         embeddings_metadata: str | dict[str, str] | None = None,
     ) -> None:
-        # Clause tensorboard.constructor.signature: Keras's arguments, no **kwargs.
+        # Clause `tensorboard.constructor.signature`: Keras's arguments, no **kwargs.
         super().__init__()
         self.log_dir = str(log_dir)
         self.histogram_freq = histogram_freq
         self.write_graph = write_graph
         self.write_images = write_images
         self.write_steps_per_second = write_steps_per_second
-        # Clause tensorboard.update-freq.batch-is-one. Quirk
-        # tensorboard.update-freq.unvalidated: only "batch" is translated;
+        # Clause `tensorboard.update-freq.batch-is-one`.
+        # Quirk `tensorboard.update-freq.unvalidated`: only "batch" is translated;
         # 0 or a string fail at the first gated write (ZeroDivisionError, TypeError).
         self.update_freq: Any = 1 if update_freq == "batch" else update_freq
         self.embeddings_freq = embeddings_freq
@@ -75,7 +75,7 @@ class TensorBoard(Callback):
         self._model = model
         self._train_dir = os.path.join(self.log_dir, "train")
         self._val_dir = os.path.join(self.log_dir, "validation")
-        # Quirk tensorboard.writers.dropped-unclosed: earlier writers are not closed.
+        # Quirk `tensorboard.writers.dropped-unclosed`: earlier writers are not closed.
         self._writers = {}
         self._should_look_for_train_graph = bool(self.write_graph)
         if self.write_graph:
@@ -89,16 +89,16 @@ class TensorBoard(Callback):
             self._writers[run] = SummaryWriter(run_dir)
         return self._writers[run]
 
-    # The writer stack. Quirk tensorboard.update-freq.gates-epoch-writes: the
+    # The writer stack. Quirk `tensorboard.update-freq.gates-epoch-writes`: the
     # condition of the innermost context gates *every* write, the epoch-level ones too.
     def _push(self, run: str, step: int) -> None:
-        # Quirk tensorboard.writers.created-at-begin: Keras evaluates the writer
+        # Quirk `tensorboard.writers.created-at-begin`: Keras evaluates the writer
         # argument first, so `on_train_begin` / `on_test_begin` create the events
         # file even with update_freq="epoch".
         writer = self._writer(run)
         if self.update_freq != "epoch":
-            # Out of scope tensorboard.writers.default-step: in Keras, this context is also
-            # TensorFlow's default step for summaries written without one.
+            # Clause `tensorboard.writers.default-step` (out of scope): in Keras, this
+            # context is also TensorFlow's default step for summaries written without one.
             self._contexts.append((writer.as_default(), step))
 
     def _pop(self) -> None:
@@ -116,7 +116,7 @@ class TensorBoard(Callback):
         return self._contexts[-1][0] if self._contexts else None
 
     def _write_model_summary(self) -> None:
-        """Clause tensorboard.model-summary.functional-or-sequential."""
+        """Clause `tensorboard.model-summary.functional-or-sequential`."""
         writer = self._writer("train").as_default()
         if type(self.model).__name__ not in ("Functional", "Sequential"):
             return
@@ -128,12 +128,12 @@ class TensorBoard(Callback):
         self._write(writer, summaries.keras_model_summary("keras", model_json), 0)
 
     def on_train_begin(self, logs: Logs = None) -> None:
-        # Quirk tensorboard.steps.test-batch-never-reset: `_global_test_batch` is kept.
+        # Quirk `tensorboard.steps.test-batch-never-reset`: `_global_test_batch` is kept.
         self._global_train_batch = 0
         self._push("train", 0)
 
     def on_train_end(self, logs: Logs = None) -> None:
-        # Clause tensorboard.writers.closed-at-train-end: closed, but kept until set_model.
+        # Clause `tensorboard.writers.closed-at-train-end`: closed, but kept until set_model.
         self._pop()
         for writer in self._writers.values():
             writer.close()
@@ -142,7 +142,7 @@ class TensorBoard(Callback):
         self._push("validation", self._global_test_batch)
 
     def on_test_end(self, logs: Logs = None) -> None:
-        """Clause tensorboard.evaluation.vs-iterations."""
+        """Clause `tensorboard.evaluation.vs-iterations`."""
         optimizer = self.model.optimizer
         if optimizer and hasattr(optimizer, "iterations"):
             writer = self._writer("validation").as_default()
@@ -152,7 +152,7 @@ class TensorBoard(Callback):
         self._pop()
 
     def on_train_batch_begin(self, batch: int, logs: Logs = None) -> None:
-        # Clause tensorboard.batch.steps-count-executions: `batch` itself is unused.
+        # Clause `tensorboard.batch.steps-count-executions`: `batch` itself is unused.
         self._global_train_batch += 1
         self._pop()
         self._push("train", self._global_train_batch)
@@ -160,7 +160,7 @@ class TensorBoard(Callback):
             self._batch_start_time = time.time()
 
     def on_train_batch_end(self, batch: int, logs: Logs = None) -> None:
-        """Clause tensorboard.batch.scalars: to the default writer, which exists
+        """Clause `tensorboard.batch.scalars`: to the default writer, which exists
         only when `update_freq != "epoch"`."""
         if self._should_look_for_train_graph:
             # Keras writes the graph of a `tf.function` train function (TF backend
@@ -186,7 +186,7 @@ class TensorBoard(Callback):
 
     def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None:
         if self.write_steps_per_second:
-            # Clause tensorboard.steps-per-second.epoch-rate: the iterations' value, not
+            # Clause `tensorboard.steps-per-second.epoch-rate`: the iterations' value, not
             # the variable (which would make every epoch's difference 0).
             self._epoch_start_iterations = np.float32(self.model.optimizer.iterations)
             self._epoch_start_time = time.time()
@@ -200,7 +200,7 @@ class TensorBoard(Callback):
             self.model.save_weights(os.path.join(self.log_dir, "train", weights_file))
 
     def _learning_rates(self) -> dict[str, float]:
-        """Clause tensorboard.epoch.learning-rate: only a Keras `Optimizer` has one."""
+        """Clause `tensorboard.epoch.learning-rate`: only a Keras `Optimizer` has one."""
         optimizer = self.model.optimizer
         if hasattr(optimizer, "inner_optimizer"):  # a LossScaleOptimizer
             optimizer = optimizer.inner_optimizer
@@ -214,13 +214,13 @@ class TensorBoard(Callback):
         return {}
 
     def _log_epoch_metrics(self, epoch: int, logs: Logs) -> None:
-        """Clause tensorboard.epoch.scalars: `val_<m>` to validation/, the rest to train/."""
+        """Clause `tensorboard.epoch.scalars`: `val_<m>` to validation/, the rest to train/."""
         if not logs:
-            return  # Quirk tensorboard.epoch.empty-logs-write-nothing: no learning rate either.
+            return  # Quirk `tensorboard.epoch.empty-logs-write-nothing`: no learning rate either.
         train_logs = {k: v for k, v in logs.items() if not k.startswith("val_")}
         val_logs = {k[len("val_") :]: v for k, v in logs.items() if k.startswith("val_")}
         train_logs.update(self._learning_rates())
-        if self.write_steps_per_second:  # Clause tensorboard.steps-per-second.epoch-rate.
+        if self.write_steps_per_second:  # Clause `tensorboard.steps-per-second.epoch-rate`.
             iterations = np.float32(self.model.optimizer.iterations)
             elapsed = np.float32(time.time() - self._epoch_start_time)
             done = iterations - self._epoch_start_iterations
@@ -232,13 +232,13 @@ class TensorBoard(Callback):
                     self._write(writer, summaries.scalar_summary(f"epoch_{name}", value), epoch)
 
     def _log_weights(self, epoch: int) -> None:
-        """Clause tensorboard.weights.histograms-and-images."""
+        """Clause `tensorboard.weights.histograms-and-images`."""
         writer = self._writer("train").as_default()
         for layer in self.model.layers:
             for weight in layer.weights:
                 tag = weight.path.replace(":", "_")
                 self._write(writer, summaries.histogram_summary(f"{tag}/histogram", weight), epoch)
-                # Quirk tensorboard.weights.images-need-histograms: only reached here.
+                # Quirk `tensorboard.weights.images-need-histograms`: only reached here.
                 image = self._weight_as_image(np.asarray(weight)) if self.write_images else None
                 if image is not None:
                     self._write(writer, summaries.image_summary(f"{tag}/image", image), epoch)

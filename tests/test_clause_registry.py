@@ -20,6 +20,7 @@ import pytest
 
 from conformance.clauses import (
     CALLBACKS,
+    CITATION,
     CLAUSES,
     Clause,
     ClausePageError,
@@ -62,14 +63,10 @@ FIT_PREFIX = "fit."
 _HEADING = re.compile(r"^## +(\S+)(?: +\{ *#(\S+) *\})? *$", re.MULTILINE)
 _ANCHOR = re.compile(r'<a id="([^"]+)"></a>')
 _LEVEL_LINE = re.compile(r"^\*([^*\n]+)\*")
-_ID_TOKEN = r"[a-z_]+\.[a-z0-9-]+(?:\.[a-z0-9-]+)?"
-# `Quirk <id>`, `Clause <id>`, `Quirks <id>`, `Clauses `<id>``: the id may follow on the
-# next comment line.
-_MENTION = re.compile(rf"\b(Quirk|Clause)s?(?:\s|#)+`?({_ID_TOKEN})(?=[`\s.,:;)]|$)")
-# Any three-segment token of a known page's id shape in a comment or string, to catch the
-# second id of "Quirks <id> (...) and <id>". Not part of a longer dotted name.
+# Any two- or three-segment token of a known page's id shape in a comment or string, cited
+# or not. Not part of a longer dotted name (`tensorboard.plugins.projector` is an import).
 _ID_ANYWHERE = re.compile(
-    rf"(?<![\w./])((?:{'|'.join(PAGE_OF_PREFIX)})\.[a-z0-9-]+\.[a-z0-9-]+)(?![\w-]|\.\w)"
+    rf"(?<![\w./])((?:{'|'.join(PAGE_OF_PREFIX)})\.[a-z0-9-]+(?:\.[a-z0-9-]+)?)(?![\w-]|\.\w)"
 )
 
 
@@ -132,12 +129,11 @@ def _reference_prose() -> dict[str, str]:
 
 
 def _reference_mentions() -> list[tuple[str, str, str]]:
-    """(file, keyword, id) for each `Quirk <id>` / `Clause <id>` mention in reference/."""
+    """(file, keyword, id) for each citation (`conformance.clauses.CITATION`) in reference/."""
     return [
-        (name, m.group(1), m.group(2).rstrip("."))
+        (name, m.group(1), m.group(2))
         for name, text in _reference_sources().items()
-        for m in _MENTION.finditer(text)
-        if "." in m.group(2)
+        for m in CITATION.finditer(text)
     ]
 
 
@@ -351,13 +347,33 @@ def test_each_page_lists_its_clauses() -> None:
 # --- the registry against the reference's comments -----------------------------------------
 
 
-def test_reference_mentions_are_found() -> None:
-    """The mention parser sees the comment forms the reference uses."""
-    found = {(keyword, id_) for _, keyword, id_ in _reference_mentions()}
-    assert ("Clause", "monitor.precision") in found  # backticked, two segments
-    assert ("Quirk", "tensorboard.update-freq.unvalidated") in found  # on the next line
-    assert ("Clause", "model_checkpoint.save.directory-error") in found  # sentence-final dot
-    assert ("Quirk", "model_checkpoint.save-freq.unclipped-end-step") in found  # "Quirks"
+@pytest.mark.parametrize(
+    ("line", "cited"),
+    [
+        ("# Clause `monitor.precision`: float32.", ("Clause", "monitor.precision")),
+        (
+            "# Quirk `model_checkpoint.save.io-error-stray-f`.",
+            ("Quirk", "model_checkpoint.save.io-error-stray-f"),
+        ),
+        ("# Clause monitor.precision: not in backticks", None),
+        ("# Clauses `monitor.precision` and", None),
+        ("# see `monitor.precision`", None),
+    ],
+)
+def test_the_citation_syntax(line: str, cited: tuple[str, str] | None) -> None:
+    match = CITATION.search(line)
+    assert (match and match.groups()) == cited
+
+
+def test_every_clause_id_in_the_reference_is_cited_in_the_one_syntax() -> None:
+    """Not `Quirks <id> and <id>`, an id on the next line, or a bare id in prose."""
+    loose = sorted(
+        f"{name}: {m.group(1)}"
+        for name, text in _reference_prose().items()
+        for m in _ID_ANYWHERE.finditer(CITATION.sub("", text))
+        if not m.group(1).endswith((".py", ".md"))  # a file name: `tensorboard.py`
+    )
+    assert loose == []
 
 
 def test_every_reference_mention_names_a_registered_clause() -> None:
@@ -366,18 +382,6 @@ def test_every_reference_mention_names_a_registered_clause() -> None:
         f"{name}: {keyword} {id_}"
         for name, keyword, id_ in _reference_mentions()
         if id_ not in registered
-    )
-    assert unknown == []
-
-
-def test_every_clause_shaped_id_in_the_reference_is_registered() -> None:
-    """Also the ids a mention lists after the first ("Quirks <id> (...) and <id>")."""
-    registered = {c.id for c in CLAUSES}
-    unknown = sorted(
-        f"{name}: {m.group(1)}"
-        for name, text in _reference_prose().items()
-        for m in _ID_ANYWHERE.finditer(text)
-        if m.group(1) not in registered
     )
     assert unknown == []
 

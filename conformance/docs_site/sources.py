@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from conformance.clauses import CLAUSES, Clause, clause
+from conformance.clauses import CITATION, CLAUSES, Clause, clause
 from conformance.properties import PROPERTIES
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -140,10 +140,6 @@ def _lines(path: str, root: Path | None = None) -> tuple[str, ...]:
     return tuple((root / path).read_text(encoding="utf-8").splitlines())
 
 
-def _mentions(id_: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<![\w.]){re.escape(id_)}(?![\w-]|\.\w)")
-
-
 def code_locations(entry: Clause, root: Path | None = None) -> list[Location]:
     """The lines that implement `entry`: its mentions in reference/, or the fit code."""
     root = root or ROOT
@@ -152,13 +148,12 @@ def code_locations(entry: Clause, root: Path | None = None) -> list[Location]:
         lines = _lines(FIT_FILE, root)
         hits = [n for n, text in enumerate(lines, 1) if snippet in text]
         return [Location(FIT_FILE, hits[0], lines[hits[0] - 1])] if hits else []
-    pattern = _mentions(entry.id)
     found = []
     for path in code_files(root):
         if not path.startswith("reference/"):
             continue
         for number, text in enumerate(_lines(path, root), 1):
-            if pattern.search(text):
+            if any(cited[2] == entry.id for cited in CITATION.finditer(text)):
                 found.append(Location(path, number, text))
     return found
 
