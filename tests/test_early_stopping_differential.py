@@ -42,6 +42,4 @@ MUTANTS = [
 @pytest.mark.parametrize("mutant", MUTANTS)
 def test_property_catches_wrong_implementation(mutant: str) -> None:
     wrong = importlib.import_module(f"conformance.catalogue.{mutant}").EarlyStopping
-    assert_property_catches(
-        lambda scenario: assert_agrees_with_keras(wrong, scenario), scenarios()
-    )
+    assert_property_catches(lambda scenario: assert_agrees_with_keras(wrong, scenario), scenarios())
