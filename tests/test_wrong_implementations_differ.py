@@ -219,6 +219,16 @@ RUNS: dict[str, RunFn] = {
     "tb_batch_step_reset_per_epoch": _tb({"update_freq": "batch"}, _tb_epoch(2), _tb_epoch(2)),
     "tb_test_batch_reset_per_evaluation": _tb({"update_freq": 2}, _tb_epoch(2, 1), _tb_epoch(2, 1)),
     "tb_learning_rate_not_logged": _tb({}, _tb_epoch(1)),
+    "tb_learning_rate_for_any_optimizer": _tb(
+        {}, _tb_epoch(1), model=SimModelSpec(optimizer="multi")
+    ),
+    "tb_test_batch_reset_per_fit": _harness(
+        "TensorBoard",
+        {"log_dir": "logs", "update_freq": 2},
+        _plan(EpochPlan({"loss": 1.0}, validation={"loss": 0.5})),
+        _plan(EpochPlan({"loss": 1.0}, validation={"loss": 0.5})),
+        model=SimModelSpec(),
+    ),
     "tb_validation_metrics_in_train_run": _tb({}, _tb_epoch(1, 1)),
     "tb_histograms_without_histogram_freq": _tb({}, _tb_epoch(1)),
     "tb_validation_epoch_step_one_based": _tb(
