@@ -1,7 +1,7 @@
 """The example run of every clause, as data: a scenario per clause, run on the reference
 when the site is built (`<!-- example: <id> -->` in `docs/*.md`).
 
-`expect` holds what the docs say the run shows: `tests/test_docs_examples.py` renders every
+`expect` holds what the docs say the run shows: `tests/site/test_docs_examples.py` renders every
 example and requires it, so a change of the reference that contradicts a page fails the
 tests, not only the build. Clauses without an example are in `PROSE_ONLY`, with the reason.
 """

@@ -29,7 +29,7 @@ from conformance.harness.sim_model import ModelSpec as SimModelSpec
 from conformance.strategies.schedules import ScheduleSpec
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 # A run: (callback class) -> what a user could observe.
 RunFn = Callable[[type], Any]

@@ -26,7 +26,7 @@ from conformance.clauses import (
     matching,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 REFERENCE = ROOT / "reference"
 
