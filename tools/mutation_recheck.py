@@ -7,8 +7,9 @@ re-running the whole mutation run: the test files are copied into `mutants/tests
 pytest runs them (in this process, from `mutants/`) with the mutant switched on. A
 mutant is killed when they fail; they must pass with none.
 
-    python tools/mutation_recheck.py tests/test_reference_details.py
-    python tools/mutation_recheck.py --status timeout tests/test_tensorboard_differential.py
+    python tools/mutation_recheck.py tests/reference/test_reference_details.py
+    python tools/mutation_recheck.py --status timeout \
+        tests/reference/test_tensorboard_differential.py
 
 Prints one line per mutant and a summary; exit status 0.
 """

@@ -11,7 +11,7 @@ differences, each a one-line description for users, the clauses it makes differ 
 versions it applies to. The page's prose comes from those entries; which clauses differ,
 where, and the witness counterexamples come from the reports. A difference no entry
 explains, or an entry the reports do not bear out, is listed on the page as such (and
-`tests/test_version_matrix_page.py` fails on either).
+`tests/site/test_version_matrix_page.py` fails on either).
 """
 
 from __future__ import annotations

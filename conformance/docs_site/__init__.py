@@ -12,5 +12,5 @@
   `<!-- example: <id> -->`, `<!-- refs: <id> -->` and `<!-- clauses: <callback> -->`.
 
 Nothing here imports MkDocs: the hook functions take MkDocs's objects duck-typed, so the
-tests (`tests/test_docs*.py`) run without the `docs` extra.
+tests (`tests/site/test_docs*.py`) run without the `docs` extra.
 """

@@ -30,8 +30,8 @@ CODE_GLOBS = (
     "reference/*.py",
     "conformance/harness/fit.py",
     "conformance/properties/*.py",
-    "tests/test_fidelity.py",
-    "tests/test_harness_fit.py",
+    "tests/suite/test_fidelity.py",
+    "tests/suite/test_harness_fit.py",
 )
 
 # Fit clauses: the line of the simulated fit (conformance/harness/fit.py) that does it.
@@ -58,14 +58,15 @@ FIT_CODE: dict[str, str] = {
     "fit.params.when-no-epoch-runs": '{"verbose": 0, "epochs": plan.initial_epoch',
 }
 
-_FIDELITY = "tests/test_fidelity.py::test_simulated_fit_records_as_the_real_fit"
-_PYTHONIFY = "tests/test_harness_fit.py::test_dispatch_logs_are_pythonified_as_keras_does"
+_FIDELITY = "tests/suite/test_fidelity.py::test_simulated_fit_records_as_the_real_fit"
+_PYTHONIFY = "tests/suite/test_harness_fit.py::test_dispatch_logs_are_pythonified_as_keras_does"
 _INDICES = (
-    "tests/test_harness_fit.py::"
+    "tests/suite/test_harness_fit.py::"
     "test_steps_per_execution_indices_are_unclipped_and_stop_is_read_after_batch_end"
 )
 _ONE_DICT = (
-    "tests/test_harness_fit.py::test_one_dict_per_dispatch_and_train_end_gets_the_loops_own_logs"
+    "tests/suite/test_harness_fit.py::"
+    "test_one_dict_per_dispatch_and_train_end_gets_the_loops_own_logs"
 )
 # Fit clauses: the tests that check the simulated fit against Keras 3.15.1 (the fidelity
 # tier records a real `keras.Model.fit`; test_harness_fit compares with Keras's own
@@ -90,7 +91,9 @@ FIT_TESTS: dict[str, tuple[str, ...]] = {
     "fit.exceptions.skip-train-end": (_FIDELITY,),
     "fit.dispatch.async-batch-end": (),
     "fit.data.unsized-final-batch-begin": (),
-    "fit.params.when-no-epoch-runs": ("tests/test_fidelity.py::test_params_when_no_epoch_runs",),
+    "fit.params.when-no-epoch-runs": (
+        "tests/suite/test_fidelity.py::test_params_when_no_epoch_runs",
+    ),
 }
 
 

@@ -13,7 +13,7 @@ the suite's temporary directories. Each module says what it breaks and declares
 
 for the callbacks it breaks (`verdict` is "fail" or "not-run"); its other callbacks are
 the reference's, and those it names in `UNTOUCHED` are checked to still pass.
-`tests/test_broken_targets.py` checks them.
+`tests/suite/test_broken_targets.py` checks them.
 """
 
 ALL: tuple[str, ...] = (

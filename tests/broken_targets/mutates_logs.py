@@ -17,7 +17,7 @@ EXPECTED = {
         ("model_checkpoint.monitor.resolved-at-epoch-end",),
     ),
 }
-# Mutations no clause covers yet (tests/test_broken_targets.py keeps them as strict xfails).
+# Mutations no clause covers yet (tests/suite/test_broken_targets.py keeps them as strict xfails).
 UNCAUGHT = ("EarlyStopping", "LearningRateScheduler")
 
 

@@ -1,5 +1,5 @@
 """Regenerate `report-every-verdict.json`: a stored report holding every verdict, for
-the report renderers' tests (tests/test_reports.py, tests/test_reports_browser.py).
+the report renderers' tests (tests/suite/test_reports.py, tests/suite/test_reports_browser.py).
 
 It is made of real runs (profile quick, derandomized) against kept wrong implementations:
 

@@ -6,7 +6,7 @@ something that checks it: a property of the suite, or, for a fit clause, the tes
 compare the simulated fit with a real one. Every marker, link and anchor in the docs names
 something that exists, and every link into the code lands on a line that holds the
 clause's id or the code it cites. (`mkdocs build --strict`, run by CI, checks the built
-links again; `tests/test_docs_examples.py` runs every example.)
+links again; `tests/site/test_docs_examples.py` runs every example.)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from conformance.docs_site import hook, sources
 from conformance.docs_site.examples import EXAMPLES, prose_only
 from conformance.properties import PROPERTIES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 # Pages other workers write (they are linked from the nav, not checked here).
 OTHERS = {
@@ -95,11 +95,11 @@ def test_every_clause_is_checked(entry: Clause) -> None:
     if entry.level == "core":
         assert found
     for check in found:
-        assert check.where.path in ("tests/test_fidelity.py", "tests/test_harness_fit.py")
+        assert check.where.path in ("tests/suite/test_fidelity.py", "tests/suite/test_harness_fit.py")
     if entry.level == "core" and entry.id != "fit.logs.nested-dicts-flattened":
         # The fidelity test records the real fit; nested dicts need a metric the real
         # model does not report, so test_harness_fit checks them against pythonify_logs.
-        assert any(check.where.path == "tests/test_fidelity.py" for check in found), entry.id
+        assert any(check.where.path == "tests/suite/test_fidelity.py" for check in found), entry.id
 
 
 def test_every_property_names_known_clauses_and_has_a_docs_line() -> None:

@@ -1,8 +1,8 @@
 """Every wrong implementation in `conformance.catalogue` really is wrong.
 
-For each module, one hand-written run drives the module's broken class and the
-reference's class through the same hooks on the same kind of duck-typed model, and the
-two observations must differ. The catalogue's shape is checked too: four classes, all
+For each module, one hand-written scenario runs through the conformance harness on the
+module's broken class and on the reference's class, and the two observations must
+differ. The catalogue's shape is checked too: four classes, all
 the reference's but the one `CAUGHT_BY` names, Keras's constructor signatures, and
 clause ids that are headings of `docs/*.md`.
 """
@@ -27,74 +27,12 @@ from conformance.harness import observe as harness
 from conformance.harness.fit import EpochPlan, FitPlan
 from conformance.harness.sim_model import ModelSpec as SimModelSpec
 from conformance.strategies.schedules import ScheduleSpec
-from tests.support.checkpoint_drive import Epoch as CheckpointEpoch
-from tests.support.checkpoint_drive import Fit
-from tests.support.checkpoint_drive import drive as drive_checkpoint
-from tests.support.checkpoint_model import CheckpointModel
-from tests.support.drive import Run, simulate_fit
-from tests.support.stub_model import StubModel
-from tests.support.tensorboard_model import LayerSpec, ModelSpec
-from tests.support.tensorboard_runs import Epoch as TensorBoardEpoch
-from tests.support.tensorboard_runs import Scenario, Session, observe
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
-# A run: (callback class, a fresh directory of its own) -> what a user could observe.
-RunFn = Callable[[type, Path], Any]
-
-
-def _early_stopping(options: dict[str, Any], *fits: list[float]) -> RunFn:
-    """Fits on one instance and one model, monitoring `loss` at every epoch end."""
-
-    def run(callback_class: type, root: Path) -> Any:
-        callback = callback_class(monitor="loss", **options)
-        model, observation = StubModel(), None
-        for losses in fits:
-            run = Run([{"loss": loss} for loss in losses])
-            observation = simulate_fit(callback, model, run, observation)
-        return observation
-
-    return run
-
-
-def _scheduler(schedule: Callable[..., Any], initial_epoch: int = 0) -> RunFn:
-    """Three epochs from `initial_epoch`, starting at rate 0.5."""
-
-    def run(callback_class: type, root: Path) -> Any:
-        epochs = Run([{"loss": 1.0}] * 3, initial_epoch=initial_epoch)
-        return simulate_fit(callback_class(schedule), StubModel(learning_rate=0.5), epochs)
-
-    return run
-
-
-def _checkpoint_fit(*epoch_losses: float, initial_epoch: int = 0, steps: int = 1) -> Fit:
-    epochs = [CheckpointEpoch([{}] * steps, {"loss": loss}) for loss in epoch_losses]
-    return Fit(epochs, steps_per_epoch=steps, initial_epoch=initial_epoch)
-
-
-def _checkpoint(template: str, options: dict[str, Any], *fits: Fit) -> RunFn:
-    def run(callback_class: type, root: Path) -> Any:
-        callback = callback_class(str(root / template), **options)
-        return drive_checkpoint(callback, CheckpointModel(), list(fits), str(root))
-
-    return run
-
-
-def _tensorboard(
-    config: dict[str, Any], *epochs: TensorBoardEpoch, model: ModelSpec | None = None
-) -> RunFn:
-    scenario = Scenario(
-        config=config,
-        model=model or ModelSpec(),
-        metrics=("loss",),
-        sessions=(Session("fit", epochs=epochs),),
-    )
-
-    def run(callback_class: type, root: Path) -> Any:
-        return observe(callback_class, scenario, "reference", str(root))
-
-    return run
+# A run: (callback class) -> what a user could observe.
+RunFn = Callable[[type], Any]
 
 
 def _lr_per_epoch(epoch: int, lr: float) -> float:
@@ -113,7 +51,7 @@ def _harness(
     spec = model or SimModelSpec(metrics=("accuracy", "mean_squared_error", "custom"))
     scenario = harness.Scenario(callback, config, spec, list(fits))
 
-    def run(callback_class: type, root: Path) -> Any:
+    def run(callback_class: type) -> Any:
         return harness.observe(callback_class, scenario, backend=backend)
 
     return run
@@ -131,6 +69,17 @@ def _es(config: dict[str, Any], *fits: FitPlan) -> RunFn:
     return _harness("EarlyStopping", config, *fits)
 
 
+def _early_stopping(options: dict[str, Any], *fits: list[float]) -> RunFn:
+    """Fits on one instance and one model, monitoring `loss` at every epoch end."""
+    return _es({"monitor": "loss", **options}, *(_losses(*losses) for losses in fits))
+
+
+def _scheduler(schedule: Callable[..., Any], initial_epoch: int = 0) -> RunFn:
+    """Three epochs from `initial_epoch`, starting at rate 0.5."""
+    fit = _plan(*[{"loss": 1.0}] * 3, initial_epoch=initial_epoch)
+    return _harness("LearningRateScheduler", {"schedule": schedule}, fit, model=SimModelSpec())
+
+
 def _lrs(config: dict[str, Any], *epochs: dict[str, Any], optimizer: str = "sgd") -> RunFn:
     model = SimModelSpec(optimizer=optimizer)
     return _harness("LearningRateScheduler", config, _plan(*epochs), model=model)
@@ -140,9 +89,24 @@ def _mc(config: dict[str, Any], *fits: FitPlan) -> RunFn:
     return _harness("ModelCheckpoint", config, *fits)
 
 
+def _checkpoint(template: str, options: dict[str, Any], *fits: FitPlan) -> RunFn:
+    return _mc({"filepath": template, **options}, *fits)
+
+
+def _checkpoint_fit(*epoch_losses: float, initial_epoch: int = 0, steps: int = 1) -> FitPlan:
+    epochs = [EpochPlan({"loss": loss}, batches=steps) for loss in epoch_losses]
+    return FitPlan(epochs, initial_epoch=initial_epoch)
+
+
 def _tb(config: dict[str, Any], *epochs: EpochPlan, model: SimModelSpec | None = None) -> RunFn:
     config = {"log_dir": "logs", **config}
     return _harness("TensorBoard", config, _plan(*epochs), model=model or SimModelSpec())
+
+
+def _tb_epoch(batches: int, validation_batches: int | None = None) -> EpochPlan:
+    """An epoch logging `loss`, validated over `validation_batches` if given."""
+    validation = None if validation_batches is None else {"loss": 0.5}
+    return EpochPlan({"loss": 1.0}, batches, validation, validation_batches or 1)
 
 
 ONE_ARGUMENT = ScheduleSpec("one", 0.25)
@@ -251,18 +215,22 @@ RUNS: dict[str, RunFn] = {
         {"filepath": "m{unknown}.keras", "monitor": "loss"}, _losses(1)
     ),
     # TensorBoard: the records in the event files.
-    "tb_epoch_step_one_based": _tensorboard({}, TensorBoardEpoch(1)),
-    "tb_batch_step_reset_per_epoch": _tensorboard(
-        {"update_freq": "batch"}, TensorBoardEpoch(2), TensorBoardEpoch(2)
+    "tb_epoch_step_one_based": _tb({}, _tb_epoch(1)),
+    "tb_batch_step_reset_per_epoch": _tb({"update_freq": "batch"}, _tb_epoch(2), _tb_epoch(2)),
+    "tb_test_batch_reset_per_evaluation": _tb({"update_freq": 2}, _tb_epoch(2, 1), _tb_epoch(2, 1)),
+    "tb_learning_rate_not_logged": _tb({}, _tb_epoch(1)),
+    "tb_learning_rate_for_any_optimizer": _tb(
+        {}, _tb_epoch(1), model=SimModelSpec(optimizer="multi")
     ),
-    "tb_test_batch_reset_per_evaluation": _tensorboard(
-        {"update_freq": 2}, TensorBoardEpoch(2, 1), TensorBoardEpoch(2, 1)
+    "tb_test_batch_reset_per_fit": _harness(
+        "TensorBoard",
+        {"log_dir": "logs", "update_freq": 2},
+        _plan(EpochPlan({"loss": 1.0}, validation={"loss": 0.5})),
+        _plan(EpochPlan({"loss": 1.0}, validation={"loss": 0.5})),
+        model=SimModelSpec(),
     ),
-    "tb_learning_rate_not_logged": _tensorboard({}, TensorBoardEpoch(1)),
-    "tb_validation_metrics_in_train_run": _tensorboard({}, TensorBoardEpoch(1, 1)),
-    "tb_histograms_without_histogram_freq": _tensorboard(
-        {}, TensorBoardEpoch(1), model=ModelSpec(layers=(LayerSpec("dense_0", ((2, 3),)),))
-    ),
+    "tb_validation_metrics_in_train_run": _tb({}, _tb_epoch(1, 1)),
+    "tb_histograms_without_histogram_freq": _tb({}, _tb_epoch(1)),
     "tb_validation_epoch_step_one_based": _tb(
         {}, EpochPlan({"loss": 1.0}, validation={"loss": 0.5})
     ),
@@ -338,13 +306,11 @@ def test_exactly_one_callback_is_broken_and_caught_by_names_real_clauses(name: s
 
 
 @pytest.mark.parametrize("name", catalogue.ALL, ids=_short)
-def test_wrong_implementation_differs_from_the_reference(name: str, tmp_path: Path) -> None:
+def test_wrong_implementation_differs_from_the_reference(name: str) -> None:
     module = _module(name)
     callback = module.CAUGHT_BY[0]
     run = RUNS[_short(name)]
-    (tmp_path / "reference").mkdir()
-    (tmp_path / "wrong").mkdir()
-    expected = run(getattr(reference, callback), tmp_path / "reference")
-    actual = run(getattr(module, callback), tmp_path / "wrong")
+    expected = run(getattr(reference, callback))
+    actual = run(getattr(module, callback))
     # Compared as text: NaN logs would otherwise make equal observations unequal.
     assert repr(actual) != repr(expected), f"{name} behaves like the reference here"

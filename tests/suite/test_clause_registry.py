@@ -31,7 +31,7 @@ from conformance.clauses import (
     read_page,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 REFERENCE = ROOT / "reference"
 

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 0.5  # --scenario-timeout: the hard deadline is 2 * 0.5 + 10 s
 BOUND = 300  # seconds a case may take, at most, on a loaded machine
 MARKER = "conformance-hostile-marker"  # in the command line of processes targets start

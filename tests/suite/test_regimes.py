@@ -129,7 +129,7 @@ def test_every_property_has_a_general_clause_and_regimes_only_for_its_own() -> N
 
 
 # A clause no scenario the simulated fit can produce reaches (a None `logs`: Keras's own
-# fit never passes one); tests/test_model_checkpoint.py checks it by a direct call.
+# fit never passes one); tests/reference/test_model_checkpoint.py checks it by a direct call.
 UNREACHABLE = {"model_checkpoint.path.none-logs"}
 FLOOR = 10  # examples of its regime a clause gets at `--profile quick` (docs/verdicts.md)
 

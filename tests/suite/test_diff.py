@@ -34,7 +34,7 @@ from conformance.diff import (
 )
 from conformance.reports import load
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MATRIX = os.path.join(ROOT, "matrix", "reports")
 OLD = os.path.join(MATRIX, "keras-3.10.0.json")
 NEW = os.path.join(MATRIX, "keras-3.15.1.json")
@@ -388,7 +388,7 @@ def test_the_terminal_names_each_changed_clause(matrix_diff: ReportDiff) -> None
 
 
 def test_the_command_line_exits_1_on_changes_and_writes_markdown(tmp_path):
-    from tests.test_conformance_cli import cli
+    from tests.suite.test_conformance_cli import cli
 
     summary = tmp_path / "diff.md"
     result = cli("diff", OLD, NEW, "--markdown", str(summary))
@@ -408,7 +408,7 @@ def test_the_command_line_exits_1_on_changes_and_writes_markdown(tmp_path):
     ],
 )
 def test_the_command_line_refuses_bad_files_in_one_line(args, message):
-    from tests.test_conformance_cli import cli
+    from tests.suite.test_conformance_cli import cli
 
     result = cli("diff", *args)
     assert result.returncode == 2 and result.stdout == ""

@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "guide-check-your-implementation.md"
 CONSOLE = re.compile(r"```console\n(.*?)```", re.S)
 

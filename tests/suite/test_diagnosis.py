@@ -43,7 +43,7 @@ def _report(
     """The clauses of a quick run of a module target whose EarlyStopping is `port`."""
     module = f"port_{port.lower()}"  # a module of its own: imports are cached
     (tmp_path / f"{module}.py").write_text(
-        f"from tests.test_diagnosis import {port} as EarlyStopping\n"
+        f"from tests.suite.test_diagnosis import {port} as EarlyStopping\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     report = tmp_path / "report.json"

@@ -1,7 +1,8 @@
 """EarlyStopping, rule by rule: each example runs against Keras 3.15.1 and the reference.
 
 Expected values are worked out by hand from the rule the test names, never taken from
-either implementation.
+either implementation. Runs go through the conformance harness: one batch per epoch, so
+the weights after epoch `e` (of a fit from epoch 0) carry the label `e + 1`.
 """
 
 from __future__ import annotations
@@ -10,28 +11,30 @@ import math
 
 import pytest
 
-from tests.support.drive import Run, simulate_fit
-from tests.support.implementations import each_implementation
-from tests.support.stub_model import StubModel
+from conformance.harness.fit import EpochPlan, FitPlan
+from conformance.harness.observe import Scenario
+from conformance.harness.sim_model import ModelSpec, SimModel
+from tests.support.implementations import each_implementation, run_on
 
 pytestmark = each_implementation
 
 
-def losses(*values: float | None) -> list[dict | None]:
-    return [{} if v is None else {"loss": v} for v in values]
+def losses(*values: float | None, **options) -> FitPlan:
+    """A fit whose epochs log `loss` (nothing for None); `options` are FitPlan's."""
+    return FitPlan([EpochPlan({} if v is None else {"loss": v}) for v in values], **options)
 
 
-def fit(impl, values, model=None, **config) -> tuple[object, object]:
-    run_options = {
-        k: config.pop(k) for k in ("initial_epoch", "stop_requested_after_epoch") if k in config
+def fit(impl, values, **config) -> tuple[object, object]:
+    options = {
+        k: config.pop(k) for k in ("initial_epoch", "stop_requested_at_epoch") if k in config
     }
-    callback = impl.EarlyStopping(monitor="loss", **config)
-    obs = simulate_fit(callback, model or StubModel(), Run(losses(*values), **run_options))
-    return callback, obs
+    scenario = Scenario("EarlyStopping", {"monitor": "loss", **config}, ModelSpec())
+    scenario.fits.append(losses(*values, **options))
+    return run_on(impl, scenario)
 
 
 def epochs_run(obs) -> int:
-    return sum(1 for hook, *_ in obs.hooks if hook == "on_epoch_end")
+    return len(obs.epochs_run())
 
 
 # early_stopping.patience.zero-is-one
@@ -56,7 +59,7 @@ def test_improvement_resets_the_count(impl):
 # early_stopping.stop.never-at-epoch-zero
 def test_no_stop_at_epoch_index_zero_even_without_improvement(impl):
     # Only direct driving can show epoch 0 after a monitored epoch.
-    model = StubModel()
+    model = SimModel(ModelSpec())
     callback = impl.EarlyStopping(monitor="loss", patience=0)
     callback.set_model(model)
     callback.on_train_begin()
@@ -98,7 +101,7 @@ def test_first_nan_becomes_best_and_blocks_every_later_improvement(impl):
     callback, obs = fit(impl, [math.nan, 1.0, 0.5, 0.25], patience=2, restore_best_weights=True)
     assert epochs_run(obs) == 3
     assert math.isnan(callback.best) and callback.best_epoch == 0
-    assert obs.model_calls[-1] == ("set_weights", 0.0)
+    assert obs.model_calls[-1] == ("set_weights", 1.0)  # epoch 0's
 
 
 def test_later_nan_is_no_improvement(impl):
@@ -143,12 +146,13 @@ def test_start_from_epoch_compares_absolute_epoch_indices(impl):
 
 # early_stopping.monitor.missing-warns
 def test_missing_monitor_warns_with_the_available_keys_and_is_skipped(impl):
-    callback = impl.EarlyStopping(monitor="val_loss", patience=0)
-    obs = simulate_fit(callback, StubModel(), Run([{"loss": 1.0, "acc": 0.5}, {"val_loss": 1.0}]))
-    assert obs.warnings[0] == (
+    fit = FitPlan([EpochPlan({"loss": 1.0, "acc": 0.5}), EpochPlan({"val_loss": 1.0})])
+    scenario = Scenario("EarlyStopping", {"monitor": "val_loss", "patience": 0}, fits=[fit])
+    callback, obs = run_on(impl, scenario)
+    assert obs.warnings[0] == (  # the keys in the order fit hands them over: sorted
         "UserWarning",
         "Early stopping conditioned on metric `val_loss` which is not available. "
-        "Available metrics are: loss,acc",
+        "Available metrics are: acc,loss",
     )
     assert callback.best == 1.0 and callback.best_epoch == 1
 
@@ -156,7 +160,7 @@ def test_missing_monitor_warns_with_the_available_keys_and_is_skipped(impl):
 # early_stopping.restore.always-at-train-end
 def test_best_weights_restored_when_the_run_completes(impl):
     _, obs = fit(impl, [3.0, 1.0, 2.0], patience=5, restore_best_weights=True)
-    assert obs.model_calls[-1] == ("set_weights", 1.0)
+    assert obs.model_calls[-1] == ("set_weights", 2.0)  # epoch 1's
 
 
 def test_best_weights_restored_when_another_callback_stops(impl):
@@ -165,31 +169,35 @@ def test_best_weights_restored_when_another_callback_stops(impl):
         [3.0, 1.0, 2.0, 0.0],
         patience=5,
         restore_best_weights=True,
-        stop_requested_after_epoch=2,
+        stop_requested_at_epoch=2,
     )
-    assert obs.model_calls[-1] == ("set_weights", 1.0)
+    assert obs.model_calls[-1] == ("set_weights", 2.0)  # epoch 1's
 
 
 # early_stopping.restore.weights-read-twice
 def test_weights_read_twice_on_first_monitored_epoch(impl):
     _, obs = fit(impl, [3.0, 4.0], patience=5, restore_best_weights=True)
-    assert obs.model_calls[:2] == [("get_weights", 0.0), ("get_weights", 0.0)]
+    assert obs.model_calls[:2] == [("get_weights", 1.0), ("get_weights", 1.0)]
 
 
 # early_stopping.reuse.resets-per-fit
 def test_a_second_fit_starts_from_a_fresh_best(impl):
-    callback, _ = fit(impl, [1.0, 2.0], patience=0)
-    obs = simulate_fit(callback, StubModel(), Run(losses(5.0, 4.0, 4.5)))
-    assert callback.best == 4.0 and callback.stopped_epoch == 2 and epochs_run(obs) == 3
+    fits = [losses(1.0, 2.0), losses(5.0, 4.0, 4.5)]
+    scenario = Scenario("EarlyStopping", {"monitor": "loss", "patience": 0}, fits=fits)
+    callback, obs = run_on(impl, scenario)
+    assert callback.best == 4.0 and callback.stopped_epoch == 2
+    assert obs.epochs_run() == [0, 1, 0, 1, 2]
 
 
 # early_stopping.mode.resolved-at-first-epoch-end
 def test_unresolvable_auto_mode_raises_at_first_epoch_end_even_in_warm_up(impl):
-    callback = impl.EarlyStopping(monitor="custom", start_from_epoch=5)
-    obs = simulate_fit(callback, StubModel(), Run([{"custom": 1.0}]))
+    config = {"monitor": "custom", "start_from_epoch": 5}
+    scenario = Scenario("EarlyStopping", config, fits=[FitPlan([EpochPlan({"custom": 1.0})])])
+    _, obs = run_on(impl, scenario)
     assert obs.error is not None and obs.error[0] == "ValueError"
     assert "monitor=custom" in obs.error[1]
-    assert obs.hooks[-1][0] == "on_epoch_begin"  # raised inside on_epoch_end; no train end
+    assert obs.error[2] == "on_epoch_end(0)"
+    assert "on_train_end" not in [hook for hook, *_ in obs.hooks]
 
 
 # monitor.mode.unknown-warns
@@ -217,7 +225,7 @@ def test_verbose_lines(impl):
 # monitor.min-delta.sign-flip-once
 def test_resolving_the_direction_twice_flips_min_delta_back(impl):
     callback = impl.EarlyStopping(monitor="loss", min_delta=0.5)
-    callback.set_model(StubModel())
+    callback.set_model(SimModel(ModelSpec()))
     callback._set_monitor_op()
     assert callback.min_delta == -0.5
     callback._set_monitor_op()

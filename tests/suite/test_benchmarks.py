@@ -15,7 +15,7 @@ from benchmarks.costs import categorize, category_of
 from benchmarks.measure import SECTIONS
 from benchmarks.report import growth_exponent, markdown
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_quick_run_writes_json_and_markdown(tmp_path: Path) -> None:

@@ -22,10 +22,10 @@ import numpy as np
 import pytest
 
 import reference
+from conformance.harness.sim_model import ModelSpec, SimModel
 from reference.callback import Callback
 from reference.monitor import as_compared
 from tests.support.checkpoint_model import CheckpointModel
-from tests.support.stub_model import StubModel
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
 HOOKS = sorted(name for name in vars(Callback) if name.startswith("on_"))
@@ -115,7 +115,7 @@ def _checkpoint(
 def _early_stopping(module: Any, logs: dict[str, Any], **options: Any) -> Callable[[], Any]:
     def run() -> None:
         callback = module.EarlyStopping(**options)
-        callback.set_model(StubModel())
+        callback.set_model(SimModel(ModelSpec()))
         callback.on_train_begin()
         callback.on_epoch_end(0, logs)
 
@@ -228,7 +228,7 @@ def test_numpy_scalars_are_scalars_to_best_only(
 
 def _stops(module: Any, values: list[float], mode: str) -> list[int]:
     callback = module.EarlyStopping(monitor="loss", mode=mode, patience=0)
-    model = StubModel()
+    model = SimModel(ModelSpec())
     callback.set_model(model)
     callback.on_train_begin()
     stops = []
@@ -280,11 +280,11 @@ def test_verbose_early_stop_at_epoch_one_is_reported(
         callback = module.EarlyStopping(
             monitor="loss", verbose=1, patience=0, restore_best_weights=restore
         )
-        model = StubModel()
+        model = SimModel(ModelSpec())
         callback.set_model(model)
         callback.on_train_begin()
         for epoch, loss in enumerate([1.0, 2.0]):
-            model.weights_label = float(epoch)
+            model.set_label(float(epoch))
             callback.on_epoch_end(epoch, {"loss": loss})
         callback.on_train_end()
         printed[name] = capsys.readouterr().out

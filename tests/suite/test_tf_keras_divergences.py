@@ -17,7 +17,7 @@ import pytest
 
 from conformance.divergences import Witness, load
 
-DECLARED = pathlib.Path(__file__).parent.parent / "matrix" / "divergences" / "tf_keras.toml"
+DECLARED = pathlib.Path(__file__).parents[2] / "matrix" / "divergences" / "tf_keras.toml"
 LINK = re.compile(
     r"https://github\.com/keras-team/tf-keras/blob/v2\.21\.0/tf_keras/src/callbacks\.py#L(\d+)"
 )

@@ -7,7 +7,7 @@ metrics (values compared exactly), shared/sorted/float logs, History after the u
 (it sees what either callback changed), both `stop_training` clauses, train-end logs,
 exceptions skipping train end. Not exercised: `fit.logs.nested-dicts-flattened` (the real
 model's only metric is `loss`) and the conversion of non-float values (scalars-are-floats is
-seen on floats only); `tests/test_harness_fit.py` checks those against Keras's
+seen on floats only); `tests/suite/test_harness_fit.py` checks those against Keras's
 `pythonify_logs` directly. The three `out-of-scope` fit clauses are not modelled; the strict
 xfail below pins one of them.
 

@@ -29,7 +29,7 @@ from conformance.reports.terminal import Progress, colour_wanted, table
 from conformance.scenario_io import from_data, to_data
 from reference import EarlyStopping
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FIXTURE = os.path.join(ROOT, "tests", "data", "report-every-verdict.json")
 VERDICTS = ("pass", "fail", "divergent", "stale", "unsupported", "not-run")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

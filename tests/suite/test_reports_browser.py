@@ -33,7 +33,7 @@ import pytest
 from conformance.reports import html
 from conformance.reports.common import VERDICT_LABELS, counterexamples
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "data" / "report-every-verdict.json"
 SERIES = (0x25, 0x63, 0xEB)  # svg.COLOURS["line"]
 STOP = (0xDC, 0x26, 0x26)  # svg.COLOURS["stop"]

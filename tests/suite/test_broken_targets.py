@@ -29,7 +29,7 @@ from conformance.targets import resolve
 from reference import EarlyStopping
 from tests.broken_targets import ALL
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TIMEOUT = 0.5  # seconds: the broken targets' EXPECTED reasons name it
 # Checked through the command line below, in a directory of their own.
 THROUGH_THE_CLI = (
@@ -62,7 +62,7 @@ def check(callback: str, expected: Any, found: dict[str, tuple[str, str, bool]])
     """`found`: clause id -> (verdict, reason, has a counterexample), for the callback's
     clauses. `expected`: the module's EXPECTED entry, or None for an untouched callback."""
     # A clause whose regime the drawn scenarios did not reach says so, whatever the
-    # target (tests/test_conformance_properties.py keeps that list short).
+    # target (tests/suite/test_conformance_properties.py keeps that list short).
     checked = {
         clause_id: entry
         for clause_id, entry in found.items()

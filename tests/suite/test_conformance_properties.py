@@ -13,7 +13,7 @@ def test_every_property_names_known_clauses():
 
 
 def test_every_callback_clause_has_a_property():
-    """Fit-loop clauses are rules of the simulated loop, checked by tests/test_fidelity.py;
+    """Fit-loop clauses are rules of the simulated loop, checked by tests/suite/test_fidelity.py;
     out-of-scope clauses are checked by nothing, on purpose."""
     tagged = {i for prop in PROPERTIES for i in prop.clauses}
     checkable = [c for c in CLAUSES if c.callback != "fit" and c.level != "out-of-scope"]

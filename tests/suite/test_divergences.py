@@ -21,9 +21,9 @@ import pytest
 
 from conformance.divergences import DivergenceError, load
 from conformance.targets import Target
-from tests.test_conformance_cli import cli
+from tests.suite.test_conformance_cli import cli
 
-WITNESSES = pathlib.Path(__file__).parent / "data" / "divergences"
+WITNESSES = pathlib.Path(__file__).parents[1] / "data" / "divergences"
 PORT = "conformance.catalogue.lrs_one_based_epoch"
 PRINTING_PORT = "conformance.catalogue.lrs_verbose_zero_based_epoch"
 PRINTS = "learning_rate_scheduler.prints-as-keras.json"  # checks only verbose.messages

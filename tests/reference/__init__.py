@@ -1,0 +1,1 @@
+"""Tests of the reference against Keras 3.15.1."""

@@ -1,0 +1,1 @@
+"""Tests of the conformance engine: properties, runner, CLI, reports, targets, catalogue."""
