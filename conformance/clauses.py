@@ -33,11 +33,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Literal
+from typing import Literal, get_args
 
-__all__ = ["CLAUSES", "CALLBACKS", "Clause", "Level", "clause", "clauses_of", "matching"]
+__all__ = [
+    "CLAUSES",
+    "CALLBACKS",
+    "Callback",
+    "Clause",
+    "Level",
+    "clause",
+    "clauses_of",
+    "matching",
+]
 
 Level = Literal["core", "keras-quirk", "cosmetic", "out-of-scope"]
+Callback = Literal[
+    "monitor", "EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard", "fit"
+]
 
 
 @dataclass(frozen=True)
@@ -46,7 +58,7 @@ class Clause:
 
     id: str
     """Stable dotted id, `<page>.<topic>.<rule>`, e.g. `early_stopping.patience.zero-is-one`."""
-    callback: str
+    callback: Callback
     """The callback class the rule governs, or `"monitor"` (both EarlyStopping and
     ModelCheckpoint) or `"fit"` (the training loop's protocol)."""
     statement: str
@@ -863,14 +875,7 @@ CLAUSES: tuple[Clause, ...] = (
     ),
 )
 
-CALLBACKS: tuple[str, ...] = (
-    "monitor",
-    "EarlyStopping",
-    "LearningRateScheduler",
-    "ModelCheckpoint",
-    "TensorBoard",
-    "fit",
-)
+CALLBACKS: tuple[Callback, ...] = get_args(Callback)
 """Every value `Clause.callback` takes, in registry order."""
 
 # The callbacks whose clauses include the shared monitor rule.
