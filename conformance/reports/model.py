@@ -3,8 +3,9 @@ every rendering, `diff`, `replay` and the version matrix read back.
 
 Pydantic, not attrs: neither is otherwise a dependency, and pydantic alone gives the three
 things a report needs from one definition: validation on load with the path of the field
-that is wrong, the JSON Schema shipped beside this module (`report.schema.json`,
-`python -m conformance.reports.model` writes it) and the dump that writes the report.
+that is wrong, the JSON Schema shipped beside this module (`report.schema.json`, written
+by `write_schema()`; tests/test_report_schema.py checks it is current) and the dump that
+writes the report.
 Attrs would need cattrs for the first and a hand-written schema generator for the second.
 
 Schema `callback-conformance/report/1` grew within version 1 (`conformance.report` lists
@@ -42,6 +43,7 @@ class _Part(BaseModel):
         validate_by_name=True,
         validate_by_alias=True,
         serialize_by_alias=True,
+        use_attribute_docstrings=True,  # the docstrings below describe the schema's fields
     )
 
 
@@ -149,5 +151,6 @@ def schema_text() -> str:
     return json.dumps(schema, indent=1) + "\n"
 
 
-if __name__ == "__main__":
+def write_schema() -> None:
+    """Write `report.schema.json` again, after a change to the model."""
     SCHEMA_FILE.write_text(schema_text(), encoding="utf-8")
