@@ -6,6 +6,11 @@ clause, with a minimal counterexample for every difference.
 """
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Literal, get_args
+
+Profile = Literal["quick", "default", "thorough"]
+"""How hard a run looks: `conformance.runner.PROFILES` gives each its examples per property."""
+PROFILE_NAMES: tuple[Profile, ...] = get_args(Profile)
 
 try:
     __version__ = version("callback-conformance")

@@ -48,13 +48,14 @@ import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 __all__ = [
     "CITATION",
     "CLAUSES",
     "CALLBACKS",
     "PAGES",
+    "Callback",
     "Clause",
     "ClausePageError",
     "Level",
@@ -65,6 +66,9 @@ __all__ = [
 ]
 
 Level = Literal["core", "keras-quirk", "cosmetic", "out-of-scope"]
+Callback = Literal[
+    "monitor", "EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard", "fit"
+]
 
 # The order a level line's words are looked for in: the strictest first.
 _STRICTEST_FIRST: tuple[Level, ...] = ("out-of-scope", "core", "keras-quirk", "cosmetic")
@@ -72,7 +76,7 @@ _STRICTEST_FIRST: tuple[Level, ...] = ("out-of-scope", "core", "keras-quirk", "c
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 """Where the spec pages are: `docs/` of the repository the package is installed from."""
 
-PAGES: dict[str, str] = {
+PAGES: dict[str, Callback] = {
     "monitor": "monitor",
     "early_stopping": "EarlyStopping",
     "learning_rate_scheduler": "LearningRateScheduler",
@@ -83,7 +87,7 @@ PAGES: dict[str, str] = {
 """Each spec page (`docs/<page>.md`, also the first segment of its clauses' ids) and the
 callback its clauses govern, in registry order."""
 
-CALLBACKS: tuple[str, ...] = tuple(PAGES.values())
+CALLBACKS: tuple[Callback, ...] = get_args(Callback)
 """Every value `Clause.callback` takes, in registry order."""
 
 
@@ -93,7 +97,7 @@ class Clause:
 
     id: str
     """Stable dotted id, `<page>.<topic>.<rule>`, e.g. `early_stopping.patience.zero-is-one`."""
-    callback: str
+    callback: Callback
     """The callback class the rule governs, or `"monitor"` (both EarlyStopping and
     ModelCheckpoint) or `"fit"` (the training loop's protocol)."""
     statement: str

@@ -25,14 +25,14 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from conformance import __version__
+from conformance import PROFILE_NAMES, __version__
 
 if TYPE_CHECKING:
     from conformance.clauses import Clause
+    from conformance.reports.model import Report
     from conformance.targets import Target
     from conformance.worker import Deadline
 
-PROFILE_NAMES = ("quick", "default", "thorough")
 DEFAULT_SCENARIO_TIMEOUT = 10.0  # conformance.runner's, without importing it for --help
 # A day: longer than any scenario needs, and within what the timers that enforce it take.
 MAX_SCENARIO_TIMEOUT = 86400.0
@@ -254,13 +254,13 @@ def _hypothesis_storage() -> Iterator[str | None]:
             configuration.set_hypothesis_home_dir(None)
 
 
-def _print_table(report: dict[str, Any]) -> None:
+def _print_table(report: Report) -> None:
     from conformance.reports.terminal import colour_wanted, table
 
     print(table(report, colour=colour_wanted(sys.stdout)))
 
 
-def _write_reports(args: argparse.Namespace, report: dict[str, Any], json_path: str | None) -> None:
+def _write_reports(args: argparse.Namespace, report: Report, json_path: str | None) -> None:
     from conformance.reports import render
 
     for option, (kind, what) in REPORT_FORMATS.items():
@@ -285,8 +285,9 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from conformance.diff import compare, has_changes, markdown, terminal
+    from conformance.diff import compare, has_changes
     from conformance.reports import ReportError, load
+    from conformance.reports.diff import markdown, terminal
 
     _writable(args.markdown, "Markdown comparison")
     try:
@@ -422,7 +423,7 @@ def _check(
     report = reports.build(target, args.profile, args.seed, verdicts, args.divergences)
     _print_table(report)
     if args.json_path:
-        _write(args.json_path, json.dumps(report, indent=1), "JSON report")
+        _write(args.json_path, report.to_json(), "JSON report")
     _write_reports(args, report, args.json_path)
     if args.counterexamples:
         for verdict in verdicts:
@@ -435,7 +436,7 @@ def _check(
                 }
                 _write(path, dumps(saved), "counterexample")
                 print(f"counterexample: {path} (callback-conformance replay {path} {args.target})")
-    return 1 if report["summary"]["fail"] or report["summary"]["stale"] else 0
+    return 1 if report.summary.fail or report.summary.stale else 0
 
 
 def _divergences(path: str | None) -> list[Any]:
@@ -454,6 +455,8 @@ def _replay(args: argparse.Namespace) -> int:
     from conformance.harness.observe import Scenario
     from conformance.properties import PROPERTIES
     from conformance.report import table
+    from conformance.reports import ReportError, check
+    from conformance.reports.facts import replay_file
     from conformance.runner import examine
     from conformance.scenario_io import from_data
 
@@ -466,19 +469,20 @@ def _replay(args: argparse.Namespace) -> int:
         _fail(f"{args.file!r} is neither a counterexample nor a report")
     if "clauses" in data:  # a report: take the chosen, or first, failing clause
         try:
-            failing = [
-                c
-                for c in data["clauses"]
-                if c["counterexample"] and (args.clause in (None, c["id"]))
-            ]
-        except (TypeError, KeyError) as error:
-            _fail(f"{args.file!r} is not a report of this suite: {type(error).__name__}: {error}")
+            report = check(data, args.file)
+        except ReportError as error:
+            _fail(str(error))
+        failing = [
+            c.counterexample
+            for c in report.clauses
+            if c.counterexample is not None and args.clause in (None, c.id)
+        ]
         if not failing:
             _fail(
                 f"{args.file!r} holds no counterexample"
                 + (f" for {args.clause!r}" if args.clause else "")
             )
-        data = failing[0]["counterexample"]
+        data = replay_file(failing[0])
     by_name = {prop.name: prop for prop in PROPERTIES}
     if not isinstance(data, dict) or data.get("property") not in by_name:
         name = data.get("property") if isinstance(data, dict) else None

@@ -52,26 +52,27 @@ fresh objects differ in them. What is not behaviour is ignored: a clause's `stat
 reference's side (the reference may differ between suite versions; the target is what is
 compared).
 
-The functions here take reports as loaded by `conformance.reports.load`:
+This module compares; `conformance.reports.diff` renders the comparison. Both take
+reports as loaded by `conformance.reports.load` (typed, `conformance.reports.model`):
 
     diff = compare(old, new)      # ReportDiff
-    print(terminal(diff))         # plain text
-    markdown(diff)                # GitHub-flavoured Markdown, e.g. for $GITHUB_STEP_SUMMARY
     has_changes(diff)             # the exit status: 1 if True
+    print(terminal(diff))         # conformance.reports.diff: plain text
+    markdown(diff)                # ... and GitHub-flavoured Markdown
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from conformance.reports.markdown import cell, code
+from conformance.reports import as_report
+from conformance.reports.model import VERDICTS, Clause, Report, Summary, TargetInfo, Verdict
 
-VERDICTS = ("pass", "fail", "divergent", "stale", "unsupported", "not-run")
-FAILING = ("fail", "divergent", "stale")
+FAILING: tuple[Verdict, ...] = ("fail", "divergent", "stale")
 """The verdicts of a clause the target does not follow (declared or not)."""
 
 SAME = "same behaviour"
@@ -93,35 +94,28 @@ _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 class Run:
     """What a report says about the run that wrote it."""
 
-    target: dict[str, Any]
-    suite: str | None
-    profile: str | None
+    target: TargetInfo
+    suite: str
+    profile: str
     seed: int | None
-    summary: dict[str, int]
+    summary: Summary
 
     @classmethod
-    def of(cls, report: dict[str, Any]) -> Run:
-        suite = report.get("suite") or {}
-        return cls(
-            target=dict(report.get("target") or {}),
-            suite=suite.get("version"),
-            profile=report.get("profile"),
-            seed=report.get("seed"),
-            summary=dict(report.get("summary") or {}),
-        )
+    def of(cls, report: Report) -> Run:
+        return cls(report.target, report.suite.version, report.profile, report.seed, report.summary)
 
     @property
     def name(self) -> str:
         """The target's spec and version: `keras 3.10.0`."""
-        version = self.target.get("version")
-        return f"{self.target.get('spec')}{f' {version}' if version else ''}"
+        version = self.target.version
+        return f"{self.target.spec}{f' {version}' if version else ''}"
 
     @property
     def where(self) -> str:
         """The target's module and backend: `keras.callbacks, jax`."""
-        module = self.target.get("module")
-        shown = [] if module in (None, self.target.get("spec")) else [str(module)]
-        return ", ".join(shown + [str(self.target.get("backend") or "no backend")])
+        module = self.target.module
+        shown = [] if module == self.target.spec else [module]
+        return ", ".join(shown + [self.target.backend or "no backend"])
 
     @property
     def seed_text(self) -> str:
@@ -143,17 +137,17 @@ class ClauseDiff:
     verdicts, and for a clause failing in both, its `behaviour`."""
 
     id: str
-    old: dict[str, Any] | None
-    new: dict[str, Any] | None
+    old: Clause | None
+    new: Clause | None
     behaviour: Behaviour | None
 
     @property
-    def old_verdict(self) -> str | None:
-        return None if self.old is None else str(self.old.get("verdict"))
+    def old_verdict(self) -> Verdict | None:
+        return None if self.old is None else self.old.verdict
 
     @property
-    def new_verdict(self) -> str | None:
-        return None if self.new is None else str(self.new.get("verdict"))
+    def new_verdict(self) -> Verdict | None:
+        return None if self.new is None else self.new.verdict
 
     @property
     def verdict_changed(self) -> bool:
@@ -175,8 +169,8 @@ class ClauseDiff:
         """The clause's rule reworded (not a change of behaviour)."""
         if self.old is None or self.new is None:
             return False
-        statements = self.old.get("statement"), self.new.get("statement")
-        return all(statements) and statements[0] != statements[1]
+        old, new = self.old.statement, self.new.statement
+        return bool(old and new) and old != new
 
     @property
     def properties(self) -> str:
@@ -217,10 +211,11 @@ class ReportDiff:
 # Comparing
 
 
-def compare(old: dict[str, Any], new: dict[str, Any]) -> ReportDiff:
-    """Every clause id of `old` and `new` (two reports), with its old and new verdict and,
-    for a clause failing in both, whether the target's behaviour changed (the module's
-    docstring says how that is decided)."""
+def compare(old: Report | Mapping[str, Any], new: Report | Mapping[str, Any]) -> ReportDiff:
+    """Every clause id of `old` and `new` (two reports, or their JSON data), with its old
+    and new verdict and, for a clause failing in both, whether the target's behaviour
+    changed (the module's docstring says how that is decided)."""
+    old, new = as_report(old), as_report(new)
     old_run, new_run = Run.of(old), Run.of(new)
     comparable, comparability = runs_comparable(old_run, new_run)
     old_clauses, new_clauses = _by_id(old), _by_id(new)
@@ -256,26 +251,24 @@ def runs_comparable(old: Run, new: Run) -> tuple[bool, str]:
     return True, f"suite version {old.suite}, profile {old.profile}, {old.seed_text}"
 
 
-def behaviour(
-    old: dict[str, Any], new: dict[str, Any], comparable: bool, comparability: str
-) -> Behaviour:
+def behaviour(old: Clause, new: Clause, comparable: bool, comparability: str) -> Behaviour:
     """Whether the target behaves the same on a clause both reports fail (`old` and `new`:
     its entries); `comparable` and `comparability` as `runs_comparable` says."""
-    old_example, new_example = old.get("counterexample"), new.get("counterexample")
-    if not old_example and not new_example:  # e.g. stale in both: compare why
-        if _same(old.get("reason"), new.get("reason")):
+    old_example, new_example = old.counterexample, new.counterexample
+    if old_example is None and new_example is None:  # e.g. stale in both: compare why
+        if _same(old.reason, new.reason):
             return Behaviour(SAME, "no counterexample in either report, the same reason")
         return Behaviour(UNKNOWN, "no counterexample in either report, different reasons")
-    if not old_example or not new_example:
-        missing = "old" if not old_example else "new"
+    if old_example is None or new_example is None:
+        missing = "old" if old_example is None else "new"
         return Behaviour(UNKNOWN, f"no counterexample in the {missing} report to compare")
-    same_property = old_example.get("property") == new_example.get("property")
-    if same_property and _same(old_example.get("scenario"), new_example.get("scenario")):
-        if _same(old_example.get("target"), new_example.get("target")):
+    same_property = old_example.property == new_example.property
+    if same_property and _same(old_example.scenario, new_example.scenario):
+        if _same(old_example.target, new_example.target):
             return Behaviour(SAME, "same scenario, same target observation")
         return Behaviour(CHANGED, "same scenario, different target observation")
     found = "a different counterexample" if same_property else "a different property fails it"
-    if "divergent" in (old.get("verdict"), new.get("verdict")):
+    if "divergent" in (old.verdict, new.verdict):
         return Behaviour(UNKNOWN, f"{found}: a declared witness, not one the runs found")
     if comparable:
         return Behaviour(CHANGED, f"{found}, in comparable runs")
@@ -284,22 +277,22 @@ def behaviour(
 
 def _clause_diff(
     id_: str,
-    old: dict[str, Any] | None,
-    new: dict[str, Any] | None,
+    old: Clause | None,
+    new: Clause | None,
     comparable: bool,
     comparability: str,
 ) -> ClauseDiff:
     judged = None
     if old is not None and new is not None:
-        if old.get("verdict") in FAILING and new.get("verdict") in FAILING:
+        if old.verdict in FAILING and new.verdict in FAILING:
             judged = behaviour(old, new, comparable, comparability)
     return ClauseDiff(id_, old, new, judged)
 
 
-def _by_id(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    clauses: dict[str, dict[str, Any]] = {}
-    for clause in report.get("clauses") or []:
-        clauses.setdefault(str(clause.get("id")), clause)
+def _by_id(report: Report) -> dict[str, Clause]:
+    clauses: dict[str, Clause] = {}
+    for clause in report.clauses:
+        clauses.setdefault(clause.id, clause)
     return clauses
 
 
@@ -313,207 +306,13 @@ def _canonical(value: Any) -> str:
     return _ADDRESS.sub("0x…", json.dumps(value, sort_keys=True, default=str))
 
 
-def _property(entry: dict[str, Any] | None) -> str:
-    example = (entry or {}).get("counterexample") or {}
-    return str(example.get("property") or "")
+def _property(entry: Clause | None) -> str:
+    example = None if entry is None else entry.counterexample
+    return "" if example is None else example.property
+
+
+_VERDICT_ORDER: dict[str, int] = {verdict: n for n, verdict in enumerate(VERDICTS)}
 
 
 def _verdict_order(verdict: str) -> int:
-    return VERDICTS.index(verdict) if verdict in VERDICTS else len(VERDICTS)
-
-
-# ---------------------------------------------------------------------------------------
-# What the target did, in words
-
-
-def verdict_text(verdict: str | None) -> str:
-    return "absent" if verdict is None else verdict
-
-
-def did(entry: dict[str, Any] | None, limit: int = REASON_LIMIT) -> str:
-    """What the target did for a clause in one run, on one line: the failing
-    counterexample's reason (it names what differs from the reference), else the clause's
-    reason, else that it passed."""
-    if entry is None:
-        return "the clause is not in this report"
-    example = entry.get("counterexample") or {}
-    reason = str(example.get("reason") or entry.get("reason") or "")
-    if reason:  # without the property's name, which the renderings show apart
-        return shorten(reason.removeprefix(f"{example.get('property')}: "), limit)
-    if entry.get("verdict") == "pass":
-        return f"passes ({entry.get('examples', 0)} examples)"
-    return str(entry.get("verdict"))
-
-
-def shorten(text: str, limit: int = REASON_LIMIT) -> str:
-    value = " ".join(text.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def note(clause: ClauseDiff) -> str | None:
-    """How the behaviour of a listed clause failing in both runs was judged (nothing for an
-    unknown behaviour when the verdict changed anyway)."""
-    judged = clause.behaviour
-    if judged is None or (clause.verdict_changed and judged.status == UNKNOWN):
-        return None
-    return f"{judged.status}: {judged.reason}" if clause.verdict_changed else judged.reason
-
-
-def told(clause: ClauseDiff, limit: int = REASON_LIMIT) -> list[str]:
-    """What the target did, a line per run (`old: …`, `new: …`; one line when both read the
-    same) for a clause whose verdict changed from or to fail or that fails in both; else
-    the one reason that explains the change."""
-    if "fail" in (clause.old_verdict, clause.new_verdict) or clause.behaviour is not None:
-        old, new = did(clause.old, limit), did(clause.new, limit)
-        return [f"old and new: {old}"] if old == new else [f"old: {old}", f"new: {new}"]
-    for entry in (clause.new, clause.old):
-        if entry is not None and (entry.get("reason") or entry.get("counterexample")):
-            return [did(entry, limit)]
-    return [did(clause.new, limit)]
-
-
-def arrow(clause: ClauseDiff) -> str:
-    return f"{verdict_text(clause.old_verdict)} → {verdict_text(clause.new_verdict)}"
-
-
-# ---------------------------------------------------------------------------------------
-# Terminal
-
-
-def header(diff: ReportDiff) -> list[str]:
-    """The two runs on a line, then whether they are comparable."""
-    old, new = diff.old, diff.new
-    runs = (
-        f"{old.name} ({old.where}), profile {old.profile}"
-        f" → {new.name} ({new.where}), profile {new.profile}"
-    )
-    if diff.comparable:
-        return [
-            runs,
-            f"comparable runs ({diff.comparability}): a different counterexample"
-            " means the target behaved differently",
-        ]
-    return [
-        runs,
-        f"runs not comparable ({diff.comparability}): they drew different"
-        " examples, so a different counterexample says nothing about the behaviour",
-    ]
-
-
-def terminal(diff: ReportDiff) -> str:
-    """The comparison as plain text: the two runs, each group of changed clauses (a line
-    per clause, then what the target did in each run), and the unchanged clauses counted."""
-    lines = header(diff)
-    for name in GROUPS[:-1]:
-        chosen = diff.group(name)
-        if chosen:
-            lines += ["", f"{name} ({len(chosen)})"]
-            for clause in chosen:
-                lines += _terminal_clause(clause)
-    if not diff.group(VERDICT_CHANGED) and not diff.group(BEHAVIOUR_CHANGED):
-        lines += ["", "no verdict and no behaviour changed"]
-    counts = ", ".join(f"{n} {v}" for v, n in diff.unchanged_by_verdict().items())
-    lines += ["", f"unchanged: {len(diff.group(UNCHANGED))} clauses ({counts or 'none'})"]
-    reworded = diff.reworded()
-    if reworded:
-        lines.append(f"reworded statements (not a behaviour change): {len(reworded)}")
-    return "\n".join(lines)
-
-
-def _terminal_clause(clause: ClauseDiff) -> list[str]:
-    properties = f"  [{clause.properties}]" if clause.properties else ""
-    judged = note(clause)
-    lines = [f"  {clause.id}  {arrow(clause)}{properties}"]
-    lines += [f"      {judged}"] if judged else []
-    return lines + [f"      {line}" for line in told(clause)]
-
-
-# ---------------------------------------------------------------------------------------
-# Markdown
-
-
-def markdown(diff: ReportDiff) -> str:
-    """The comparison as GitHub-flavoured Markdown: a heading, the counts, a table per
-    group of changed clauses, and each listed clause's counterexample tables folded."""
-    old, new = diff.old, diff.new
-    out = [
-        f"## callback-conformance diff: {cell(old.name)} → {cell(new.name)}",
-        "",
-        f"- **old**: {_run_line(old)}",
-        f"- **new**: {_run_line(new)}",
-        f"- {cell(header(diff)[1])}",
-        "",
-        *_summary_tables(diff),
-    ]
-    for name in GROUPS[:-1]:
-        chosen = diff.group(name)
-        if chosen:
-            out += _markdown_group(name, chosen, old, new)
-    if not diff.group(VERDICT_CHANGED) and not diff.group(BEHAVIOUR_CHANGED):
-        out += ["No verdict and no behaviour changed.", ""]
-    reworded = diff.reworded()
-    if reworded:
-        ids = ", ".join(code(clause.id) for clause in reworded)
-        out += [f"Reworded statements (not a behaviour change): {ids}", ""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-def _run_line(run: Run) -> str:
-    return (
-        f"{code(run.target.get('spec'))}{_version(run)}"
-        f" (module {code(run.target.get('module'))},"
-        f" backend {cell(run.target.get('backend') or 'none declared')}),"
-        f" profile {cell(run.profile)}, {cell(run.seed_text)}, suite {cell(run.suite)}"
-    )
-
-
-def _version(run: Run) -> str:
-    version = run.target.get("version")
-    return f" {cell(version)}" if version else ""
-
-
-def _summary_tables(diff: ReportDiff) -> list[str]:
-    out = ["| clauses | count |", "|---|---:|"]
-    out += [f"| {name} | {len(diff.group(name))} |" for name in GROUPS]
-    out += ["", "| verdict | old | new |", "|---|---:|---:|"]
-    for verdict in VERDICTS:
-        old, new = (run.summary.get(verdict, 0) for run in (diff.old, diff.new))
-        out.append(f"| {verdict} | {old} | {new} |")
-    return out + [""]
-
-
-def _markdown_group(name: str, chosen: list[ClauseDiff], old: Run, new: Run) -> list[str]:
-    out = [f"### {name[0].upper()}{name[1:]} ({len(chosen)})", ""]
-    out += ["| clause | property | old | new | what changed |", "|---|---|---|---|---|"]
-    for clause in chosen:
-        out.append(
-            f"| {code(clause.id)} | {code(clause.properties) if clause.properties else ''}"
-            f" | {verdict_text(clause.old_verdict)} | {verdict_text(clause.new_verdict)}"
-            f" | {cell(_markdown_changed(clause))} |"
-        )
-    out.append("")
-    for clause in chosen:
-        out += _details(clause, old, new)
-    return out
-
-
-def _markdown_changed(clause: ClauseDiff) -> str:
-    judged = note(clause)
-    return "; ".join(([judged] if judged else []) + told(clause, 300))
-
-
-def _details(clause: ClauseDiff, old: Run, new: Run) -> list[str]:
-    summary = f"<code>{html.escape(clause.id)}</code>: {html.escape(arrow(clause))}"
-    out = [f"<details><summary>{summary}</summary>", ""]
-    for side, run, entry in (("old", old, clause.old), ("new", new, clause.new)):
-        example = (entry or {}).get("counterexample") or {}
-        out += [f"**{side}** ({cell(run.name)}): {cell(did(entry, 600), limit=600)}", ""]
-        if example.get("table"):
-            out += _fenced(str(example["table"])) + [""]
-    return out + ["</details>", ""]
-
-
-def _fenced(text: str) -> list[str]:
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    fence = "`" * max(3, longest + 1)
-    return [f"{fence}text", text, fence]
+    return _VERDICT_ORDER.get(verdict, len(VERDICTS))

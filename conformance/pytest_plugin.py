@@ -15,15 +15,15 @@ from typing import Any
 
 import pytest
 
+from conformance import PROFILE_NAMES
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("callback-conformance")
     group.addoption(
         "--target", default=None, help="the implementation to check (see callback-conformance run)"
     )
-    group.addoption(
-        "--conformance-profile", default="quick", choices=("quick", "default", "thorough")
-    )
+    group.addoption("--conformance-profile", default="quick", choices=PROFILE_NAMES)
     group.addoption("--conformance-seed", type=int, default=None)
 
 

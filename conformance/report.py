@@ -1,7 +1,10 @@
-"""The JSON result model, and the counterexample table people read.
+"""The report of a run, built from its results (`build`), and the counterexample table
+people read.
 
-Every other rendering (terminal table, HTML, Markdown, JUnit: `conformance.reports`;
-replay) reads the same data. Schema `callback-conformance/report/1`:
+The report's types are `conformance.reports.model` (its JSON Schema ships beside it as
+`report.schema.json`); every rendering (terminal table, HTML, Markdown, JUnit:
+`conformance.reports`), `diff`, replay and the version matrix read it back through them.
+Schema `callback-conformance/report/1`:
 
     {"schema", "suite": {"version"}, "target": {"spec", "module", "version", "backend"},
      "profile", "seed", "clauses": [{"id", "callback", "level", "statement", "verdict",
@@ -32,12 +35,11 @@ from typing import Any
 
 from conformance import __version__
 from conformance.harness.observe import Observation, Scenario, observe
-from conformance.runner import ClauseResult, Counterexample, reference_for
+from conformance.reports.model import SCHEMA, VERDICTS, Clause, Counterexample, Report
+from conformance.runner import ClauseResult, reference_for
+from conformance.runner import Counterexample as Found
 from conformance.scenario_io import to_data
 from conformance.targets import Target, resolve
-
-SCHEMA = "callback-conformance/report/1"
-VERDICTS = ("pass", "fail", "divergent", "stale", "unsupported", "not-run")
 
 
 def build(
@@ -46,27 +48,29 @@ def build(
     seed: int | None,
     results: list[ClauseResult],
     divergences: str | None = None,
-) -> dict[str, Any]:
-    shared: dict[int, dict[str, Any]] = {}  # clauses blamed together share a counterexample
+) -> Report:
+    shared: dict[int, Counterexample] = {}  # clauses blamed together share a counterexample
     clauses = [_clause(result, target, shared) for result in results]
-    summary = {verdict: sum(1 for c in clauses if c["verdict"] == verdict) for verdict in VERDICTS}
-    return {
-        "schema": SCHEMA,
-        "suite": {"version": __version__},
-        "target": target.describe(),
-        "profile": profile,
-        "seed": seed,
-        "divergences": divergences,
-        "clauses": clauses,
-        "summary": summary,
-    }
+    summary = {verdict: sum(1 for c in clauses if c.verdict == verdict) for verdict in VERDICTS}
+    return Report.model_validate(
+        {
+            "schema": SCHEMA,
+            "suite": {"version": __version__},
+            "target": target.describe(),
+            "profile": profile,
+            "seed": seed,
+            "divergences": divergences,
+            "clauses": clauses,
+            "summary": summary,
+        }
+    )
 
 
 def _clause(
     result: ClauseResult,
     target: Target | None = None,
-    shared: dict[int, dict[str, Any]] | None = None,
-) -> dict[str, Any]:
+    shared: dict[int, Counterexample] | None = None,
+) -> Clause:
     counterexample = result.counterexample
     data = None
     if counterexample is not None:
@@ -74,29 +78,32 @@ def _clause(
         if id(counterexample) not in shared:
             shared[id(counterexample)] = counterexample_data(counterexample, target)
         data = shared[id(counterexample)]
-    entry = {
-        "id": result.clause.id,
-        "callback": result.clause.callback,
-        "level": result.clause.level,
-        "statement": result.clause.statement,
-        "verdict": result.verdict,
-        "examples": result.examples,
-        "reason": result.reason,
-        "counterexample": data,
-    }
+    # The fields added within version 1 are set only when they say something, so that
+    # a report names them only then (Report.data dumps the fields that were set).
+    optional: dict[str, Any] = {}
     if result.divergence is not None:
-        entry["divergence"] = result.divergence.describe()
+        optional["divergence"] = result.divergence.describe()
     if result.left_out:
-        entry["left_out"] = result.left_out
+        optional["left_out"] = result.left_out
     if result.behaves_like:
-        entry["behaves_like"] = list(result.behaves_like)
-    return entry
+        optional["behaves_like"] = list(result.behaves_like)
+    return Clause.model_validate(
+        {
+            "id": result.clause.id,
+            "callback": result.clause.callback,
+            "level": result.clause.level,
+            "statement": result.clause.statement,
+            "verdict": result.verdict,
+            "examples": result.examples,
+            "reason": result.reason,
+            "counterexample": data,
+            **optional,
+        }
+    )
 
 
-def counterexample_data(
-    counterexample: Counterexample, target: Target | None = None
-) -> dict[str, Any]:
-    data = {
+def counterexample_data(counterexample: Found, target: Target | None = None) -> Counterexample:
+    data: dict[str, Any] = {
         "property": counterexample.property,
         "scenario": to_data(counterexample.scenario),
         "target": to_data(counterexample.target),
@@ -110,7 +117,7 @@ def counterexample_data(
         state = reference_state(counterexample.scenario, target)
         if state is not None:
             data["reference_state"] = state
-    return data
+    return Counterexample.model_validate(data)
 
 
 def reference_state(scenario: Scenario, target: Target | None = None) -> dict[str, Any] | None:

@@ -23,7 +23,10 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported where used: `__main__` puts the repository on sys.path first
+    from conformance.reports.model import Clause, Counterexample, Report
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "matrix" / "reports"
@@ -51,20 +54,20 @@ class Run:
     name: str  # the report's file name without .json
     label: str  # the column heading: "3.0.5", "nightly", "tf-keras 2.21.0"
     kind: str  # "keras", "nightly" or "tf_keras"
-    report: dict[str, Any]
+    report: Report
     environment: dict[str, Any] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
-        return str(self.report["target"]["version"])
+        return str(self.report.target.version)
 
     @property
-    def clauses(self) -> dict[str, dict[str, Any]]:
-        return {clause["id"]: clause for clause in self.report["clauses"]}
+    def clauses(self) -> dict[str, Clause]:
+        return {clause.id: clause for clause in self.report.clauses}
 
     def verdict(self, clause_id: str) -> str:
         clause = self.clauses.get(clause_id)
-        return "absent" if clause is None else str(clause["verdict"])
+        return "absent" if clause is None else clause.verdict
 
 
 @dataclass
@@ -86,16 +89,21 @@ def version_key(version: str) -> tuple[int, ...]:
 
 def load_runs(reports: Path = REPORTS, environments: Path = ENVIRONMENTS) -> list[Run]:
     """The reports in page order: Keras releases by version, then nightly, then tf-keras."""
+    from conformance.reports import ReportError, load
+
     runs = []
     for path in sorted(reports.glob("*.json")):
-        report = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            report = load(str(path))
+        except ReportError as error:
+            raise SystemExit(str(error)) from None
         environment_path = environments / path.name
         environment = (
             json.loads(environment_path.read_text(encoding="utf-8"))
             if environment_path.exists()
             else {}
         )
-        spec, version = report["target"]["spec"], str(report["target"]["version"])
+        spec, version = report.target.spec, str(report.target.version)
         if spec == "tf_keras":
             kind, label = "tf_keras", f"tf-keras {version}"
         elif "nightly" in path.stem:
@@ -213,14 +221,14 @@ def _environments_table(runs: list[Run]) -> list[str]:
         "| --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: |",
     ]
     for run in runs:
-        summary = run.report["summary"]
+        summary = run.report.summary
         shims = "".join(mark for key, mark in SHIMS.items() if run.environment.get(key))
         lines.append(
             f"| {run.label}{' ' + shims if shims else ''}"
-            f" | {run.report['target']['backend'] or '–'}"
+            f" | {run.report.target.backend or '–'}"
             f" | {_package(run, 'jax')} | {_package(run, 'tensorflow-cpu', 'tensorflow')}"
-            f" | {_package(run, 'numpy')} | {summary['pass']} | {summary['fail']}"
-            f" | {summary['not-run']} | {run.environment.get('seconds', '–')} |"
+            f" | {_package(run, 'numpy')} | {summary.passed} | {summary.fail}"
+            f" | {summary.not_run} | {run.environment.get('seconds', '–')} |"
         )
     return lines
 
@@ -236,7 +244,7 @@ def _matrix_table(runs: list[Run]) -> tuple[list[str], list[str]]:
     for clause_id in ids:
         if clause_id in never:
             continue
-        owner = base.clauses[clause_id]["callback"]
+        owner = base.clauses[clause_id].callback
         if owner != callback:
             callback = owner
             lines.append(f"| **{owner}** |" + " |" * len(runs))
@@ -252,17 +260,17 @@ def _witnesses(run: Run, clause_ids: list[str], seen: dict[str, str]) -> list[st
     failing property (its clauses share it); a property that failed with the same first
     difference under a version shown before says where."""
     groups: dict[str, list[str]] = {}
-    details: dict[str, dict[str, Any]] = {}
+    details: dict[str, Counterexample] = {}
     others = []
     for clause_id in clause_ids:
         clause = run.clauses.get(clause_id)
-        if clause is None or clause["counterexample"] is None:
-            if clause is not None and clause["verdict"] != "pass":
-                others.append(f"`{clause_id}`: {clause['verdict']} ({clause['reason']})")
+        if clause is None or clause.counterexample is None:
+            if clause is not None and clause.verdict != "pass":
+                others.append(f"`{clause_id}`: {clause.verdict} ({clause.reason})")
             continue
-        counterexample = clause["counterexample"]
+        counterexample = clause.counterexample
         # The same property failing with the same first difference: shown once.
-        key = counterexample["property"] + "\n" + counterexample["reason"]
+        key = counterexample.property + "\n" + counterexample.reason
         groups.setdefault(key, []).append(clause_id)
         details[key] = counterexample
     lines = []
@@ -270,12 +278,12 @@ def _witnesses(run: Run, clause_ids: list[str], seen: dict[str, str]) -> list[st
         counterexample = details[key]
         if key in seen:
             lines.append(
-                f"- `{counterexample['property']}` fails ({len(members)} clauses): the same"
+                f"- `{counterexample.property}` fails ({len(members)} clauses): the same"
                 f" difference as under {seen[key]} (its witness there)."
             )
             continue
         names = ", ".join(f"`{m}`" for m in members)
-        title = f"{run.label}: `{counterexample['property']}` fails ({names})"
+        title = f"{run.label}: `{counterexample.property}` fails ({names})"
         seen[key] = run.label
         lines += [
             "",
@@ -283,9 +291,9 @@ def _witnesses(run: Run, clause_ids: list[str], seen: dict[str, str]) -> list[st
             f"<summary>{_html(title)}</summary>",
             "",
             "```text",
-            _cut(counterexample["reason"]),
+            _cut(counterexample.reason),
             "",
-            *(_cut(line) for line in counterexample["table"].splitlines()),
+            *(_cut(line) for line in counterexample.table.splitlines()),
             "```",
             "",
             "</details>",
@@ -325,7 +333,7 @@ def render(runs: list[Run], changes: list[Change]) -> str:
         if commands
         else "callback-conformance run keras --profile quick --json matrix/reports/NAME.json"
     )
-    seeds = sorted({str(run.report["seed"]) for run in runs})
+    seeds = sorted({str(run.report.seed) for run in runs})
     seeding = "no seed: derandomized" if seeds == ["None"] else f"seed {', '.join(seeds)}"
     out = [
         "# Behaviour across Keras versions",

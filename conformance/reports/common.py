@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 import shlex
 from dataclasses import dataclass, field
-from typing import Any
 
-VERDICT_LABELS = {
+from conformance.reports.model import Clause, Counterexample, Report, Verdict
+
+VERDICT_LABELS: dict[Verdict, str] = {
     "fail": "fail",
     "stale": "stale declared divergence",
     "divergent": "declared divergence",
@@ -19,27 +20,25 @@ VERDICT_LABELS = {
 """Every verdict, the ones that need attention first."""
 
 LEVEL_ORDER = {"core": 0, "keras-quirk": 1, "cosmetic": 2, "out-of-scope": 3}
-FAILING = ("fail", "stale")
+FAILING: tuple[Verdict, ...] = ("fail", "stale")
 """The verdicts that make the run fail (exit status 1)."""
 
 
-def target_name(report: dict[str, Any]) -> str:
-    target = report.get("target") or {}
-    version = f" {target['version']}" if target.get("version") else ""
-    return f"{target.get('spec')}{version}"
+def target_name(report: Report) -> str:
+    version = f" {report.target.version}" if report.target.version else ""
+    return f"{report.target.spec}{version}"
 
 
-def headline(report: dict[str, Any]) -> tuple[bool, str]:
+def headline(report: Report) -> tuple[bool, str]:
     """(whether the run passes, one line saying so)."""
-    summary = report.get("summary") or {}
-    failing = {v: summary.get(v, 0) for v in FAILING if summary.get(v, 0)}
-    total = sum(int(n) for n in summary.values())
+    summary = report.summary
+    failing = {v: summary.count(v) for v in FAILING if summary.count(v)}
+    total = summary.total()
     if failing:
         counts = " and ".join(_failing_phrase(v, n) for v, n in failing.items())
         return False, f"{counts} (of {total})"
-    passed = summary.get("pass", 0)
-    return True, f"No clause fails: {passed} of {total} pass" + (
-        f", {summary.get('divergent')} diverge as declared" if summary.get("divergent") else ""
+    return True, f"No clause fails: {summary.passed} of {total} pass" + (
+        f", {summary.divergent} diverge as declared" if summary.divergent else ""
     )
 
 
@@ -49,13 +48,11 @@ def _failing_phrase(verdict: str, count: int) -> str:
     return f"{count} declared divergence{' is' if count == 1 else 's are'} stale"
 
 
-def by_callback(report: dict[str, Any]) -> list[tuple[str, dict[str, list[dict[str, Any]]]]]:
+def by_callback(report: Report) -> list[tuple[str, dict[str, list[Clause]]]]:
     """The clauses by callback (in report order), then by level."""
-    groups: dict[str, dict[str, list[dict[str, Any]]]] = {}
-    for clause in report.get("clauses") or []:
-        callback = str(clause.get("callback"))
-        level = str(clause.get("level"))
-        groups.setdefault(callback, {}).setdefault(level, []).append(clause)
+    groups: dict[str, dict[str, list[Clause]]] = {}
+    for clause in report.clauses:
+        groups.setdefault(clause.callback, {}).setdefault(clause.level, []).append(clause)
     return list(groups.items())
 
 
@@ -64,20 +61,18 @@ class Group:
     """One counterexample and the clauses it fails (clauses blamed together share one,
     as do reports made before blame was per clause)."""
 
-    counterexample: dict[str, Any]
-    clauses: list[dict[str, Any]] = field(default_factory=list)
+    counterexample: Counterexample
+    clauses: list[Clause] = field(default_factory=list)
 
 
-def counterexamples(report: dict[str, Any]) -> list[Group]:
+def counterexamples(report: Report) -> list[Group]:
     groups: dict[str, Group] = {}
-    for clause in report.get("clauses") or []:
-        counterexample = clause.get("counterexample")
-        if not counterexample:
+    for clause in report.clauses:
+        counterexample = clause.counterexample
+        if counterexample is None:
             continue
         key = json.dumps(
-            [counterexample.get("property"), counterexample.get("scenario")],
-            sort_keys=True,
-            default=str,
+            [counterexample.property, counterexample.scenario], sort_keys=True, default=str
         )
         groups.setdefault(key, Group(counterexample)).clauses.append(clause)
     return list(groups.values())
@@ -85,23 +80,23 @@ def counterexamples(report: dict[str, Any]) -> list[Group]:
 
 def numbering(groups: list[Group]) -> dict[str, int]:
     """Clause id -> the number (from 1) of its counterexample."""
-    return {c["id"]: n for n, g in enumerate(groups, 1) for c in g.clauses}
+    return {c.id: n for n, g in enumerate(groups, 1) for c in g.clauses}
 
 
 def replay_commands(
-    report: dict[str, Any],
-    counterexample: dict[str, Any],
-    clause: dict[str, Any],
+    report: Report,
+    counterexample: Counterexample,
+    clause: Clause,
     report_path: str | None = None,
 ) -> list[str]:
     """Commands that replay the counterexample against the report's target: from the
     saved counterexample file, and from the JSON report when its path is known."""
-    target = shlex.quote(str((report.get("target") or {}).get("spec")))
-    name = shlex.quote(f"{counterexample.get('property')}.json")
+    target = shlex.quote(report.target.spec)
+    name = shlex.quote(f"{counterexample.property}.json")
     commands = [f"callback-conformance replay {name} {target}"]
     if report_path:
         commands.append(
             f"callback-conformance replay {shlex.quote(report_path)} {target}"
-            f" --clause {shlex.quote(str(clause.get('id')))}"
+            f" --clause {shlex.quote(clause.id)}"
         )
     return commands

@@ -19,7 +19,8 @@ per-epoch facts people look for are derived from these:
 * the **saves**: each `save`/`save_weights` call in order, and for the last write of each
   path, the epoch (and step) whose weights the file holds.
 
-Everything here reads plain JSON data (dicts and lists) as `--json` writes it.
+A counterexample is read typed (`model.Counterexample`); its scenario and observations
+are the plain JSON data (dicts and lists) `conformance.scenario_io` writes.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from conformance.reports.model import Counterexample
 
 Key = tuple[int, int]  # (fit, epoch)
 
@@ -288,24 +291,23 @@ class Run:
         return max([len(self.scenario.get("fits") or [])] + [s.fits for s in self.sides])
 
 
-def run(counterexample: dict[str, Any]) -> Run:
-    scenario = counterexample.get("scenario") or {}
-    target = side("target", scenario, counterexample.get("target") or {})
+def run(counterexample: Counterexample) -> Run:
+    scenario = counterexample.scenario
+    target = side("target", scenario, counterexample.target)
     reference = None
-    if counterexample.get("reference") is not None:
-        reference = side("reference", scenario, counterexample["reference"])
-        state = counterexample.get("reference_state") or {}
-        best = state.get("best_epoch")
-        if isinstance(best, list):
-            reference.best = {f: e for f, e in enumerate(best) if isinstance(e, int)}
+    if counterexample.reference is not None:
+        reference = side("reference", scenario, counterexample.reference)
+        state = counterexample.reference_state
+        if state is not None:
+            reference.best = {f: e for f, e in enumerate(state.best_epoch) if e is not None}
             reference.best_source = "the reference's best_epoch"
     return Run(scenario, planned_epochs(scenario), target, reference)
 
 
-def differences(counterexample: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+def differences(counterexample: Counterexample) -> list[tuple[str, Any, Any]]:
     """The observation fields on which target and reference differ, in a reading order:
     (field, reference's value, target's value)."""
-    reference, target = counterexample.get("reference"), counterexample.get("target") or {}
+    reference, target = counterexample.reference, counterexample.target
     if reference is None:
         return []
     order = [
@@ -367,9 +369,9 @@ def summary_records(observation: dict[str, Any] | None) -> list[tuple[str, str, 
     return records
 
 
-def replay_file(counterexample: dict[str, Any]) -> dict[str, Any]:
+def replay_file(counterexample: Counterexample) -> dict[str, Any]:
     """What `--counterexamples` writes for this counterexample: `replay` reads it."""
-    return {"property": counterexample.get("property"), "scenario": counterexample.get("scenario")}
+    return {"property": counterexample.property, "scenario": counterexample.scenario}
 
 
 def _cell(values: dict[str, Any] | None) -> str:

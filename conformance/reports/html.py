@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import json
 import urllib.parse
+from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from conformance.reports import facts
+from conformance.reports import as_report, facts
 from conformance.reports.common import (
     LEVEL_ORDER,
     VERDICT_LABELS,
+    Group,
     by_callback,
     counterexamples,
     headline,
@@ -25,6 +27,7 @@ from conformance.reports.common import (
     replay_commands,
     target_name,
 )
+from conformance.reports.model import Clause, Counterexample, Report, Summary
 from conformance.reports.svg import COLOURS, plots
 
 CSS = """
@@ -175,10 +178,11 @@ SCRIPT = """
 PROBLEMS = ("fail", "stale", "divergent")
 
 
-def render(report: dict[str, Any], report_path: str | None = None) -> str:
-    """The page for `report` (a dict as `--json` writes it). With `report_path`, the replay
-    commands name that JSON file."""
-    summary = report.get("summary") or {}
+def render(report: Report | Mapping[str, Any], report_path: str | None = None) -> str:
+    """The page for `report` (or its JSON data, as `--json` writes it). With
+    `report_path`, the replay commands name that JSON file."""
+    report = as_report(report)
+    summary = report.summary
     title = f"callback-conformance: {target_name(report)}"
     groups = counterexamples(report)
     index = numbering(groups)
@@ -202,8 +206,8 @@ def render(report: dict[str, Any], report_path: str | None = None) -> str:
     parts += [
         "</section></main>",
         "<footer><p>"
-        f"Written by callback-conformance {escape(str((report.get('suite') or {}).get('version')))}"
-        f" from a report of schema <code>{escape(str(report.get('schema')))}</code>."
+        f"Written by callback-conformance {escape(report.suite.version)}"
+        f" from a report of schema <code>{escape(report.schema_)}</code>."
         " Re-render with <code>callback-conformance render REPORT.json --html PAGE.html</code>."
         "</p></footer>",
         f"<script>{SCRIPT}</script>",
@@ -212,38 +216,36 @@ def render(report: dict[str, Any], report_path: str | None = None) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _header(report: dict[str, Any]) -> str:
-    target = report.get("target") or {}
-    summary = report.get("summary") or {}
+def _header(report: Report) -> str:
+    target, summary = report.target, report.summary
     good, line = headline(report)
     details = [
-        f"module <code>{escape(str(target.get('module')))}</code>",
-        f"version {escape(str(target.get('version') or 'unknown'))}",
-        f"backend {escape(str(target.get('backend') or 'none declared'))}",
-        f"profile {escape(str(report.get('profile')))}",
-        "seed "
-        + escape(str(report.get("seed") if report.get("seed") is not None else "derandomized")),
+        f"module <code>{escape(target.module)}</code>",
+        f"version {escape(target.version or 'unknown')}",
+        f"backend {escape(target.backend or 'none declared')}",
+        f"profile {escape(report.profile)}",
+        "seed " + escape(str(report.seed if report.seed is not None else "derandomized")),
     ]
     cards = "".join(
-        f'<div class="card {verdict}"><b>{summary.get(verdict, 0)}</b>'
+        f'<div class="card {verdict}"><b>{summary.count(verdict)}</b>'
         f"<span>{escape(VERDICT_LABELS[verdict])}</span></div>"
         for verdict in VERDICT_LABELS
     )
-    declared = "".join(f"<li>{escape(str(d))}</li>" for d in target.get("unsupported") or [])
+    declared = "".join(f"<li>{escape(d)}</li>" for d in target.unsupported or [])
     if declared:
         declared = f'<p class="meta">Declared unsupported by the target:</p><ul>{declared}</ul>'
     return (
-        f"<header><h1>Conformance of <code>{escape(str(target.get('spec')))}</code></h1>"
+        f"<header><h1>Conformance of <code>{escape(target.spec)}</code></h1>"
         f'<p class="meta">{" · ".join(details)}</p>{declared}'
         f'<div class="status {"good" if good else "bad"}">{escape(line)}</div>'
         f'<div class="cards">{cards}</div></header>'
     )
 
 
-def _filters(summary: dict[str, Any]) -> str:
+def _filters(summary: Summary) -> str:
     boxes = "".join(
         f'<label><input type="checkbox" name="verdict" value="{verdict}" checked>'
-        f' <span class="badge {verdict}">{escape(verdict)}</span> {summary.get(verdict, 0)}</label>'
+        f' <span class="badge {verdict}">{escape(verdict)}</span> {summary.count(verdict)}</label>'
         for verdict in VERDICT_LABELS
     )
     return (
@@ -254,14 +256,14 @@ def _filters(summary: dict[str, Any]) -> str:
     )
 
 
-def _clauses(report: dict[str, Any], index: dict[str, int]) -> str:
+def _clauses(report: Report, index: dict[str, int]) -> str:
     parts = ['<section id="clauses"><h2>Clauses</h2>']
     for callback, levels in by_callback(report):
         clauses = [c for group in levels.values() for c in group]
         counts = ", ".join(
-            f"{sum(1 for c in clauses if c.get('verdict') == v)} {v}"
+            f"{sum(1 for c in clauses if c.verdict == v)} {v}"
             for v in VERDICT_LABELS
-            if any(c.get("verdict") == v for c in clauses)
+            if any(c.verdict == v for c in clauses)
         )
         parts.append(
             f'<section class="callback" data-group="{escape(callback)}"'
@@ -283,20 +285,18 @@ def _clauses(report: dict[str, Any], index: dict[str, int]) -> str:
     return "".join(parts)
 
 
-def _clause_row(clause: dict[str, Any], index: dict[str, int]) -> str:
-    verdict = str(clause.get("verdict"))
-    statement = clause.get("statement") or ""
-    reason = clause.get("reason") or ""
+def _clause_row(clause: Clause, index: dict[str, int]) -> str:
+    verdict, statement, reason = clause.verdict, clause.statement or "", clause.reason
     link = ""
-    number = index.get(str(clause.get("id")))
+    number = index.get(clause.id)
     if number is not None:
         link = f' <a href="#cx-{number}">counterexample {number} ↓</a>'
     return (
-        f'<tr data-verdict="{escape(verdict)}" id="clause-{escape(str(clause.get("id")))}">'
+        f'<tr data-verdict="{escape(verdict)}" id="clause-{escape(clause.id)}">'
         f'<td class="verdict"><span class="badge {escape(verdict)}">{escape(verdict)}</span></td>'
-        f'<td class="clause"><span class="id">{escape(str(clause.get("id")))}</span>'
+        f'<td class="clause"><span class="id">{escape(clause.id)}</span>'
         + (f'<div class="statement">{escape(statement)}</div>' if statement else "")
-        + f'</td><td class="examples">{escape(str(clause.get("examples", "")))}</td>'
+        + f'</td><td class="examples">{clause.examples}</td>'
         f'<td class="reason">{escape(reason[:600])}{link}</td></tr>'
     )
 
@@ -423,25 +423,23 @@ def _legend(callback: str) -> str:
     )
 
 
-def _counterexample(
-    report: dict[str, Any], number: int, group: Any, report_path: str | None
-) -> str:
+def _counterexample(report: Report, number: int, group: Group, report_path: str | None) -> str:
     counterexample = group.counterexample
-    verdicts = sorted({c.get("verdict", "") for c in group.clauses})
+    verdicts = sorted({c.verdict for c in group.clauses})
     run = facts.run(counterexample)
     scenario = run.scenario
     callback = str(scenario.get("callback"))
     clause_links = ", ".join(
-        f'<a href="#clause-{escape(c["id"])}"><code>{escape(c["id"])}</code></a>'
-        f' <span class="badge {escape(c.get("verdict", ""))}">{escape(c.get("verdict", ""))}</span>'
+        f'<a href="#clause-{escape(c.id)}"><code>{escape(c.id)}</code></a>'
+        f' <span class="badge {escape(c.verdict)}">{escape(c.verdict)}</span>'
         for c in group.clauses
     )
     parts = [
         f'<article class="cx {" ".join(verdicts)}" id="cx-{number}"'
         f' data-verdicts="{" ".join(verdicts)}" data-callback="{escape(callback)}">',
-        f"<h3>{number}. {escape(str(counterexample.get('property')))}</h3>",
+        f"<h3>{number}. {escape(counterexample.property)}</h3>",
         f"<p>Clauses: {clause_links}</p>",
-        f'<p class="reason">{escape(str(counterexample.get("reason") or ""))}</p>',
+        f'<p class="reason">{escape(counterexample.reason)}</p>',
         f'<p class="config"><code>{escape(_config(scenario))}</code></p>',
     ]
     if run.reference is None:
@@ -557,9 +555,9 @@ def _differences(differences: list[tuple[str, Any, Any]]) -> str:
 
 
 def _replay(
-    report: dict[str, Any], counterexample: dict[str, Any], group: Any, report_path: str | None
+    report: Report, counterexample: Counterexample, group: Group, report_path: str | None
 ) -> str:
-    name = f"{counterexample.get('property')}.json"
+    name = f"{counterexample.property}.json"
     data = json.dumps(facts.replay_file(counterexample), indent=2, allow_nan=True)
     href = "data:application/json;charset=utf-8," + urllib.parse.quote(data)
     commands = replay_commands(report, counterexample, group.clauses[0], report_path)

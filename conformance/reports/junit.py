@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping
 from typing import Any
 
+from conformance.reports import as_report
 from conformance.reports.common import by_callback, replay_commands
+from conformance.reports.model import Clause, Report
 
 SUITE = "callback-conformance"
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -24,30 +27,31 @@ def _text(value: Any) -> str:
     return _INVALID.sub("\ufffd", str(value))
 
 
-def render(report: dict[str, Any], report_path: str | None = None) -> str:
-    target = report.get("target") or {}
-    root = ET.Element("testsuites", name=f"{SUITE}: {_text(target.get('spec'))}")
+def render(report: Report | Mapping[str, Any], report_path: str | None = None) -> str:
+    report = as_report(report)
+    target = report.target
+    root = ET.Element("testsuites", name=f"{SUITE}: {_text(target.spec)}")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for callback, levels in by_callback(report):
         clauses = [c for group in levels.values() for c in group]
         counts = {
             "tests": len(clauses),
-            "failures": sum(1 for c in clauses if c.get("verdict") in ("fail", "stale")),
+            "failures": sum(1 for c in clauses if c.verdict in ("fail", "stale")),
             "errors": 0,
-            "skipped": sum(1 for c in clauses if c.get("verdict") == "not-run"),
+            "skipped": sum(1 for c in clauses if c.verdict == "not-run"),
         }
         attributes = {"name": f"{SUITE}.{_text(callback)}"}
         attributes.update({k: str(v) for k, v in counts.items()})
         suite = ET.SubElement(root, "testsuite", attributes, time="0")
         properties = ET.SubElement(suite, "properties")
         for name, value in (
-            ("target", target.get("spec")),
-            ("target.module", target.get("module")),
-            ("target.version", target.get("version")),
-            ("target.backend", target.get("backend")),
-            ("profile", report.get("profile")),
-            ("seed", report.get("seed")),
-            ("schema", report.get("schema")),
+            ("target", target.spec),
+            ("target.module", target.module),
+            ("target.version", target.version),
+            ("target.backend", target.backend),
+            ("profile", report.profile),
+            ("seed", report.seed),
+            ("schema", report.schema_),
         ):
             ET.SubElement(properties, "property", name=name, value=_text(value or ""))
         for clause in clauses:
@@ -64,23 +68,23 @@ def render(report: dict[str, Any], report_path: str | None = None) -> str:
 def _case(
     suite: ET.Element,
     callback: str,
-    clause: dict[str, Any],
-    report: dict[str, Any],
+    clause: Clause,
+    report: Report,
     report_path: str | None,
 ) -> None:
-    verdict = str(clause.get("verdict"))
+    verdict = clause.verdict
     case = ET.SubElement(
         suite,
         "testcase",
-        name=_text(clause.get("id")),
+        name=_text(clause.id),
         classname=f"{SUITE}.{_text(callback)}",
         time="0",
     )
     properties = ET.SubElement(case, "properties")
     for name in ("id", "level", "verdict", "examples"):
         key = "clause" if name == "id" else name
-        ET.SubElement(properties, "property", name=key, value=_text(clause.get(name, "")))
-    reason = _text(clause.get("reason") or "")
+        ET.SubElement(properties, "property", name=key, value=_text(getattr(clause, name)))
+    reason = _text(clause.reason)
     if verdict in ("fail", "stale"):
         failure = ET.SubElement(
             case,
@@ -96,12 +100,12 @@ def _case(
         out.text = f"declared divergence: {reason}"
 
 
-def _failure_text(clause: dict[str, Any], report: dict[str, Any], report_path: str | None) -> str:
-    parts = [_text(clause.get("reason") or "")]
-    counterexample = clause.get("counterexample")
-    if counterexample:
-        if counterexample.get("table"):
-            parts += ["", _text(counterexample["table"])]
+def _failure_text(clause: Clause, report: Report, report_path: str | None) -> str:
+    parts = [_text(clause.reason)]
+    counterexample = clause.counterexample
+    if counterexample is not None:
+        if counterexample.table:
+            parts += ["", _text(counterexample.table)]
         parts += ["", "Replay:"]
         parts += replay_commands(report, counterexample, clause, report_path)
     return "\n".join(parts)

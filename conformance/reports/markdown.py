@@ -5,17 +5,20 @@ clauses not run or passing, folded."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from conformance.reports import facts
+from conformance.reports import as_report, facts
 from conformance.reports.common import (
     VERDICT_LABELS,
+    Group,
     counterexamples,
     headline,
     numbering,
     replay_commands,
     target_name,
 )
+from conformance.reports.model import Report, TargetInfo
 
 ICONS = {
     "fail": "❌",
@@ -47,33 +50,33 @@ def code(text: Any, limit: int = 400, table: bool = True) -> str:
     return f"{ticks}{pad}{value}{pad}{ticks}"
 
 
-def render(report: dict[str, Any], report_path: str | None = None) -> str:
+def render(report: Report | Mapping[str, Any], report_path: str | None = None) -> str:
+    report = as_report(report)
     good, line = headline(report)
-    target = report.get("target") or {}
-    summary = report.get("summary") or {}
+    target, summary = report.target, report.summary
     groups = counterexamples(report)
     index = numbering(groups)
     out = [
         f"## {'✅' if good else '❌'} callback-conformance: {cell(target_name(report))}",
         "",
-        f"**{cell(line)}** — target {code(target.get('spec'))}"
-        f" (module {code(target.get('module'))},"
-        f" backend {target.get('backend') or 'none declared'}),"
-        f" profile {report.get('profile')},"
-        f" seed {report.get('seed') if report.get('seed') is not None else 'derandomized'}",
+        f"**{cell(line)}** — target {code(target.spec)}"
+        f" (module {code(target.module)},"
+        f" backend {target.backend or 'none declared'}),"
+        f" profile {report.profile},"
+        f" seed {report.seed if report.seed is not None else 'derandomized'}",
         "",
         *_declared_unsupported(target),
         "| " + " | ".join(f"{ICONS[v]} {VERDICT_LABELS[v]}" for v in VERDICT_LABELS) + " |",
         "|" + "---:|" * len(VERDICT_LABELS),
-        "| " + " | ".join(str(summary.get(v, 0)) for v in VERDICT_LABELS) + " |",
+        "| " + " | ".join(str(summary.count(v)) for v in VERDICT_LABELS) + " |",
         "",
     ]
-    clauses = report.get("clauses") or []
+    clauses = report.clauses
     for verdicts, title in (
         (("fail", "stale"), "Clauses that fail"),
         (("divergent",), "Declared divergences"),
     ):
-        chosen = [c for c in clauses if c.get("verdict") in verdicts]
+        chosen = [c for c in clauses if c.verdict in verdicts]
         if not chosen:
             continue
         out += [f"### {title} ({len(chosen)})", ""]
@@ -82,11 +85,11 @@ def render(report: dict[str, Any], report_path: str | None = None) -> str:
             "|---|---|---|---|---|---|",
         ]
         for clause in chosen:
-            number = index.get(str(clause.get("id")))
+            number = index.get(clause.id)
             out.append(
-                f"| {ICONS.get(str(clause.get('verdict')), '')} | {code(clause.get('id'))}"
-                f" | {cell(clause.get('callback'))} | {cell(clause.get('level'))}"
-                f" | {cell(clause.get('reason') or '', 300)} | {number or ''} |"
+                f"| {ICONS[clause.verdict]} | {code(clause.id)}"
+                f" | {cell(clause.callback)} | {cell(clause.level)}"
+                f" | {cell(clause.reason, 300)} | {number or ''} |"
             )
         out.append("")
     if groups:
@@ -98,38 +101,38 @@ def render(report: dict[str, Any], report_path: str | None = None) -> str:
         ("not-run", "Not run"),
         ("pass", "Passing"),
     ):
-        chosen = [c for c in clauses if c.get("verdict") == verdict]
+        chosen = [c for c in clauses if c.verdict == verdict]
         if not chosen:
             continue
         out += [f"<details><summary>{title} ({len(chosen)})</summary>", ""]
         if verdict != "pass":
             out += ["| clause | why |", "|---|---|"]
-            out += [f"| {code(c.get('id'))} | {cell(c.get('reason') or '')} |" for c in chosen]
+            out += [f"| {code(c.id)} | {cell(c.reason)} |" for c in chosen]
         else:
-            out += [f"- {code(c.get('id'))} ({cell(c.get('level'))})" for c in chosen]
+            out += [f"- {code(c.id)} ({cell(c.level)})" for c in chosen]
         out += ["", "</details>", ""]
     return "\n".join(out).rstrip() + "\n"
 
 
-def _declared_unsupported(target: dict[str, Any]) -> list[str]:
+def _declared_unsupported(target: TargetInfo) -> list[str]:
     """The target's declarations of what it cannot express, as a paragraph, if any."""
-    declared = [str(text) for text in target.get("unsupported") or []]
+    declared = target.unsupported or []
     if not declared:
         return []
     return ["Declared unsupported by the target: " + "; ".join(map(cell, declared)), ""]
 
 
 def _counterexample(
-    report: dict[str, Any], number: int, group: Any, report_path: str | None
+    report: Report, number: int, group: Group, report_path: str | None
 ) -> list[str]:
     counterexample = group.counterexample
     run = facts.run(counterexample)
-    ids = ", ".join(str(c.get("id")) for c in group.clauses)
+    ids = ", ".join(c.id for c in group.clauses)
     out = [
-        f"<details><summary>{number}. <code>{cell(counterexample.get('property'))}</code>"
+        f"<details><summary>{number}. <code>{cell(counterexample.property)}</code>"
         f" — {cell(ids, 300)}</summary>",
         "",
-        cell(counterexample.get("reason") or "", 600),
+        cell(counterexample.reason, 600),
         "",
     ]
     for side in run.sides:

@@ -28,6 +28,7 @@ from conformance.reports.facts import (
     number,
     summary_records,
 )
+from conformance.reports.model import Counterexample
 
 WIDTH, HEIGHT = 520, 250
 LEFT, RIGHT, TOP, BOTTOM = 56, 16, 46, 44
@@ -521,10 +522,10 @@ def saves_plot(run: Run) -> str:
 # ------------------------------------------------------------------------------------
 
 
-def summaries_plot(run: Run, counterexample: dict[str, Any]) -> str:
+def summaries_plot(run: Run, counterexample: Counterexample) -> str:
     by_side = {
-        "reference": summary_records(counterexample.get("reference")),
-        "target": summary_records(counterexample.get("target")),
+        "reference": summary_records(counterexample.reference),
+        "target": summary_records(counterexample.target),
     }
     pairs = sorted({(r[0], r[1]) for records in by_side.values() for r in records})
     steps = sorted({r[2] for records in by_side.values() for r in records})
@@ -632,7 +633,7 @@ def _row(panels: list[str]) -> str:
     )
 
 
-def plots(run: Run, counterexample: dict[str, Any]) -> list[tuple[str, str]]:
+def plots(run: Run, counterexample: Counterexample) -> list[tuple[str, str]]:
     """The plots that fit the counterexample's callback: (title, HTML with the SVGs)."""
     callback = run.scenario.get("callback")
     found = []

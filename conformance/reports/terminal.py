@@ -7,7 +7,11 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any, TextIO
+
+from conformance.reports import as_report
+from conformance.reports.model import VERDICTS, Report
 
 MARKS = {
     "pass": "pass",
@@ -48,53 +52,46 @@ def _paint(text: str, style: str, colour: bool) -> str:
     return f"\x1b[{STYLES[style]}m{text}\x1b[0m" if colour and style in STYLES else text
 
 
-def table(report: dict[str, Any], colour: bool = False) -> str:
+def table(report: Report | Mapping[str, Any], colour: bool = False) -> str:
     """The clause table, callback by callback, and the summary line. Without colour it is
     plain text, column for column the same."""
+    report = as_report(report)
     lines = []
     callback = None
-    for clause in report.get("clauses") or []:
-        if clause.get("callback") != callback:
-            callback = clause.get("callback")
-            lines += ["", _paint(str(callback), "heading", colour)]
-        verdict = str(clause.get("verdict"))
-        mark = f"{MARKS.get(verdict, verdict):<9}"
+    for clause in report.clauses:
+        if clause.callback != callback:
+            callback = clause.callback
+            lines += ["", _paint(callback, "heading", colour)]
+        verdict = clause.verdict
+        mark = f"{MARKS[verdict]:<9}"
         lines.append(
-            f"  {_paint(mark, verdict, colour)} {clause.get('id')!s:<62}"
-            f" {clause.get('level')!s:<12} {clause.get('examples', 0):>6}"
+            f"  {_paint(mark, verdict, colour)} {clause.id:<62}"
+            f" {clause.level:<12} {clause.examples:>6}"
         )
         # The diagnosis ends the reason (conformance.diagnosis): a line of its own each.
-        said = str(clause.get("reason") or "").split(" — ")
+        said = clause.reason.split(" — ")
         diagnosis = [part for part in said if part.startswith("behaves like `")]
         reason = " — ".join(part for part in said if part not in diagnosis)
-        examples = clause.get("examples") or 0
-        if verdict == "pass" and examples < THIN:
-            thin = f"judged on {examples} runs of its regime only (fewer than {THIN})"
+        if verdict == "pass" and clause.examples < THIN:
+            thin = f"judged on {clause.examples} runs of its regime only (fewer than {THIN})"
             reason = f"{thin}; {reason}" if reason else thin
         if verdict in ("fail", "stale", "divergent", "unsupported") or reason.startswith(
             ("not judged apart", "none of the", "judged on")
         ):
             lines.append(_paint(f"            {reason[:300]}", "reason", colour))
         lines += [_paint(f"            {part[:300]}", "reason", colour) for part in diagnosis]
-    summary = report.get("summary") or {}
-    counts = ", ".join(f"{count} {verdict}" for verdict, count in summary.items() if count)
-    target = report.get("target") or {}
-    name = (
-        f"{target.get('spec')} {target.get('version') or ''}"
-        f" ({target.get('backend') or 'no backend'})"
+    summary, target = report.summary, report.target
+    counts = ", ".join(
+        f"{summary.count(verdict)} {verdict}" for verdict in VERDICTS if summary.count(verdict)
     )
-    failed = summary.get("fail") or summary.get("stale")
-    declared = target.get("unsupported") or []
-    if declared:
+    name = f"{target.spec} {target.version or ''} ({target.backend or 'no backend'})"
+    failed = summary.fail or summary.stale
+    if target.unsupported:
         lines += ["", "Declared unsupported by the target:"]
-        lines += [f"  {text}" for text in declared]
+        lines += [f"  {text}" for text in target.unsupported]
     lines += [
         "",
-        _paint(
-            f"{name}, profile {report.get('profile')}: {counts}",
-            "bad" if failed else "good",
-            colour,
-        ),
+        _paint(f"{name}, profile {report.profile}: {counts}", "bad" if failed else "good", colour),
     ]
     return "\n".join(lines)
 

@@ -156,7 +156,14 @@ def test_what_the_run_timeout_leaves_unchecked_fails_saying_so(tmp_path):
             "not a scenario: TypeError",
         ),
         ('{"clauses": 3}', "is not a report of this suite"),
-        ('{"clauses": []}', "holds no counterexample"),
+        ('{"clauses": []}', "is not a report of this suite"),
+        (
+            '{"schema": "callback-conformance/report/1", "suite": {"version": "0"},'
+            ' "target": {"spec": "t", "module": "t", "version": null, "backend": null},'
+            ' "profile": "quick", "seed": null, "clauses": [], "summary":'
+            ' {"pass": 0, "fail": 0, "divergent": 0, "stale": 0, "not-run": 0}}',
+            "holds no counterexample",
+        ),
     ],
 )
 def test_a_bad_replay_file_is_one_line_and_exit_2(tmp_path, content, message):

@@ -28,11 +28,10 @@ from conformance.diff import (
     ReportDiff,
     compare,
     has_changes,
-    markdown,
-    terminal,
-    verdict_text,
 )
 from conformance.reports import load
+from conformance.reports.diff import markdown, terminal, verdict_text
+from conformance.reports.model import Report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MATRIX = os.path.join(ROOT, "matrix", "reports")
@@ -45,29 +44,29 @@ CLAUSE = "monitor.improvement.strict"
 
 
 @pytest.fixture(scope="module")
-def old() -> dict[str, Any]:
+def old() -> Report:
     return load(OLD)
 
 
 @pytest.fixture(scope="module")
-def new() -> dict[str, Any]:
+def new() -> Report:
     return load(NEW)
 
 
 @pytest.fixture(scope="module")
-def matrix_diff(old: dict[str, Any], new: dict[str, Any]) -> ReportDiff:
+def matrix_diff(old: Report, new: Report) -> ReportDiff:
     return compare(old, new)
 
 
 @pytest.fixture(scope="module")
-def stored() -> dict[str, Any]:
+def stored() -> Report:
     return load(FIXTURE)
 
 
 @pytest.fixture
-def fixture(stored: dict[str, Any]) -> dict[str, Any]:
-    """A fresh copy of the stored report, to edit."""
-    return copy.deepcopy(stored)
+def fixture(stored: Report) -> dict[str, Any]:
+    """A fresh copy of the stored report's JSON data, to edit."""
+    return copy.deepcopy(stored.data())
 
 
 def _verdicts(path: str) -> dict[str, str]:
@@ -253,7 +252,7 @@ def test_a_different_property_failing_the_clause(
 def test_memory_addresses_and_nan_are_not_differences(
     stored: dict[str, Any], fixture: dict[str, Any]
 ) -> None:
-    old, new = copy.deepcopy(stored), fixture
+    old, new = copy.deepcopy(stored.data()), fixture
     for report, address in ((old, "0x7f0011"), (new, "0x7fab99")):
         for clause in _entries(report, PROPERTY):
             clause["counterexample"]["target"]["stdout"] = f"<object at {address}> nan"

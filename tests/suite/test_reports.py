@@ -25,6 +25,7 @@ from conformance.harness.fit import EpochPlan, FitPlan
 from conformance.harness.observe import Scenario, observe
 from conformance.reports import ReportError, check, facts, html, junit, markdown, render
 from conformance.reports.common import counterexamples
+from conformance.reports.model import Counterexample
 from conformance.reports.terminal import Progress, colour_wanted, table
 from conformance.scenario_io import from_data, to_data
 from reference import EarlyStopping
@@ -47,7 +48,7 @@ def by_verdict(report: dict[str, Any], verdict: str) -> list[dict[str, Any]]:
 
 def test_the_stored_result_holds_every_verdict_and_every_callbacks_counterexample(report):
     assert {c["verdict"] for c in report["clauses"]} == set(VERDICTS)
-    callbacks = {g.counterexample["scenario"]["callback"] for g in counterexamples(report)}
+    callbacks = {g.counterexample.scenario["callback"] for g in counterexamples(check(report))}
     assert callbacks == {"EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard"}
     assert report["summary"] == {v: len(by_verdict(report, v)) for v in VERDICTS}
 
@@ -116,7 +117,7 @@ def test_the_html_page_holds_the_summary_every_clause_and_each_counterexample(re
         assert f'data-group="{callback}"' in page
     assert 'data-group="EarlyStopping/keras-quirk"' in page
     # One article per distinct counterexample, each with its plots for both sides.
-    groups = counterexamples(report)
+    groups = counterexamples(check(report))
     assert [a["id"] for a in parsed.articles] == [f"cx-{n}" for n in range(1, len(groups) + 1)]
     kinds = {
         "EarlyStopping": {"monitored"},
@@ -125,22 +126,22 @@ def test_the_html_page_holds_the_summary_every_clause_and_each_counterexample(re
         "TensorBoard": {"summaries"},
     }
     for number, group in enumerate(groups, 1):
-        callback = group.counterexample["scenario"]["callback"]
-        sides = {"target"} | ({"reference"} if group.counterexample["reference"] else set())
+        callback = group.counterexample.scenario["callback"]
+        sides = {"target"} | ({"reference"} if group.counterexample.reference else set())
         # the replay command names the stored report and a clause of the counterexample
         assert (
             f"callback-conformance replay results/report.json {report['target']['spec']}"
-            f" --clause {group.clauses[0]['id']}" in text
+            f" --clause {group.clauses[0].id}" in text
         )
         article = parsed.articles[number - 1]
-        assert set(article["data-verdicts"].split()) == {c["verdict"] for c in group.clauses}
+        assert set(article["data-verdicts"].split()) == {c.verdict for c in group.clauses}
         found = {(kind, side) for article, kind, side in parsed.svgs if article == f"cx-{number}"}
         run = facts.run(group.counterexample)
         drawn = {
             "EarlyStopping": bool(run.planned),
             "LearningRateScheduler": any(s.rates for s in run.sides),
             "ModelCheckpoint": any(s.saves for s in run.sides),
-            "TensorBoard": bool(facts.summary_records(group.counterexample["target"])),
+            "TensorBoard": bool(facts.summary_records(group.counterexample.target)),
         }
         if not drawn[callback]:  # nothing to plot (e.g. a scenario without epochs)
             assert not found
@@ -156,7 +157,7 @@ def test_the_html_page_holds_the_summary_every_clause_and_each_counterexample(re
     es = [
         f"cx-{n}"
         for n, g in enumerate(groups, 1)
-        if g.counterexample["scenario"]["callback"] == "EarlyStopping"
+        if g.counterexample.scenario["callback"] == "EarlyStopping"
     ]
     assert any(c == "marker-stop" for a, c in parsed.classes if a in es)
     assert any(c == "marker-differs" for _, c in parsed.classes)
@@ -171,24 +172,24 @@ def test_the_html_download_is_a_counterexample_file_replay_reads(report):
     downloads = re.findall(
         r'download="([^"]+)" href="data:application/json;charset=utf-8,([^"]+)"', page
     )
-    groups = counterexamples(report)
+    groups = counterexamples(check(report))
     assert len(downloads) == len(groups)
     for (name, data), group in zip(downloads, groups, strict=True):
         saved = json.loads(urllib.parse.unquote(data.replace("&amp;", "&")))
-        assert name == f"{group.counterexample['property']}.json"
-        assert saved["property"] == group.counterexample["property"]
+        assert name == f"{group.counterexample.property}.json"
+        assert saved["property"] == group.counterexample.property
         assert isinstance(from_data(saved["scenario"]), Scenario)
     # without the report's path, the command replays the saved file
     spec = report["target"]["spec"]
-    assert f"callback-conformance replay {groups[0].counterexample['property']}.json {spec}" in page
+    assert f"callback-conformance replay {groups[0].counterexample.property}.json {spec}" in page
 
 
 def test_the_early_stopping_plots_mark_where_each_side_stopped(report):
     """The patience bug: the reference stops one epoch before the target."""
     group = next(
         g
-        for g in counterexamples(report)
-        if "early_stopping.patience.counts-before-test" in [c["id"] for c in g.clauses]
+        for g in counterexamples(check(report))
+        if "early_stopping.patience.counts-before-test" in [c.id for c in g.clauses]
     )
     run = facts.run(group.counterexample)
     assert run.reference is not None
@@ -228,12 +229,14 @@ def test_stop_best_and_restored_epochs_are_derived_from_the_observation():
         fits=[FitPlan([EpochPlan({"loss": v}, batches=2) for v in (3.0, 1.0, 2.0, 4.0)])],
     )
     observation = to_data(observe(EarlyStopping, scenario))
-    counterexample = {
-        "property": "p",
-        "scenario": to_data(scenario),
-        "target": observation,
-        "reference": observation,
-    }
+    counterexample = Counterexample(
+        property="p",
+        scenario=to_data(scenario),
+        target=observation,
+        reference=observation,
+        reason="",
+        table="",
+    )
     run = facts.run(counterexample)
     target = run.target
     assert target.ran == [(0, 0), (0, 1), (0, 2)]
@@ -251,8 +254,11 @@ def test_stop_best_and_restored_epochs_are_derived_from_the_observation():
     plot = html.render(
         {
             "schema": "callback-conformance/report/1",
-            "target": {"spec": "t"},
-            "summary": {"fail": 1},
+            "suite": {"version": "0"},
+            "target": {"spec": "t", "module": "t", "version": None, "backend": None},
+            "profile": "quick",
+            "seed": None,
+            "summary": {"pass": 0, "fail": 1, "divergent": 0, "stale": 0, "not-run": 0},
             "clauses": [
                 {
                     "id": "early_stopping.x",
@@ -329,7 +335,7 @@ def test_the_markdown_summary_lists_what_needs_attention(report):
     unsupported = by_verdict(report, "unsupported")
     assert f"<summary>Unsupported by the target ({len(unsupported)})</summary>" in text
     assert "Declared unsupported by the target: EarlyStopping(baseline)" in text
-    groups = counterexamples(report)
+    groups = counterexamples(check(report))
     assert text.count("<details><summary>") == len(groups) + 3
     assert text.count("```sh") == len(groups)
     assert f"callback-conformance replay report.json {report['target']['spec']} --clause" in text

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-from conformance.reports import html
+from conformance.reports import check, html
 from conformance.reports.common import VERDICT_LABELS, counterexamples
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -170,7 +170,7 @@ def test_the_page_opens_and_the_verdict_filter_in_the_address_applies(browser, p
 
 
 def test_one_counterexample_alone(browser, page, report):
-    number = len(counterexamples(report))
+    number = len(counterexamples(check(report)))
     solo = elements(dom(browser, page.as_uri() + f"#solo=cx-{number}"))
     assert solo.root.get("data-solo") == f"cx-{number}"
     assert [a for a, _, hidden in solo.articles if not hidden] == [f"cx-{number}"]
@@ -201,9 +201,9 @@ def _colour_boxes(png: Path) -> dict[tuple[int, int, int], tuple[int, int, int, 
 def early_stopping_shot(browser: str, page: Path, report: dict[str, Any]) -> Iterator[Path]:
     number = next(
         n
-        for n, group in enumerate(counterexamples(report), 1)
-        if group.counterexample["scenario"]["callback"] == "EarlyStopping"
-        and group.counterexample["reference"] is not None
+        for n, group in enumerate(counterexamples(check(report)), 1)
+        if group.counterexample.scenario["callback"] == "EarlyStopping"
+        and group.counterexample.reference is not None
     )
     with tempfile.TemporaryDirectory() as directory:
         shot = Path(directory) / "shot.png"
