@@ -66,7 +66,8 @@ from conformance.harness.observe import (
 )
 from conformance.harness.sim_model import ModelSpec
 from conformance.properties.base import Property, comparable
-from conformance.runner import Examination, reference_for
+from conformance.results import Examination
+from conformance.runner import reference_for
 from conformance.targets import Target
 
 BASELINE_PROPERTIES = {

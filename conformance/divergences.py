@@ -56,7 +56,7 @@ from conformance.clauses import CLAUSES
 from conformance.harness.observe import Scenario
 from conformance.properties import PROPERTIES, regime_of
 from conformance.properties.base import Property
-from conformance.runner import (
+from conformance.results import (
     ClauseOutcome,
     ClauseResult,
     Counterexample,

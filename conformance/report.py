@@ -32,7 +32,8 @@ from typing import Any
 
 from conformance import __version__
 from conformance.harness.observe import Observation, Scenario, observe
-from conformance.runner import ClauseResult, Counterexample, reference_for
+from conformance.results import ClauseResult, Counterexample
+from conformance.runner import reference_for
 from conformance.scenario_io import to_data
 from conformance.targets import Target, resolve
 

@@ -25,7 +25,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis.errors import Flaky
@@ -36,12 +36,16 @@ from conformance.clauses import CLAUSES, Clause
 from conformance.harness.observe import Observation, Scenario, observe
 from conformance.host import RunDeadline
 from conformance.properties.base import Property, comparable
+from conformance.results import (
+    ClauseOutcome,
+    ClauseResult,
+    Counterexample,
+    Examination,
+    PropertyResult,
+)
 from conformance.scenario_words import scenario_in_words
 from conformance.targets import Target, resolve
 from conformance.unsupported import Unsupported
-
-if TYPE_CHECKING:
-    from conformance.divergences import Divergence
 
 PROFILES = {"quick": 50, "default": 200, "thorough": 2000}  # examples per property
 FIT_LOOP_REASON = (
@@ -75,53 +79,6 @@ def _shrink_budget() -> Iterator[None]:
         engine.MAX_SHRINKS, engine.MAX_SHRINKING_SECONDS = saved
 
 
-@dataclass
-class Counterexample:
-    property: str
-    scenario: Scenario
-    target: Observation
-    reference: Observation | None
-    reason: str
-
-
-@dataclass
-class ClauseOutcome:
-    """A clause's verdict from one group: judged on `examples` scenarios of its regime."""
-
-    clause: str
-    verdict: str  # "pass", "fail", "unsupported" or "not-run"
-    examples: int
-    reason: str = ""
-    counterexample: Counterexample | None = None
-    explained_by: tuple[str, ...] = ()  # the failing clauses it could not be judged apart from
-    # drawn scenarios of its regime left out: they need what the target does not support
-    left_out: int = 0
-
-
-@dataclass
-class PropertyResult:
-    property: Property
-    verdict: str  # "pass", "fail" or "not-run"
-    examples: int
-    reason: str = ""
-    counterexample: Counterexample | None = None
-    # the verdict of each clause the property checks, as its group blamed them
-    clauses: dict[str, ClauseOutcome] = field(default_factory=dict)
-
-
-@dataclass
-class ClauseResult:
-    clause: Clause
-    verdict: str  # "pass", "fail", "divergent", "stale", "unsupported" or "not-run"
-    examples: int
-    reason: str
-    counterexample: Counterexample | None
-    divergence: Divergence | None = None  # the declaration that applied (conformance.divergences)
-    left_out: int = 0  # drawn scenarios of its regime the target does not support
-    # catalogue entries that behave as the target on its counterexample (conformance.diagnosis)
-    behaves_like: tuple[str, ...] = ()
-
-
 def reference_for(target: Target, callback: str) -> type:
     """The reference class, comparing as the target declares it compares."""
     reference_class = resolve("reference").classes[callback]
@@ -130,20 +87,6 @@ def reference_for(target: Target, callback: str) -> type:
     if target.backend is not None:
         overrides["backend"] = target.backend
     return type(reference_class.__name__, (reference_class,), overrides)
-
-
-@dataclass
-class Examination:
-    """One scenario run for one property: what the target and (for a differential
-    property) the reference did, and why the property fails, if it does."""
-
-    target: Observation
-    reference: Observation | None
-    failure: str | None
-    timed_out: bool = False
-    # A failure that says all there is to say (a timeout, a write outside the run, state
-    # kept on the classes): not shrunk, not re-run.
-    conclusive: bool = False
 
 
 def strategy_key(prop: Property) -> str:
