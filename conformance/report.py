@@ -31,11 +31,10 @@ from __future__ import annotations
 from typing import Any
 
 from conformance import __version__
-from conformance.harness.observe import Observation, Scenario, observe
+from conformance.harness.observe import Observation, Scenario
 from conformance.results import ClauseResult, Counterexample
-from conformance.runner import reference_for
 from conformance.scenario_io import to_data
-from conformance.targets import Target, resolve
+from conformance.targets import Target
 
 SCHEMA = "callback-conformance/report/1"
 VERDICTS = ("pass", "fail", "divergent", "stale", "unsupported", "not-run")
@@ -49,7 +48,7 @@ def build(
     divergences: str | None = None,
 ) -> dict[str, Any]:
     shared: dict[int, dict[str, Any]] = {}  # clauses blamed together share a counterexample
-    clauses = [_clause(result, target, shared) for result in results]
+    clauses = [_clause(result, shared) for result in results]
     summary = {verdict: sum(1 for c in clauses if c["verdict"] == verdict) for verdict in VERDICTS}
     return {
         "schema": SCHEMA,
@@ -65,7 +64,6 @@ def build(
 
 def _clause(
     result: ClauseResult,
-    target: Target | None = None,
     shared: dict[int, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     counterexample = result.counterexample
@@ -73,7 +71,7 @@ def _clause(
     if counterexample is not None:
         shared = {} if shared is None else shared
         if id(counterexample) not in shared:
-            shared[id(counterexample)] = counterexample_data(counterexample, target)
+            shared[id(counterexample)] = counterexample_data(counterexample)
         data = shared[id(counterexample)]
     entry = {
         "id": result.clause.id,
@@ -94,9 +92,7 @@ def _clause(
     return entry
 
 
-def counterexample_data(
-    counterexample: Counterexample, target: Target | None = None
-) -> dict[str, Any]:
+def counterexample_data(counterexample: Counterexample) -> dict[str, Any]:
     data = {
         "property": counterexample.property,
         "scenario": to_data(counterexample.scenario),
@@ -107,39 +103,9 @@ def counterexample_data(
         "reason": counterexample.reason,
         "table": table(counterexample.scenario, counterexample.target, counterexample.reference),
     }
-    if counterexample.reference is not None and counterexample.scenario.callback == "EarlyStopping":
-        state = reference_state(counterexample.scenario, target)
-        if state is not None:
-            data["reference_state"] = state
+    if counterexample.reference_state is not None:
+        data["reference_state"] = counterexample.reference_state
     return data
-
-
-def reference_state(scenario: Scenario, target: Target | None = None) -> dict[str, Any] | None:
-    """What the reference's EarlyStopping held at the end of each fit of `scenario` that its
-    observation does not show: its best epoch (None where no epoch was monitored). The
-    reference is run again for it (as the target declares it compares, when given); None
-    if that run does not go through."""
-    base = (
-        reference_for(target, "EarlyStopping")
-        if target
-        else resolve("reference").classes["EarlyStopping"]
-    )
-    assert base is not None
-    best: list[int | None] = []
-
-    def on_train_end(self: Any, logs: Any = None) -> None:
-        kept = getattr(self, "best", None) is not None
-        best.append(getattr(self, "best_epoch", None) if kept else None)
-        super(recording, self).on_train_end(logs)
-
-    recording: Any = type(base.__name__, (base,), {"on_train_end": on_train_end})
-    try:
-        observed = observe(recording, scenario)
-    except Exception:
-        return None
-    if observed.error is not None:  # a fit a hook raised in does not reach its train end
-        best.extend([None] * (len(scenario.fits) - len(best)))
-    return {"best_epoch": best}
 
 
 def _cell(values: dict[str, Any] | None) -> str:

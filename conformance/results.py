@@ -6,14 +6,18 @@ read (and refine) them, without importing the runner.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from conformance.clauses import Clause
 from conformance.harness.observe import Observation, Scenario
 from conformance.properties.base import Property
 
-if TYPE_CHECKING:  # a declaration only rides along on a verdict: no import at run time
-    from conformance.divergences import Divergence
+
+class Declaration(Protocol):
+    """A declared divergence as a verdict carries it (`conformance.divergences.Divergence`,
+    which imports these records): the report reads its description."""
+
+    def describe(self) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -37,6 +41,8 @@ class Counterexample:
     target: Observation
     reference: Observation | None
     reason: str
+    # what the reference held that its observation does not show (`runner.reference_state`)
+    reference_state: dict[str, Any] | None = None
 
 
 @dataclass
@@ -71,7 +77,7 @@ class ClauseResult:
     examples: int
     reason: str
     counterexample: Counterexample | None
-    divergence: Divergence | None = None  # the declaration that applied (conformance.divergences)
+    divergence: Declaration | None = None  # the declaration that applied (conformance.divergences)
     left_out: int = 0  # drawn scenarios of its regime the target does not support
     # catalogue entries that behave as the target on its counterexample (conformance.diagnosis)
     behaves_like: tuple[str, ...] = ()

@@ -89,6 +89,42 @@ def reference_for(target: Target, callback: str) -> type:
     return type(reference_class.__name__, (reference_class,), overrides)
 
 
+def make_counterexample(
+    prop_name: str, scenario: Scenario, examination: Examination, reason: str, target: Target
+) -> Counterexample:
+    """The counterexample of `examination`, with what the reference held that its
+    observation does not show (`reference_state`), for a differential EarlyStopping one."""
+    state = None
+    if examination.reference is not None and scenario.callback == "EarlyStopping":
+        state = reference_state(scenario, target)
+    return Counterexample(
+        prop_name, scenario, examination.target, examination.reference, reason, state
+    )
+
+
+def reference_state(scenario: Scenario, target: Target) -> dict[str, Any] | None:
+    """What the reference's EarlyStopping held at the end of each fit of `scenario` that its
+    observation does not show: its best epoch (None where no epoch was monitored). The
+    reference is run again for it, as the target declares it compares; None if that run
+    does not go through."""
+    base = reference_for(target, "EarlyStopping")
+    best: list[int | None] = []
+
+    def on_train_end(self: Any, logs: Any = None) -> None:
+        kept = getattr(self, "best", None) is not None
+        best.append(getattr(self, "best_epoch", None) if kept else None)
+        super(recording, self).on_train_end(logs)
+
+    recording: Any = type(base.__name__, (base,), {"on_train_end": on_train_end})
+    try:
+        observed = observe(recording, scenario)
+    except Exception:
+        return None
+    if observed.error is not None:  # a fit a hook raised in does not reach its train end
+        best.extend([None] * (len(scenario.fits) - len(best)))
+    return {"best_epoch": best}
+
+
 def strategy_key(prop: Property) -> str:
     """What the properties that draw from one strategy have in common."""
     return f"{prop.callback}: {prop.scenarios!r}"
@@ -717,9 +753,7 @@ def _whole(
         return PropertyResult(prop, "fail", ran, examination, clauses=outcomes)
     assert scenario is not None and examination.failure is not None
     failure = prop.name + examination.failure.split(":", 1)[1]
-    counterexample = Counterexample(
-        prop.name, scenario, examination.target, examination.reference, failure
-    )
+    counterexample = make_counterexample(prop.name, scenario, examination, failure, target)
     outcomes = {c: ClauseOutcome(c, "fail", ran, failure, counterexample) for c in prop.clauses}
     return PropertyResult(prop, "fail", ran, failure, counterexample, clauses=outcomes)
 
@@ -754,9 +788,7 @@ def _failed(
             outcome = "passed" if again is None else f"failed differently ({again[:300]})"
             reason = f"{reason} — {NOT_REPRODUCIBLE.format(outcome=outcome)}"
             break
-    counterexample = Counterexample(
-        prop.name, scenario, examination.target, examination.reference, reason
-    )
+    counterexample = make_counterexample(prop.name, scenario, examination, reason, target)
     return ClauseOutcome(clause, "fail", in_regime, reason, counterexample)
 
 
