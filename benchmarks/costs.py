@@ -32,7 +32,7 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("run directory listed, checkpoints read", "_files", "conformance/harness/observe.py"),
     ("run directory listed, checkpoints read", "", "conformance/harness/run_files.py"),
     ("run directory listed, checkpoints read", "read_checkpoint", "harness/sim_model.py"),
-    ("constructor arguments (deepcopy)", "_constructor_arguments", "harness/observe.py"),
+    ("constructor arguments (deepcopy)", "constructor_arguments", "harness/observe.py"),
     ("Keras objects for the simulated model (adapt_for_keras)", "adapt_for_keras", "targets.py"),
     ("target cleanup hook", "leave_tensorflow_summary_contexts", "conformance/targets.py"),
     ("run directory listed, checkpoints read", "_checkpoint_text", "harness/sim_model.py"),

@@ -60,13 +60,14 @@ from conformance.harness.fit import EpochPlan, FitPlan, batch_logs, pythonify
 from conformance.harness.observe import (
     Observation,
     Scenario,
-    _constructor_arguments,
-    _relative,
+    constructor_arguments,
     observe,
+    run_relative,
 )
 from conformance.harness.sim_model import ModelSpec
 from conformance.properties.base import Property, comparable
-from conformance.runner import Examination, reference_for
+from conformance.results import Examination
+from conformance.runner import reference_for
 from conformance.targets import Target
 
 BASELINE_PROPERTIES = {
@@ -260,7 +261,7 @@ class RealFitDriver:
                 warnings.simplefilter("ignore")
                 try:
                     state.current_hook = "__init__"
-                    callback = callback_class(**_constructor_arguments(scenario.config, run_dir))
+                    callback = callback_class(**constructor_arguments(scenario.config, run_dir))
                     observation.constructed = True
                     model = None
                     for plan in scenario.fits:
@@ -270,7 +271,7 @@ class RealFitDriver:
             observation.stdout = out.getvalue()
             observation.hooks = state.epoch_ends
             observation.learning_rates = state.learning_rates
-            observation.model_calls = _relative(state.calls, run_dir)
+            observation.model_calls = run_relative(state.calls, run_dir)
         return observation
 
     def _fit(

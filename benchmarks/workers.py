@@ -40,11 +40,12 @@ def no_op_body() -> Iterator[None]:
     left is Hypothesis generating the scenarios (and the runner's own bookkeeping)."""
     from conformance import runner
     from conformance.harness.observe import Observation
+    from conformance.results import Examination
 
     def unexamined(
         prop: Any, target: Any, scenario: Any, scenario_timeout: Any = None, fresh: bool = False
     ) -> Any:
-        return runner.Examination(Observation(), None, None)
+        return Examination(Observation(), None, None)
 
     with mock.patch.object(runner, "examine", unexamined):
         yield

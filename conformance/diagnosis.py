@@ -23,7 +23,8 @@ from dataclasses import dataclass
 from conformance.catalogue import ALL
 from conformance.properties import PROPERTIES
 from conformance.properties.base import comparable
-from conformance.runner import ClauseResult, Counterexample, examine
+from conformance.results import ClauseResult, Counterexample
+from conformance.runner import examine
 from conformance.targets import Target, resolve
 
 LIMIT = 3  # matches named per clause

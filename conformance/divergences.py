@@ -56,13 +56,8 @@ from conformance.clauses import CLAUSES
 from conformance.harness.observe import Scenario
 from conformance.properties import PROPERTIES, regime_of
 from conformance.properties.base import Property
-from conformance.runner import (
-    ClauseOutcome,
-    ClauseResult,
-    Counterexample,
-    Examination,
-    PropertyResult,
-)
+from conformance.results import ClauseOutcome, ClauseResult, Examination, PropertyResult
+from conformance.runner import make_counterexample
 from conformance.scenario_io import from_data
 from conformance.targets import CALLBACKS, Target
 from conformance.unsupported import keras_defaults, passes
@@ -349,7 +344,7 @@ def apply(
             updated.append(verdict)
             continue
         runs = [(witness, run(witness)) for witness in divergence.witnesses]
-        updated.append(_judged(verdict, divergence, runs, failing))
+        updated.append(_judged(verdict, divergence, runs, failing, target))
     return updated
 
 
@@ -358,6 +353,7 @@ def _judged(
     divergence: Divergence,
     runs: list[tuple[Witness, Examination]],
     failing: dict[str, list[ClauseOutcome]],
+    target: Target,
 ) -> ClauseResult:
     covered = {witness.property.name for witness in divergence.witnesses}
     # A scoped declaration kept its scenarios from being judged: any failure is outside.
@@ -391,12 +387,8 @@ def _judged(
         )
     witness, examination = runs[0]
     assert examination.failure is not None
-    counterexample = Counterexample(
-        witness.property.name,
-        witness.scenario,
-        examination.target,
-        examination.reference,
-        examination.failure,
+    counterexample = make_counterexample(
+        witness.property.name, witness.scenario, examination, examination.failure, target
     )
     declared = f"declared divergence ({divergence.kind}): {divergence.reason}"
     declared += f"; see {divergence.link}"

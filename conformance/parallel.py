@@ -23,7 +23,8 @@ from typing import Any
 
 from conformance.properties import PROPERTIES
 from conformance.properties.base import Property
-from conformance.runner import ClauseOutcome, PropertyResult, callback_groups, run_group
+from conformance.results import ClauseOutcome, PropertyResult
+from conformance.runner import callback_groups, run_group
 from conformance.targets import Target
 from conformance.worker import Deadline, connect
 from conformance.worker.server import die_with_parent

@@ -34,12 +34,12 @@ from __future__ import annotations
 from typing import Any
 
 from conformance import __version__
-from conformance.harness.observe import Observation, Scenario, observe
+from conformance.harness.observe import Observation, Scenario
 from conformance.reports.model import SCHEMA, VERDICTS, Clause, Counterexample, Report
-from conformance.runner import ClauseResult, reference_for
-from conformance.runner import Counterexample as Found
+from conformance.results import ClauseResult
+from conformance.results import Counterexample as Found
 from conformance.scenario_io import to_data
-from conformance.targets import Target, resolve
+from conformance.targets import Target
 
 
 def build(
@@ -50,7 +50,7 @@ def build(
     divergences: str | None = None,
 ) -> Report:
     shared: dict[int, Counterexample] = {}  # clauses blamed together share a counterexample
-    clauses = [_clause(result, target, shared) for result in results]
+    clauses = [_clause(result, shared) for result in results]
     summary = {verdict: sum(1 for c in clauses if c.verdict == verdict) for verdict in VERDICTS}
     return Report.model_validate(
         {
@@ -68,7 +68,6 @@ def build(
 
 def _clause(
     result: ClauseResult,
-    target: Target | None = None,
     shared: dict[int, Counterexample] | None = None,
 ) -> Clause:
     counterexample = result.counterexample
@@ -76,7 +75,7 @@ def _clause(
     if counterexample is not None:
         shared = {} if shared is None else shared
         if id(counterexample) not in shared:
-            shared[id(counterexample)] = counterexample_data(counterexample, target)
+            shared[id(counterexample)] = counterexample_data(counterexample)
         data = shared[id(counterexample)]
     # The fields added within version 1 are set only when they say something, so that
     # a report names them only then (Report.data dumps the fields that were set).
@@ -102,7 +101,7 @@ def _clause(
     )
 
 
-def counterexample_data(counterexample: Found, target: Target | None = None) -> Counterexample:
+def counterexample_data(counterexample: Found) -> Counterexample:
     data: dict[str, Any] = {
         "property": counterexample.property,
         "scenario": to_data(counterexample.scenario),
@@ -113,39 +112,9 @@ def counterexample_data(counterexample: Found, target: Target | None = None) -> 
         "reason": counterexample.reason,
         "table": table(counterexample.scenario, counterexample.target, counterexample.reference),
     }
-    if counterexample.reference is not None and counterexample.scenario.callback == "EarlyStopping":
-        state = reference_state(counterexample.scenario, target)
-        if state is not None:
-            data["reference_state"] = state
+    if counterexample.reference_state is not None:
+        data["reference_state"] = counterexample.reference_state
     return Counterexample.model_validate(data)
-
-
-def reference_state(scenario: Scenario, target: Target | None = None) -> dict[str, Any] | None:
-    """What the reference's EarlyStopping held at the end of each fit of `scenario` that its
-    observation does not show: its best epoch (None where no epoch was monitored). The
-    reference is run again for it (as the target declares it compares, when given); None
-    if that run does not go through."""
-    base = (
-        reference_for(target, "EarlyStopping")
-        if target
-        else resolve("reference").classes["EarlyStopping"]
-    )
-    assert base is not None
-    best: list[int | None] = []
-
-    def on_train_end(self: Any, logs: Any = None) -> None:
-        kept = getattr(self, "best", None) is not None
-        best.append(getattr(self, "best_epoch", None) if kept else None)
-        super(recording, self).on_train_end(logs)
-
-    recording: Any = type(base.__name__, (base,), {"on_train_end": on_train_end})
-    try:
-        observed = observe(recording, scenario)
-    except Exception:
-        return None
-    if observed.error is not None:  # a fit a hook raised in does not reach its train end
-        best.extend([None] * (len(scenario.fits) - len(best)))
-    return {"best_epoch": best}
 
 
 def _cell(values: dict[str, Any] | None) -> str:

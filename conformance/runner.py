@@ -25,7 +25,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis.errors import Flaky
@@ -36,12 +36,16 @@ from conformance.clauses import CLAUSES, Clause
 from conformance.harness.observe import Observation, Scenario, observe
 from conformance.host import RunDeadline
 from conformance.properties.base import Property, comparable
+from conformance.results import (
+    ClauseOutcome,
+    ClauseResult,
+    Counterexample,
+    Examination,
+    PropertyResult,
+)
 from conformance.scenario_words import scenario_in_words
 from conformance.targets import Target, resolve
 from conformance.unsupported import Unsupported
-
-if TYPE_CHECKING:
-    from conformance.divergences import Divergence
 
 PROFILES = {"quick": 50, "default": 200, "thorough": 2000}  # examples per property
 FIT_LOOP_REASON = (
@@ -63,7 +67,9 @@ NOT_REPRODUCIBLE = (
 def _shrink_budget() -> Iterator[None]:
     """Cap Hypothesis's shrinking (its own caps are 500 shrinks and five minutes, which
     Hypothesis documents as monkeypatchable): a counterexample a little less minimal is
-    worth more than a run that takes minutes per wrong clause."""
+    worth more than a run that takes minutes per wrong clause. No public setting does it
+    (Hypothesis 6.170: `settings` can only leave the shrink phase out, `phases`), so the
+    engine's two module constants are patched here, and only here, for one search."""
     saved = engine.MAX_SHRINKS, engine.MAX_SHRINKING_SECONDS
     engine.MAX_SHRINKS, engine.MAX_SHRINKING_SECONDS = (
         SHRINK_BUDGET["shrinks"],
@@ -73,53 +79,6 @@ def _shrink_budget() -> Iterator[None]:
         yield
     finally:
         engine.MAX_SHRINKS, engine.MAX_SHRINKING_SECONDS = saved
-
-
-@dataclass
-class Counterexample:
-    property: str
-    scenario: Scenario
-    target: Observation
-    reference: Observation | None
-    reason: str
-
-
-@dataclass
-class ClauseOutcome:
-    """A clause's verdict from one group: judged on `examples` scenarios of its regime."""
-
-    clause: str
-    verdict: str  # "pass", "fail", "unsupported" or "not-run"
-    examples: int
-    reason: str = ""
-    counterexample: Counterexample | None = None
-    explained_by: tuple[str, ...] = ()  # the failing clauses it could not be judged apart from
-    # drawn scenarios of its regime left out: they need what the target does not support
-    left_out: int = 0
-
-
-@dataclass
-class PropertyResult:
-    property: Property
-    verdict: str  # "pass", "fail" or "not-run"
-    examples: int
-    reason: str = ""
-    counterexample: Counterexample | None = None
-    # the verdict of each clause the property checks, as its group blamed them
-    clauses: dict[str, ClauseOutcome] = field(default_factory=dict)
-
-
-@dataclass
-class ClauseResult:
-    clause: Clause
-    verdict: str  # "pass", "fail", "divergent", "stale", "unsupported" or "not-run"
-    examples: int
-    reason: str
-    counterexample: Counterexample | None
-    divergence: Divergence | None = None  # the declaration that applied (conformance.divergences)
-    left_out: int = 0  # drawn scenarios of its regime the target does not support
-    # catalogue entries that behave as the target on its counterexample (conformance.diagnosis)
-    behaves_like: tuple[str, ...] = ()
 
 
 def reference_for(target: Target, callback: str) -> type:
@@ -132,18 +91,40 @@ def reference_for(target: Target, callback: str) -> type:
     return type(reference_class.__name__, (reference_class,), overrides)
 
 
-@dataclass
-class Examination:
-    """One scenario run for one property: what the target and (for a differential
-    property) the reference did, and why the property fails, if it does."""
+def make_counterexample(
+    prop_name: str, scenario: Scenario, examination: Examination, reason: str, target: Target
+) -> Counterexample:
+    """The counterexample of `examination`, with what the reference held that its
+    observation does not show (`reference_state`), for a differential EarlyStopping one."""
+    state = None
+    if examination.reference is not None and scenario.callback == "EarlyStopping":
+        state = reference_state(scenario, target)
+    return Counterexample(
+        prop_name, scenario, examination.target, examination.reference, reason, state
+    )
 
-    target: Observation
-    reference: Observation | None
-    failure: str | None
-    timed_out: bool = False
-    # A failure that says all there is to say (a timeout, a write outside the run, state
-    # kept on the classes): not shrunk, not re-run.
-    conclusive: bool = False
+
+def reference_state(scenario: Scenario, target: Target) -> dict[str, Any] | None:
+    """What the reference's EarlyStopping held at the end of each fit of `scenario` that its
+    observation does not show: its best epoch (None where no epoch was monitored). The
+    reference is run again for it, as the target declares it compares; None if that run
+    does not go through."""
+    base = reference_for(target, "EarlyStopping")
+    best: list[int | None] = []
+
+    def on_train_end(self: Any, logs: Any = None) -> None:
+        kept = getattr(self, "best", None) is not None
+        best.append(getattr(self, "best_epoch", None) if kept else None)
+        super(recording, self).on_train_end(logs)
+
+    recording: Any = type(base.__name__, (base,), {"on_train_end": on_train_end})
+    try:
+        observed = observe(recording, scenario)
+    except Exception:
+        return None
+    if observed.error is not None:  # a fit a hook raised in does not reach its train end
+        best.extend([None] * (len(scenario.fits) - len(best)))
+    return {"best_epoch": best}
 
 
 def strategy_key(prop: Property) -> str:
@@ -774,9 +755,7 @@ def _whole(
         return PropertyResult(prop, "fail", ran, examination, clauses=outcomes)
     assert scenario is not None and examination.failure is not None
     failure = prop.name + examination.failure.split(":", 1)[1]
-    counterexample = Counterexample(
-        prop.name, scenario, examination.target, examination.reference, failure
-    )
+    counterexample = make_counterexample(prop.name, scenario, examination, failure, target)
     outcomes = {c: ClauseOutcome(c, "fail", ran, failure, counterexample) for c in prop.clauses}
     return PropertyResult(prop, "fail", ran, failure, counterexample, clauses=outcomes)
 
@@ -811,9 +790,7 @@ def _failed(
             outcome = "passed" if again is None else f"failed differently ({again[:300]})"
             reason = f"{reason} — {NOT_REPRODUCIBLE.format(outcome=outcome)}"
             break
-    counterexample = Counterexample(
-        prop.name, scenario, examination.target, examination.reference, reason
-    )
+    counterexample = make_counterexample(prop.name, scenario, examination, reason, target)
     return ClauseOutcome(clause, "fail", in_regime, reason, counterexample)
 
 

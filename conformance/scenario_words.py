@@ -4,13 +4,11 @@ monitor a value, the value per epoch of each fit."""
 
 from __future__ import annotations
 
-import functools
-import inspect
 from typing import Any
 
-import reference
 from conformance.harness.fit import EpochPlan
 from conformance.harness.observe import Scenario
+from conformance.unsupported import keras_defaults
 
 MISSING = "missing"
 
@@ -29,14 +27,8 @@ def _value(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-@functools.cache
-def _defaults(callback: str) -> dict[str, Any]:
-    parameters = inspect.signature(getattr(reference, callback)).parameters
-    return {name: p.default for name, p in parameters.items() if p.default is not p.empty}
-
-
 def scenario_in_words(scenario: Scenario) -> str:
-    defaults = _defaults(scenario.callback)
+    defaults = keras_defaults(scenario.callback)
     settings = ", ".join(
         f"{name} {_short(value)}"
         for name, value in scenario.config.items()

@@ -13,12 +13,8 @@ import pytest
 
 from conformance.properties import PROPERTIES
 from conformance.properties.base import Property
-from conformance.runner import (
-    PROFILES,
-    PropertyResult,
-    callback_groups,
-    run_group,
-)
+from conformance.results import PropertyResult
+from conformance.runner import PROFILES, callback_groups, run_group
 
 
 @pytest.fixture(scope="session")

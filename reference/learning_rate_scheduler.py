@@ -18,8 +18,9 @@ from reference.callback import Callback, Logs
 from reference.messages import print_msg
 
 
-def _current_rate(optimizer: Any) -> float:
-    # Keras reads the rate through `backend.convert_to_numpy`, i.e. `np.array`.
+def current_rate(optimizer: Any) -> float:
+    """`optimizer`'s learning rate as a float, read as Keras reads it: through
+    `backend.convert_to_numpy`, i.e. `np.array` (the catalogue's schedulers read it so too)."""
     return float(np.array(optimizer.learning_rate))
 
 
@@ -37,7 +38,7 @@ class LearningRateScheduler(Callback):
 
         try:
             # Clause `learning_rate_scheduler.schedule.absolute-epoch`.
-            learning_rate = self.schedule(epoch, _current_rate(optimizer))
+            learning_rate = self.schedule(epoch, current_rate(optimizer))
         except TypeError:
             # Clause `learning_rate_scheduler.schedule.one-argument`.
             # Quirk `learning_rate_scheduler.schedule.type-error-falls-back`: any
@@ -84,6 +85,6 @@ class LearningRateScheduler(Callback):
         optimizer = self.model.optimizer
         if hasattr(optimizer, "optimizers"):
             for sub_optimizer in optimizer.optimizers:
-                logs[f"learning_rate_{sub_optimizer.name}"] = _current_rate(sub_optimizer)
+                logs[f"learning_rate_{sub_optimizer.name}"] = current_rate(sub_optimizer)
         else:
-            logs["learning_rate"] = _current_rate(optimizer)
+            logs["learning_rate"] = current_rate(optimizer)

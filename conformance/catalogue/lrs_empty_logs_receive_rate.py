@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from reference import EarlyStopping, LearningRateScheduler, ModelCheckpoint, TensorBoard
 from reference.callback import Logs
-from reference.learning_rate_scheduler import _current_rate
+from reference.learning_rate_scheduler import current_rate
 
 __all__ = [
     "CAUGHT_BY",
@@ -26,6 +26,6 @@ class LearningRateScheduler(LearningRateScheduler):
         optimizer = self.model.optimizer
         if hasattr(optimizer, "optimizers"):
             for sub_optimizer in optimizer.optimizers:
-                logs[f"learning_rate_{sub_optimizer.name}"] = _current_rate(sub_optimizer)
+                logs[f"learning_rate_{sub_optimizer.name}"] = current_rate(sub_optimizer)
         else:
-            logs["learning_rate"] = _current_rate(optimizer)
+            logs["learning_rate"] = current_rate(optimizer)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from reference import EarlyStopping, LearningRateScheduler, ModelCheckpoint, TensorBoard
-from reference.learning_rate_scheduler import _current_rate
+from reference.learning_rate_scheduler import current_rate
 
 __all__ = [
     "CAUGHT_BY",
@@ -26,7 +26,7 @@ class LearningRateScheduler(LearningRateScheduler):
         if not hasattr(optimizer, "learning_rate"):
             raise ValueError('Optimizer must have a "learning_rate" attribute.')
         try:
-            learning_rate = self.schedule(epoch, _current_rate(optimizer))
+            learning_rate = self.schedule(epoch, current_rate(optimizer))
         except TypeError:
             learning_rate = self.schedule(epoch)
         # Bug: np.floating admits np.float16, which Keras rejects.

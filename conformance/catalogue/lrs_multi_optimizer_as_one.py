@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from reference import EarlyStopping, LearningRateScheduler, ModelCheckpoint, TensorBoard
 from reference.callback import Logs
-from reference.learning_rate_scheduler import _current_rate
+from reference.learning_rate_scheduler import current_rate
 from reference.messages import print_msg
 
 __all__ = [
@@ -32,4 +32,4 @@ class LearningRateScheduler(LearningRateScheduler):
 
     def on_epoch_end(self, epoch: int, logs: Logs = None) -> None:
         logs = logs or {}
-        logs["learning_rate"] = _current_rate(self.model.optimizer)
+        logs["learning_rate"] = current_rate(self.model.optimizer)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from reference import EarlyStopping, LearningRateScheduler, ModelCheckpoint, TensorBoard
-from reference.learning_rate_scheduler import _current_rate
+from reference.learning_rate_scheduler import current_rate
 
 __all__ = [
     "CAUGHT_BY",
@@ -32,7 +32,7 @@ class LearningRateScheduler(LearningRateScheduler):
         if not hasattr(optimizer, "learning_rate"):
             raise ValueError('Optimizer must have a "learning_rate" attribute.')
         # Bug: no `except TypeError: self.schedule(epoch)` retry.
-        learning_rate = self.schedule(epoch, _current_rate(optimizer))
+        learning_rate = self.schedule(epoch, current_rate(optimizer))
         if not isinstance(learning_rate, (float, np.float32, np.float64)):
             raise ValueError(
                 f"The output of the `schedule` function should be a float. Got: {learning_rate}"

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from reference import EarlyStopping, LearningRateScheduler, ModelCheckpoint, TensorBoard
-from reference.learning_rate_scheduler import _current_rate
+from reference.learning_rate_scheduler import current_rate
 
 __all__ = [
     "CAUGHT_BY",
@@ -32,7 +32,7 @@ class LearningRateScheduler(LearningRateScheduler):
             raise ValueError('Optimizer must have a "learning_rate" attribute.')
         # Bug: the arity decides; Keras tries two arguments and retries on any TypeError.
         if len(inspect.signature(self.schedule).parameters) >= 2:
-            learning_rate = self.schedule(epoch, _current_rate(optimizer))
+            learning_rate = self.schedule(epoch, current_rate(optimizer))
         else:
             learning_rate = self.schedule(epoch)
         if not isinstance(learning_rate, (float, np.float32, np.float64)):

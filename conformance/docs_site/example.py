@@ -38,7 +38,7 @@ from conformance.harness.fit import FitPlan
 from conformance.harness.observe import (  # the harness's own argument handling
     Observation,
     Scenario,
-    _constructor_arguments,
+    constructor_arguments,
     observe,
     read_outputs,
 )
@@ -228,7 +228,7 @@ def _drive(
         os.mkdir(run_dir)
         model = sim_model_class(scenario.model.class_name)(scenario.model)
         try:
-            callback = callback_class(**_constructor_arguments(scenario.config, run_dir))
+            callback = callback_class(**constructor_arguments(scenario.config, run_dir))
         except Exception as error:
             observation.error = (type(error).__name__, str(error), "__init__")
             return observation

@@ -177,9 +177,11 @@ def _adapted(adapt: ModelAdapter, model: SimModel) -> SimModel:
 # --------------------------------------------------------------------------------------
 
 
-def _constructor_arguments(
+def constructor_arguments(
     config: dict[str, Any], run_dir: str, backend: str | None = None
 ) -> dict[str, Any]:
+    """The keyword arguments a callback is made with from a scenario's `config`: paths
+    inside `run_dir`, described schedules built (for `backend`), each value a copy."""
     arguments = {}
     for name, value in config.items():
         if name in PATH_ARGUMENTS and isinstance(value, str):
@@ -209,7 +211,7 @@ def _files(tree: RunFiles) -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
-def _relative(value: Any, run_dir: str, names: tuple[tuple[str, str], ...] = ()) -> Any:
+def run_relative(value: Any, run_dir: str, names: tuple[tuple[str, str], ...] = ()) -> Any:
     """`value` with the run directory written as `<run>` (and each other `(path, name)`
     of `names` as its name), through containers."""
     if isinstance(value, str):
@@ -218,11 +220,11 @@ def _relative(value: Any, run_dir: str, names: tuple[tuple[str, str], ...] = ())
             value = value.replace(path, name)
         return value
     if isinstance(value, tuple):
-        return tuple(_relative(v, run_dir, names) for v in value)
+        return tuple(run_relative(v, run_dir, names) for v in value)
     if isinstance(value, list):
-        return [_relative(v, run_dir, names) for v in value]
+        return [run_relative(v, run_dir, names) for v in value]
     if isinstance(value, dict):
-        return {k: _relative(v, run_dir, names) for k, v in value.items()}
+        return {k: run_relative(v, run_dir, names) for k, v in value.items()}
     return value
 
 
@@ -287,7 +289,7 @@ def run_in(
 
         def construct_and_fit() -> None:
             nonlocal callback
-            arguments = _constructor_arguments(scenario.config, run_dir, backend)
+            arguments = constructor_arguments(scenario.config, run_dir, backend)
             callback = callback_class(**arguments)
             observation.constructed = True
             for plan in scenario.fits:
@@ -313,7 +315,7 @@ def run_in(
     observation.outside_writes = confinement.outside + confinement.leftovers()
     names = ((confinement.cwd, "<cwd>"), (confinement.scratch, "<tmp>"))
     for name in ("model_calls", "warnings", "stdout", "error"):
-        setattr(observation, name, _relative(getattr(observation, name), run_dir, names))
+        setattr(observation, name, run_relative(getattr(observation, name), run_dir, names))
     return observation, target.timed_out
 
 
@@ -322,6 +324,6 @@ def read_outputs(observation: Observation, workspace: str) -> None:
     files and what they hold, event files and their records."""
     run_dir = os.path.join(os.path.realpath(workspace), WORKSPACE_DIRECTORIES[0])
     tree = read_tree(run_dir)
-    observation.files = _relative(_files(tree), run_dir)
+    observation.files = run_relative(_files(tree), run_dir)
     observation.event_files = event_runs_in(tree)
     observation.summaries = records_in(tree)

@@ -19,15 +19,13 @@ import time
 from collections.abc import Iterable
 
 _PR_SET_CHILD_SUBREAPER = 36
-_made_subreaper = False
 
 
 def become_subreaper() -> None:
-    """Orphaned descendants become this process's children (Linux; elsewhere a no-op)."""
-    global _made_subreaper
-    if not _made_subreaper and sys.platform.startswith("linux"):
+    """Orphaned descendants become this process's children (Linux; elsewhere a no-op).
+    Idempotent: the kernel keeps one flag, set again by each worker's start."""
+    if sys.platform.startswith("linux"):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1)
-        _made_subreaper = True
 
 
 def kill_group(pid: int) -> None:
