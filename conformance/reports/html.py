@@ -43,6 +43,7 @@ _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("conformance.reports", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,  # a misspelt name fails the render, not shows blank
+    # A line holding only a block tag leaves nothing in the page, so templates indent freely.
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
@@ -51,6 +52,8 @@ _TEMPLATES = jinja2.Environment(
 
 @dataclass(frozen=True)
 class _CallbackSection:
+    """One callback's clauses: its verdict counts, and its levels in order."""
+
     callback: str
     counts: str
     levels: list[tuple[str, list[Clause]]]
@@ -58,6 +61,8 @@ class _CallbackSection:
 
 @dataclass(frozen=True)
 class _CounterexampleView:
+    """What the page shows of one counterexample, ready for the template."""
+
     number: int
     property: str
     reason: str
