@@ -9,6 +9,12 @@ Each plot is one panel per side, reference left and target right, on the same sc
 * `summaries`: TensorBoard's records as a tag x step grid.
 
 What one side did and the other did not is drawn in red on the side that did it.
+
+Why by hand: no installed library does this better. matplotlib (not a dependency, ~50 MB)
+writes standalone figures with inline styles and generated ids, where these marks carry
+classes (`marker-stop`) and plain attributes the page's CSS can override. An SVG builder
+(svgwrite, drawsvg; neither installed) would only trade f-strings for calls, while the bulk
+of this module, the scales and what each mark means, would stay.
 """
 
 from __future__ import annotations
