@@ -94,8 +94,9 @@ def test_every_clause_is_checked(entry: Clause) -> None:
     assert entry.id in sources.FIT_TESTS
     if entry.level == "core":
         assert found
+    fit_tests = ("tests/suite/test_fidelity.py", "tests/suite/test_harness_fit.py")
     for check in found:
-        assert check.where.path in ("tests/suite/test_fidelity.py", "tests/suite/test_harness_fit.py")
+        assert check.where.path in fit_tests
     if entry.level == "core" and entry.id != "fit.logs.nested-dicts-flattened":
         # The fidelity test records the real fit; nested dicts need a metric the real
         # model does not report, so test_harness_fit checks them against pythonify_logs.
