@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from conformance.clauses import CLAUSES, Clause, clause
-from conformance.docs_site import hook, sources
-from conformance.docs_site.examples import EXAMPLES, prose_only
 from conformance.properties import PROPERTIES
+from tools.docs_site import hook, sources
+from tools.docs_site.examples import EXAMPLES, prose_only
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -95,7 +95,10 @@ def test_every_clause_is_checked(entry: Clause) -> None:
     if entry.level == "core":
         assert found
     for check in found:
-        assert check.where.path in ("tests/suite/test_fidelity.py", "tests/suite/test_harness_fit.py")
+        assert check.where.path in (
+            "tests/suite/test_fidelity.py",
+            "tests/suite/test_harness_fit.py",
+        )
     if entry.level == "core" and entry.id != "fit.logs.nested-dicts-flattened":
         # The fidelity test records the real fit; nested dicts need a metric the real
         # model does not report, so test_harness_fit checks them against pythonify_logs.
