@@ -12,9 +12,9 @@ import re
 import pytest
 
 from conformance.clauses import CLAUSES
-from conformance.docs_site import hook
-from conformance.docs_site.example import contains, render
-from conformance.docs_site.examples import EXAMPLES, page_examples
+from tools.docs_site import hook
+from tools.docs_site.example import contains, render
+from tools.docs_site.examples import EXAMPLES, page_examples
 
 
 @pytest.mark.parametrize("id_", sorted(EXAMPLES))

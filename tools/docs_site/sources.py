@@ -21,9 +21,9 @@ from pathlib import Path
 from conformance.clauses import CITATION, CLAUSES, Clause, clause
 from conformance.properties import PROPERTIES
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-"""The repository the site is built from. The MkDocs hook sets it to the directory of
-`mkdocs.yml`, so an installed (not editable) package still reads the checkout's files."""
+ROOT = Path(__file__).resolve().parents[2]
+"""The repository the site is built from: the checkout this builder lives in (it is not
+part of the installed package), whose `mkdocs.yml` loads the hook."""
 
 # The code the site shows, relative to the repository root.
 CODE_GLOBS = (

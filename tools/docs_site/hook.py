@@ -18,13 +18,27 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
-from conformance.clauses import CLAUSES, clause
-from conformance.docs_site import sources
-from conformance.docs_site.example import contains, render
-from conformance.docs_site.examples import EXAMPLE_BLOCK, Example, page_examples, prose_only
+# MkDocs loads this file by its path, not as `tools.docs_site.hook`, and the repository
+# is not on sys.path then (`tools` is not installed): put it there so that the builder's
+# modules import as the package they are. MkDocs restores sys.path once this module is
+# loaded, so everything the hook needs is imported here.
+_REPOSITORY = str(Path(__file__).resolve().parents[2])
+if _REPOSITORY not in sys.path:
+    sys.path.insert(0, _REPOSITORY)
+
+from conformance.clauses import CLAUSES, clause  # noqa: E402
+from tools.docs_site import sources  # noqa: E402
+from tools.docs_site.example import contains, render  # noqa: E402
+from tools.docs_site.examples import (  # noqa: E402
+    EXAMPLE_BLOCK,
+    Example,
+    page_examples,
+    prose_only,
+)
 
 MARKER = re.compile(r"<!--\s*(example|refs|clauses):\s*(\S+)\s*-->")
 
@@ -144,8 +158,6 @@ PROJECT_PAGES = {
 
 
 def on_config(config: Any) -> Any:
-    # Read the code next to mkdocs.yml, also when the package is installed elsewhere.
-    sources.ROOT = Path(config.config_file_path).resolve().parent
     if config["nav"] is not None:
         docs = Path(config["docs_dir"])
         project = [

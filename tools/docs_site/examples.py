@@ -32,10 +32,10 @@ import numpy as np
 
 import reference
 from conformance.clauses import DOCS, PAGES, Clause
-from conformance.docs_site.example import Example, Probe
 from conformance.harness.fit import EpochPlan, FitPlan
 from conformance.harness.observe import Scenario
 from conformance.harness.sim_model import Embedding, ModelSpec, Weight
+from tools.docs_site.example import Example, Probe
 
 __all__ = [  # the words a page's example is written in, and the page reader
     "BEST_ONLY",

@@ -1,5 +1,9 @@
 """The documentation site's build-time machinery (`mkdocs.yml` loads `hook.py`).
 
+It lives under `tools/`, not in the installed `conformance` package: only the docs build
+and the tests (`tests/site/`) use it, and nothing in `conformance/` or `reference/`
+imports it (`tests/suite/test_package_contents.py`).
+
 * `example`: an `Example` is a small scenario per clause; `render` runs it on the
   reference callback through the harness (`observe`, hence `simulate_fit`), tracing every
   hook, and returns the run as a Markdown table.
