@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from conformance.clauses import CLAUSES, Clause, clause
-from conformance.docs_site import hook, sources
-from conformance.docs_site.examples import EXAMPLES, prose_only
 from conformance.properties import PROPERTIES
+from tools.docs_site import hook, sources
+from tools.docs_site.examples import EXAMPLES, prose_only
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

@@ -39,7 +39,6 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "conformance.pytest_plugin",
         "conformance.test_conformance",
         "conformance.demo",
-        "conformance.docs_site",
     ),
 )
 
