@@ -91,3 +91,11 @@ def test_clause_tables_escape_the_placeholders_of_statements() -> None:
         page = next(c for c in CLAUSES if c.callback == callback).anchor.split("#")[0]
         table = hook.clauses_markdown(callback, page)
         assert re.search(r"<(?!/?(a|code|wbr)\b)[a-z]", table) is None, callback
+
+
+def test_markers_in_a_four_backtick_block_are_shown_as_written() -> None:
+    shown = "````markdown\n<!-- refs: early_stopping.patience.zero-is-one -->\n````\n"
+    markdown = shown + "<!-- refs: early_stopping.patience.zero-is-one -->\n"
+    expanded = hook.expand(markdown, "contributing.md")
+    assert expanded.startswith(shown)
+    assert expanded.count("<!--") == 1

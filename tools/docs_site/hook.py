@@ -109,9 +109,22 @@ def clauses_markdown(callback: str, page: str) -> str:
     return "\n".join(rows) + "\n"
 
 
-def expand(markdown: str, page: str) -> str:
-    """`markdown` (the page `page`, relative to docs/) with its markers replaced."""
+LITERAL = re.compile(r"^(`{4,})[^\n]*\n.*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
+"""A block fenced with four or more backticks: Markdown shown as it is written (the
+contributing guide's clause section), whose markers are not expanded."""
 
+
+def expand(markdown: str, page: str) -> str:
+    """`markdown` (the page `page`, relative to docs/) with its markers replaced, except in
+    `LITERAL` blocks."""
+    parts, start = [], 0
+    for literal in LITERAL.finditer(markdown):
+        parts += [_expand(markdown[start : literal.start()], page), literal.group(0)]
+        start = literal.end()
+    return "".join([*parts, _expand(markdown[start:], page)])
+
+
+def _expand(markdown: str, page: str) -> str:
     examples = page_examples(page, markdown)
     markdown = EXAMPLE_BLOCK.sub(lambda m: example_markdown(m[1], examples[m[1]]), markdown)
 
