@@ -69,6 +69,8 @@ class MonitorCallback(Callback):
         self.monitor = monitor
         self.mode = mode
         self.best = baseline
+        # Clause `early_stopping.min-delta.absolute`: a negative min_delta counts as its
+        # magnitude.
         self.min_delta = abs(min_delta)
         self.monitor_op: Callable[[Any, Any, Precision], bool] | None = None
 

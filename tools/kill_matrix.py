@@ -14,9 +14,13 @@ catalogue.
     python tools/kill_matrix.py --out docs/kill_matrix.md
     python tools/kill_matrix.py conformance.catalogue.es_nan_skipped
     python tools/kill_matrix.py --resume earlier.log --out docs/kill_matrix.md
+    python tools/kill_matrix.py --resume docs/kill_matrix.md --out docs/kill_matrix.md
 
-`--resume` takes the mutants an interrupted run already printed from its log (stderr)
-instead of running them again.
+`--resume` takes the mutants an interrupted run already printed from its log (stderr),
+or the rows of the page itself, instead of running them again. From the page, the
+mutants that are new, or whose `CAUGHT_BY` changed, are run again: after a new wrong
+implementation, that one command updates the page. (After a change to a property or a
+strategy, run the matrix without `--resume`: the page cannot know which rows it moved.)
 
 Exit status 1 when some mutant fails none of its own clauses (a gap in the suite, or a
 blame that lands elsewhere), else 0.
@@ -117,21 +121,41 @@ def _progress(row: Row, seconds: float) -> str:
     )
 
 
-def resumed(logs: list[Path]) -> dict[str, Row]:
-    """Rows rebuilt from the progress lines of earlier (interrupted) runs, for mutants
-    whose callback still has the clauses they name."""
+PAGE_ROW = re.compile(
+    r"^\| `(?P<name>\w+)` \| .* \| (?P<own>[^|]*) \| (?P<failing>[^|]*) \| [0-9.]+"
+    r" \| (?P<diagnosed>yes|no) \|$"
+)
+
+
+def _ids(cell: str) -> list[str]:
+    return [] if cell == "**none**" else [name.strip("` ") for name in cell.split(", ")]
+
+
+def resumed(sources: list[Path]) -> dict[str, Row]:
+    """Rows rebuilt from earlier runs: the progress lines of a log (stderr), or the rows of
+    a page this tool wrote. A row is kept while its callback still has the clauses it
+    failed and, from a page, while the mutant's `CAUGHT_BY` is the one it recorded; any
+    other mutant is run again."""
     rows = {}
-    for log in logs:
-        for line in log.read_text(encoding="utf-8", errors="replace").splitlines():
-            match = PROGRESS.match(line.strip())
+    for source in sources:
+        for line in source.read_text(encoding="utf-8", errors="replace").splitlines():
+            match = PROGRESS.match(line.strip()) or PAGE_ROW.match(line.strip())
             if not match:
                 continue
             module = PREFIX + match["name"]
-            mutant = importlib.import_module(module)
+            try:
+                mutant = importlib.import_module(module)
+            except ModuleNotFoundError:
+                continue  # a mutant no longer in the catalogue
             callback, expected = mutant.CAUGHT_BY
-            failing = [name for name in match["failing"].split(", ") if name]
+            failing = (
+                _ids(match["failing"]) if match.re is PAGE_ROW else match["failing"].split(", ")
+            )
+            failing = [name for name in failing if name]
             if not set(failing) <= {clause.id for clause in clauses_of(callback)}:
                 continue  # the clauses changed since: run it again
+            if match.re is PAGE_ROW and _ids(match["own"]) != list(expected):
+                continue  # its own clauses changed since: run it again
             rows[module] = Row(
                 module,
                 callback,
@@ -242,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         action="append",
         default=[],
-        help="take the mutants an earlier run printed (its stderr) from its log",
+        help="take the mutants an earlier run printed (its stderr log, or its page) from it",
     )
     args = parser.parse_args(argv)
     if args.modules:

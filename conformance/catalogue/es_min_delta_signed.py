@@ -13,7 +13,7 @@ __all__ = [
     "TensorBoard",
 ]
 
-CAUGHT_BY = ("EarlyStopping", ("monitor.improvement.strict",))
+CAUGHT_BY = ("EarlyStopping", ("early_stopping.min-delta.absolute",))
 
 
 class EarlyStopping(EarlyStopping):

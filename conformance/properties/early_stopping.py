@@ -31,6 +31,12 @@ def _flip_matters(scenario: Scenario) -> bool:
     )
 
 
+def _sign_of_min_delta_decides(scenario: Scenario) -> bool:
+    """A negative min_delta, and a value within its magnitude of the best: kept signed,
+    it would count as an improvement."""
+    return bool(scenario.config.get("min_delta", 0) < 0 and walk(scenario).near_best)
+
+
 def _patience_at_most_zero(scenario: Scenario) -> bool:
     return bool(scenario.config.get("patience", 0) <= 0)
 
@@ -48,6 +54,7 @@ BEST_EPOCH: dict[str, Regime] = {
     "early_stopping.monitor.skipped-epochs": lambda scenario: walk(scenario).skipped,
     "early_stopping.nan.first-value-becomes-best": lambda s: walk(s).not_finite,
     "early_stopping.reuse.resets-per-fit": _several_fits,
+    "early_stopping.min-delta.absolute": _sign_of_min_delta_decides,
 }
 STOP: dict[str, Regime] = {
     **BEST_EPOCH,
@@ -196,6 +203,7 @@ PROPERTIES = (
             "monitor.mode.auto",
             "early_stopping.patience.zero-is-one",
             "early_stopping.reuse.resets-per-fit",
+            "early_stopping.min-delta.absolute",
         ),
         strategies.min_delta_scenarios(),
         project=stopping,
@@ -207,6 +215,7 @@ PROPERTIES = (
                 "monitor.mode.auto",
                 "early_stopping.patience.zero-is-one",
                 "early_stopping.reuse.resets-per-fit",
+                "early_stopping.min-delta.absolute",
             )
         },
         describe=stopping_in_words,

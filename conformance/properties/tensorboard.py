@@ -259,10 +259,15 @@ PROPERTIES: tuple[Property, ...] = (
     Property(
         "tensorboard.raises-as-keras",
         CALLBACK,
-        RAISE_CLAUSES,
+        (*RAISE_CLAUSES, "tensorboard.epoch.learning-rate"),
         strategies.scenarios(),
         project=raised,
-        regimes=_regimes(*RAISE_CLAUSES),
+        regimes={
+            **_regimes(*RAISE_CLAUSES),
+            # Reading a rate from no optimizer, or from a multi-optimizer's own attribute,
+            # raises at epoch end: which optimizers get a rate decides whether it does.
+            "tensorboard.epoch.learning-rate": lambda s: s.model.optimizer != "sgd",
+        },
     ),
     Property(
         "tensorboard.event-files-as-keras",

@@ -72,7 +72,8 @@ _ID_ANYWHERE = re.compile(
 
 def _section_of_each_id(page: Path) -> dict[str, str]:
     """Map each clause id defined on `page` to the text of its section."""
-    text = page.read_text(encoding="utf-8")
+    # A block fenced with four backticks shows a section as written (docs/contributing.md).
+    text = re.sub(r"^(`{4,}).*?^\1$", "", page.read_text(encoding="utf-8"), flags=re.M | re.S)
     pattern = _ANCHOR if _ANCHOR.search(text) else _HEADING
     found = list(pattern.finditer(text))
     sections: dict[str, str] = {}

@@ -167,6 +167,8 @@ PROJECT_PAGES = {
     "mutation_testing.md": "Mutation testing",
     "kill_matrix.md": "Kill matrix",
     "benchmarks.md": "Benchmarks",
+    "architecture.md": "Architecture",
+    "contributing.md": "Adding a clause",
 }
 
 
