@@ -8,7 +8,9 @@ model calls, warnings and errors.
 Sessions the harness does not run: `evaluate` and `predict` without a fit, and a fit
 given the same CallbackList again (no `set_model`). These check the reference's API
 against Keras's directly, with the harness's simulated model and its `simulate_fit`;
-the small driver below is this module's alone.
+the small driver below is this module's alone. Its drawn runs also reach what the
+suite's scenarios leave out: weights of other shapes, a model without
+`train_function`, loss-scale and plain optimizers, and `update_freq=0`.
 """
 
 from __future__ import annotations
@@ -29,8 +31,21 @@ from conformance.harness.events import event_runs_in, records_in
 from conformance.harness.fit import EpochPlan, FitPlan, FitRecord, simulate_fit
 from conformance.harness.observe import IGNORED_WARNINGS, Scenario, observe, run_relative
 from conformance.harness.run_files import read_tree
-from conformance.harness.sim_model import Layer, ModelSpec, SimModel, Weight, sim_model_class
-from conformance.strategies.tensorboard import configs, fit_plans, model_specs, scenarios
+from conformance.harness.sim_model import (
+    Embedding,
+    Layer,
+    ModelSpec,
+    SimModel,
+    Weight,
+    sim_model_class,
+)
+from conformance.strategies.tensorboard import (
+    SAFE_UPDATE_FREQS,
+    configs,
+    fit_plans,
+    model_specs,
+    scenarios,
+)
 from tests.support.differential import assert_agrees_with_keras, keras_target, reference_class
 
 ONE_EPOCH = FitPlan([EpochPlan({"loss": 0.5})])
@@ -61,13 +76,18 @@ IMAGE_SHAPES = (
 )
 
 
-def with_image_layer(model: SimModel) -> SimModel:
-    """The model with one layer of `IMAGE_SHAPES`, named so that its tags need ":"
-    replaced."""
-    weights = [Weight(f"conv:0/w{i}", np.zeros(shape)) for i, shape in enumerate(IMAGE_SHAPES)]
-    model.layers = [Layer("conv:0", weights)]
+def with_layer(model: SimModel, name: str, shapes: tuple[tuple[int, ...], ...]) -> SimModel:
+    """`model` with a layer `name` of weights of `shapes` instead of its dense layer."""
+    weights = [Weight(f"{name}/w{i}", np.zeros(shape)) for i, shape in enumerate(shapes)]
+    embeddings = [layer for layer in model.layers if isinstance(layer, Embedding)]
+    model.layers = [*embeddings, Layer(name, weights)]
     model.set_label(model.label)
     return model
+
+
+def with_image_layer(model: SimModel) -> SimModel:
+    """A layer of `IMAGE_SHAPES`, named so that its tags need ":" replaced."""
+    return with_layer(model, "conv:0", IMAGE_SHAPES)
 
 
 def test_weight_images_of_every_branch_are_keras() -> None:
@@ -105,6 +125,12 @@ class SessionScenario:
     config: dict[str, Any]  # `log_dir` relative to the run's directory
     model: ModelSpec
     sessions: tuple[Session, ...]
+    weight_shapes: tuple[tuple[int, ...], ...] = ()  # the dense layer's; (): the harness's own
+    has_train_function: bool = True  # False: reading `model.train_function` raises
+
+
+def _no_train_function(model: SimModel) -> Any:
+    raise AttributeError("train_function")
 
 
 class _InSameCallbackList:
@@ -150,7 +176,13 @@ def _run_session(callback: Any, model: SimModel, session: Session, record: FitRe
 
 def observe_sessions(tensorboard_class: type, scenario: SessionScenario, root: str) -> str:
     """What running `scenario` under `root` left and raised, as comparable text."""
-    model = sim_model_class(scenario.model.class_name)(scenario.model)
+    model_class = sim_model_class(scenario.model.class_name)
+    if not scenario.has_train_function:
+        train_function = property(_no_train_function)
+        model_class = type(model_class.__name__, (model_class,), {"train_function": train_function})
+    model = model_class(scenario.model)
+    if scenario.weight_shapes:
+        model = with_layer(model, "dense", scenario.weight_shapes)
     target = keras_target()
     if tensorboard_class is keras.callbacks.TensorBoard and target.adapt is not None:
         model = target.adapt(model)
@@ -185,6 +217,9 @@ def observe_sessions(tensorboard_class: type, scenario: SessionScenario, root: s
 
 
 OPTIMIZERS = ["sgd", "multi", "loss_scale", "plain", "none"]
+# 0 too: Keras raises ZeroDivisionError at the first write, which the suite's fits avoid.
+UPDATE_FREQS = [*SAFE_UPDATE_FREQS, 0]
+WEIGHT_SHAPES = [(3,), (1,), (2, 3), (4, 2), (1, 3, 1), (2, 2, 3), (2, 2, 1, 3), (1, 1, 2, 2, 2)]
 sessions = st.one_of(
     st.builds(Session, st.sampled_from(["fit", "same_list_fit"]), fit_plans()),
     st.builds(Session, st.just("evaluate"), batches=st.integers(0, 3)),
@@ -198,10 +233,16 @@ def session_scenarios(draw: st.DrawFn) -> SessionScenario:
         draw(model_specs(), label="model"),
         optimizer=draw(st.sampled_from(OPTIMIZERS), label="optimizer"),
     )
+    config = draw(configs(model), label="config")
+    config["update_freq"] = draw(st.sampled_from(UPDATE_FREQS), label="update_freq")
     return SessionScenario(
-        draw(configs(model), label="config"),
+        config,
         model,
         tuple(draw(st.lists(sessions, min_size=1, max_size=3), label="sessions")),
+        weight_shapes=tuple(
+            draw(st.lists(st.sampled_from(WEIGHT_SHAPES), max_size=2), label="weight shapes")
+        ),
+        has_train_function=draw(st.sampled_from([True] * 5 + [False]), label="train_function"),
     )
 
 
