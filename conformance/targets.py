@@ -30,7 +30,13 @@ from typing import Any
 import numpy as np
 
 from conformance.harness.observe import ModelAdapter, Scenario
-from conformance.harness.sim_model import SGD, Embedding, MultiOptimizer, SimModel
+from conformance.harness.sim_model import (
+    SGD,
+    Embedding,
+    LossScaleOptimizer,
+    MultiOptimizer,
+    SimModel,
+)
 from conformance.host import Host, InProcess
 from conformance.shared_observations import SharedObservations
 from conformance.unsupported import Declarations, UnsupportedError, declarations
@@ -250,10 +256,14 @@ _KERAS_METRICS = {
 
 
 def _real_optimizers(model: SimModel, sgd: Any) -> None:
-    """The simulated SGD, or each of the multi-optimizer's, replaced by the framework's
-    own `sgd` class at the same rate (and name)."""
+    """The simulated SGD, or each of the multi-optimizer's, or the one a loss-scale
+    optimizer wraps, replaced by the framework's own `sgd` class at the same rate (and
+    name). A plain optimizer stays: it stands for one that is no framework's."""
     if isinstance(model.optimizer, SGD):
         model.optimizer = sgd(learning_rate=float(model.optimizer.learning_rate))
+    elif isinstance(model.optimizer, LossScaleOptimizer):
+        inner = model.optimizer.inner_optimizer
+        model.optimizer.inner_optimizer = sgd(learning_rate=float(inner.learning_rate))
     elif isinstance(model.optimizer, MultiOptimizer):
         for index, sub in enumerate(model.optimizer.optimizers):
             model.optimizer.optimizers[index] = sgd(

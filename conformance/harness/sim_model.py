@@ -40,7 +40,10 @@ class ModelSpec:
     class_name: str = "Sequential"
     metrics: tuple[str, ...] = ()
     learning_rate: float = 0.5
-    optimizer: str = "sgd"  # "sgd", "multi" (two sub-optimizers) or "none"
+    # "sgd", "multi" (two sub-optimizers), "loss_scale" (an SGD wrapped as Keras's
+    # LossScaleOptimizer wraps one), "plain" (no Keras optimizer: TensorBoard logs no
+    # rate for it) or "none". The suite's strategies draw the first two and "none".
+    optimizer: str = "sgd"
     embedding: bool = False
     to_json_fails: bool = False
 
@@ -89,9 +92,31 @@ class MultiOptimizer:
         self.iterations = 0
 
 
+class LossScaleOptimizer:
+    """Stands for Keras's LossScaleOptimizer: callbacks find the rate through
+    `inner_optimizer`."""
+
+    def __init__(self, learning_rate: float) -> None:
+        self.inner_optimizer = SGD(learning_rate)
+        self.iterations = 0
+
+
+class PlainOptimizer:
+    """An optimizer that is not a Keras `Optimizer` (a rate and a step count only)."""
+
+    def __init__(self, learning_rate: float) -> None:
+        self.name = "plain"
+        self.iterations = 0
+        self.learning_rate = np.float32(learning_rate)
+
+
 def _optimizer(spec: ModelSpec) -> Any:
     if spec.optimizer == "multi":
         return MultiOptimizer(spec.learning_rate)
+    if spec.optimizer == "loss_scale":
+        return LossScaleOptimizer(spec.learning_rate)
+    if spec.optimizer == "plain":
+        return PlainOptimizer(spec.learning_rate)
     if spec.optimizer == "none":
         return None
     return SGD(spec.learning_rate)

@@ -22,7 +22,16 @@ import numpy as np
 import pytest
 
 import reference
-from conformance.harness.sim_model import ModelSpec, SimModel
+from conformance.harness.fit import EpochPlan, FitPlan, FitRecord, simulate_fit
+from conformance.harness.sim_model import (
+    Embedding,
+    Layer,
+    ModelSpec,
+    SimModel,
+    Weight,
+    sim_model_class,
+)
+from conformance.targets import resolve
 from reference.callback import Callback
 from reference.monitor import as_compared
 from tests.support.checkpoint_model import CheckpointModel
@@ -143,11 +152,21 @@ WARNINGS = {
 
 
 def _tensorboard_of_unserializable_model(module: Any, root: pathlib.Path) -> None:
-    from tests.support.tensorboard_model import ModelSpec, build_model
+    callback = module.TensorBoard(log_dir=str(root / module.__name__))
+    callback.set_model(_model_for(module, ModelSpec(to_json_fails=True)))
 
-    side = "reference" if module is reference else "keras"
-    callback = module.TensorBoard(log_dir=str(root / side))
-    callback.set_model(build_model(ModelSpec(json_fails=True), side))
+
+def _model_for(module: Any, spec: ModelSpec, layers: list[Any] | None = None) -> SimModel:
+    """The harness's simulated model of `spec` (with `layers` instead of its own), as the
+    suite gives it to `module`'s callbacks: adapted by the keras target for Keras's."""
+    model = sim_model_class(spec.class_name)(spec)
+    if layers is not None:
+        model.layers = layers
+    if module is reference:
+        return model
+    adapt = resolve("keras").adapt
+    assert adapt is not None
+    return adapt(model)
 
 
 @pytest.mark.parametrize("case", WARNINGS)
@@ -330,26 +349,26 @@ def _raw_summaries(log_dir: pathlib.Path) -> list[tuple[str, str, str, bytes, st
 def test_summary_metadata_and_dtypes_are_keras(tmp_path: pathlib.Path) -> None:
     """Plugin names, plugin contents (the model summary's version, the histogram and
     image formats) and tensor dtypes, as Keras's TensorBoard writes them."""
-    from tests.support.tensorboard_model import LayerSpec, ModelSpec
-    from tests.support.tensorboard_runs import Epoch, Scenario, Session, observe
-
-    scenario = Scenario(
-        config={"histogram_freq": 1, "write_images": True, "update_freq": "batch"},
-        model=ModelSpec(class_name="Sequential", layers=(LayerSpec("dense", ((2, 3), (3,))),)),
-        metrics=("loss",),
-        sessions=(Session("fit", epochs=(Epoch(executions=1, validation_executions=1),)),),
-    )
+    plan = FitPlan([EpochPlan({"loss": 0.5}, validation={"loss": 0.25})])
     written = {}
-    for side, tensorboard in (("reference", reference.TensorBoard), ("keras", None)):
-        root = tmp_path / side
-        root.mkdir()
-        observe(tensorboard or keras.callbacks.TensorBoard, scenario, side, str(root))
-        written[side] = _raw_summaries(root / "logs")
+    for side, module in (("reference", reference), ("keras", keras.callbacks)):
+        log_dir = tmp_path / side
+        callback = module.TensorBoard(
+            log_dir=str(log_dir), histogram_freq=1, write_images=True, update_freq="batch"
+        )
+        simulate_fit(callback, _model_for(module, ModelSpec()), plan, FitRecord())
+        written[side] = _raw_summaries(log_dir)
     assert written["reference"] == written["keras"]
     assert {entry[2] for entry in written["keras"]} >= {"scalars", "histograms", "images"}
 
 
-EMBEDDED = (("dense", ((2, 3),), False), ("tokens", ((4, 2),), True), ("words", ((5, 2),), True))
+def _embedded_layers() -> list[Layer]:
+    """Two Embedding layers after a layer of another kind."""
+    return [
+        Layer("dense", [Weight("dense/w0", np.zeros((2, 3)))]),
+        Embedding("tokens", [Weight("tokens/embeddings", np.zeros((4, 2)))]),
+        Embedding("words", [Weight("words/embeddings", np.zeros((5, 2)))]),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -358,9 +377,6 @@ EMBEDDED = (("dense", ((2, 3),), False), ("tokens", ((4, 2),), True), ("words", 
 def test_projector_config_after_other_layers(metadata: Any, tmp_path: pathlib.Path) -> None:
     """Embedding layers after a layer of another kind, with metadata for some or all of
     them: the projector config Keras writes."""
-    from tests.support.tensorboard_model import LayerSpec, ModelSpec, build_model
-
-    spec = ModelSpec(layers=tuple(LayerSpec(n, s, embedding=e) for n, s, e in EMBEDDED))
     written = {}
     for side, module in (("reference", reference), ("keras", keras.callbacks)):
         log_dir = tmp_path / side
@@ -371,16 +387,13 @@ def test_projector_config_after_other_layers(metadata: Any, tmp_path: pathlib.Pa
             embeddings_metadata=metadata if not isinstance(metadata, dict) else dict(metadata),
         )
         log_dir.mkdir()
-        callback.set_model(build_model(spec, side))  # type: ignore[arg-type]
+        callback.set_model(_model_for(module, ModelSpec(), _embedded_layers()))
         written[side] = (log_dir / "projector_config.pbtxt").read_text()
     assert written["reference"] == written["keras"]
     assert written["keras"].count("embeddings {") == 2
 
 
 def test_unknown_metadata_layer_message_is_keras(tmp_path: pathlib.Path) -> None:
-    from tests.support.tensorboard_model import LayerSpec, ModelSpec, build_model
-
-    spec = ModelSpec(layers=tuple(LayerSpec(n, s, embedding=e) for n, s, e in EMBEDDED))
     messages = {}
     for side, module in (("reference", reference), ("keras", keras.callbacks)):
         (tmp_path / side).mkdir()
@@ -391,7 +404,7 @@ def test_unknown_metadata_layer_message_is_keras(tmp_path: pathlib.Path) -> None
             embeddings_metadata={"tokens": "t.tsv", "nope": "n.tsv"},
         )
         with pytest.raises(ValueError) as raised:
-            callback.set_model(build_model(spec, side))  # type: ignore[arg-type]
+            callback.set_model(_model_for(module, ModelSpec(), _embedded_layers()))
         messages[side] = str(raised.value)
     assert messages["reference"] == messages["keras"]
     assert "nope" in messages["keras"]
@@ -399,14 +412,12 @@ def test_unknown_metadata_layer_message_is_keras(tmp_path: pathlib.Path) -> None
 
 def test_a_closed_writer_refuses_as_tensorflow_does(tmp_path: pathlib.Path) -> None:
     """A second `on_train_begin` without a new `set_model` finds the writers closed."""
-    from tests.support.tensorboard_model import ModelSpec, build_model
-
     messages = {}
     for side, module in (("reference", reference), ("keras", keras.callbacks)):
         callback = module.TensorBoard(
             log_dir=str(tmp_path / side), write_graph=False, update_freq="batch"
         )
-        callback.set_model(build_model(ModelSpec(), side))  # type: ignore[arg-type]
+        callback.set_model(_model_for(module, ModelSpec()))
         callback.on_train_begin()
         callback.on_train_end()
         with pytest.raises(RuntimeError) as raised:
@@ -418,14 +429,12 @@ def test_a_closed_writer_refuses_as_tensorflow_does(tmp_path: pathlib.Path) -> N
 
 def test_model_json_failure_warns_as_keras(tmp_path: pathlib.Path) -> None:
     """The warning of a model whose `to_json` fails: category and text."""
-    from tests.support.tensorboard_model import ModelSpec, build_model
-
     warned = {}
     for side, module in (("reference", reference), ("keras", keras.callbacks)):
         callback = module.TensorBoard(log_dir=str(tmp_path / side))
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            callback.set_model(build_model(ModelSpec(json_fails=True), side))  # type: ignore[arg-type]
+            callback.set_model(_model_for(module, ModelSpec(to_json_fails=True)))
         warned[side] = [
             (w.category.__name__, str(w.message)) for w in caught if "JSON" in str(w.message)
         ]
@@ -434,14 +443,12 @@ def test_model_json_failure_warns_as_keras(tmp_path: pathlib.Path) -> None:
 
 def test_evaluation_needs_an_optimizer_with_iterations(tmp_path: pathlib.Path) -> None:
     """An optimizer without `iterations` gets no `evaluation_*` scalars, and no error."""
-    from tests.support.tensorboard_model import ModelSpec, build_model
-
     written = {}
     for side, module in (("reference", reference), ("keras", keras.callbacks)):
-        model = build_model(ModelSpec(optimizer="plain"), side)
+        model = _model_for(module, ModelSpec(optimizer="plain"))
         del model.optimizer.iterations
         callback = module.TensorBoard(log_dir=str(tmp_path / side), write_graph=False)
-        callback.set_model(model)  # type: ignore[arg-type]
+        callback.set_model(model)
         callback.on_test_begin()
         callback.on_test_end({"loss": 0.5})
         written[side] = [e for e in _raw_summaries(tmp_path / side) if e[2] != "file_version"]
@@ -498,33 +505,27 @@ def test_steps_per_second_values_are_keras_under_one_clock(
 
     import reference.tensorboard
     from conformance.harness.events import TIMING_TAGS
-    from tests.support.tensorboard_model import ModelSpec
-    from tests.support.tensorboard_runs import Epoch, Scenario, Session, observe
 
     tf = pytest.importorskip("tensorflow")
-    scenario = Scenario(
-        config={"write_steps_per_second": True, "update_freq": 1},
-        model=ModelSpec(),
-        metrics=("loss",),
-        sessions=(
-            Session(
-                "fit", epochs=(Epoch(executions=3), Epoch(executions=2)), steps_per_execution=2
-            ),
-        ),
+    # Three executions of two batches, then two.
+    plan = FitPlan(
+        [EpochPlan({"loss": 0.5}, batches=6), EpochPlan({"loss": 0.25}, batches=4)],
+        steps_per_execution=2,
     )
     rates = {}
-    for side, tensorboard in (("reference", reference.TensorBoard), ("keras", None)):
+    for side, module, timed in (
+        ("reference", reference, reference.tensorboard),
+        ("keras", keras.callbacks, keras.src.callbacks.tensorboard),
+    ):
         clock = itertools.count(1000.0, 0.5)
-        fake_time = types.SimpleNamespace(time=clock.__next__)
-        module = reference.tensorboard if tensorboard else keras.src.callbacks.tensorboard
-        monkeypatch.setattr(module, "time", fake_time)
-        root = tmp_path / side
-        root.mkdir()
-        observe(tensorboard or keras.callbacks.TensorBoard, scenario, side, str(root))
+        monkeypatch.setattr(timed, "time", types.SimpleNamespace(time=clock.__next__))
+        log_dir = tmp_path / side
+        callback = module.TensorBoard(str(log_dir), write_steps_per_second=True, update_freq=1)
+        simulate_fit(callback, _model_for(module, ModelSpec()), plan, FitRecord())
         monkeypatch.undo()
         rates[side] = sorted(
             (event.step, value.tag, float(tf.make_ndarray(value.tensor)))
-            for path in (root / "logs").rglob("*tfevents*")
+            for path in log_dir.rglob("*tfevents*")
             for event in tf.compat.v1.train.summary_iterator(str(path))
             for value in event.summary.value
             if value.tag in TIMING_TAGS
