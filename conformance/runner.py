@@ -247,7 +247,7 @@ class _Abandon(BaseException):
     """Stops Hypothesis at once (not an Exception: no shrinking, no replay)."""
 
 
-def _hypothesis_settings(examples: int, shrink: bool) -> settings:
+def hypothesis_settings(examples: int, shrink: bool) -> settings:
     return settings(
         max_examples=examples,
         database=None,
@@ -454,7 +454,7 @@ def _draw(
     group = draw.group
     concluded: list[tuple[Scenario, Examination]] = []
 
-    @_hypothesis_settings(examples, shrink=False)
+    @hypothesis_settings(examples, shrink=False)
     @given(group[0].scenarios)
     def judged_by_all(scenario: Scenario) -> None:
         declaration = target.unsupported.covering(scenario)
@@ -625,7 +625,7 @@ def _minimal_difference(
     failing: list[tuple[Judged, Difference]] = []
     group = draw.group
 
-    @_hypothesis_settings(examples, shrink)
+    @hypothesis_settings(examples, shrink)
     @given(group[0].scenarios)
     def unexplained(scenario: Scenario) -> None:
         if target.unsupported.covering(scenario) is not None:

@@ -139,7 +139,7 @@ def batch_logs(metrics: dict[str, Any], execution: int, executions: int) -> dict
     }
 
 
-def _running(
+def running_metrics(
     metrics: dict[str, Any], given: list[dict[str, Any]] | None, execution: int, executions: int
 ) -> dict[str, Any]:
     """The running metrics after `execution`: the plan's own, else `batch_logs`'s walk."""
@@ -148,11 +148,16 @@ def _running(
     return batch_logs(metrics, execution, executions)
 
 
-def _executions(batches: int, per_execution: int) -> list[tuple[int, int]]:
+def execution_bounds(batches: int, per_execution: int) -> list[tuple[int, int]]:
+    """Each execution's (begin, end) batch index: `steps_per_execution` batches a step, the
+    last one unclipped (`fit.steps-per-execution.batch-indices`)."""
     return [(step, step + per_execution - 1) for step in range(0, batches, per_execution)]
 
 
-class _Loop:
+class FitLoop:
+    """Keras 3.15.1's fit loop, dispatching every hook to the callbacks in order. Public so
+    that the tests can build a wrong loop from it and see the fidelity property catch it."""
+
     def __init__(self, callbacks: list[Any], model: SimModel, record: FitRecord) -> None:
         self.callbacks = callbacks
         self.model = model
@@ -175,10 +180,12 @@ class _Loop:
         """Validation: `evaluate` on the same callbacks (no new set_model or set_params)."""
         assert plan.validation is not None
         self.dispatch("on_test_begin", None, {})
-        executions = _executions(plan.validation_batches, per_execution)
+        executions = execution_bounds(plan.validation_batches, per_execution)
         for number, (begin, end) in enumerate(executions):
             self.dispatch("on_test_batch_begin", begin, {})
-            logs = _running(plan.validation, plan.validation_batch_metrics, number, len(executions))
+            logs = running_metrics(
+                plan.validation, plan.validation_batch_metrics, number, len(executions)
+            )
             self.dispatch("on_test_batch_end", end, logs)
         self.dispatch("on_test_end", None, plan.validation)
 
@@ -191,14 +198,14 @@ class _Loop:
             epoch = plan.initial_epoch + offset
             self.dispatch("on_epoch_begin", epoch, {})
             self.record.learning_rates.append(_rates(model))
-            executions = _executions(epoch_plan.batches, per_execution)
+            executions = execution_bounds(epoch_plan.batches, per_execution)
             epoch_logs = dict(epoch_plan.metrics)
             for number, (begin, end) in enumerate(executions):
                 self.dispatch("on_train_batch_begin", begin, {})
                 steps = min(per_execution, epoch_plan.batches - begin)
                 model.advance_iterations(steps)
                 model.set_label(model.label + steps)
-                logs = _running(
+                logs = running_metrics(
                     epoch_plan.metrics, epoch_plan.batch_metrics, number, len(executions)
                 )
                 self.dispatch("on_train_batch_end", end, logs)
@@ -233,7 +240,7 @@ def simulate_fit(callback: Any, model: SimModel, plan: FitPlan, record: FitRecor
     callback.set_params(
         {"verbose": 0, "epochs": plan.initial_epoch + len(plan.epochs), "steps": steps}
     )
-    loop = _Loop([callback, requester, history], model, record)
+    loop = FitLoop([callback, requester, history], model, record)
     try:
         loop.fit(plan)
     finally:

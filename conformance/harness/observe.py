@@ -34,14 +34,15 @@ import io
 import os
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from conformance.harness.confinement import Confinement, confined
-from conformance.harness.events import Record, event_runs_in, records_in
-from conformance.harness.fit import FitPlan, FitRecord, simulate_fit
+from conformance.harness.events import event_runs_in, records_in
+from conformance.harness.fit import FitRecord, simulate_fit
+from conformance.harness.records import Observation as Observation  # re-exported: the API
+from conformance.harness.records import Scenario as Scenario
 from conformance.harness.run_files import RunFiles, read_tree
-from conformance.harness.sim_model import ModelSpec, SimModel, checkpoint_text, sim_model_class
+from conformance.harness.sim_model import SimModel, checkpoint_text, sim_model_class
 from conformance.harness.time_limit import Clock, ScenarioTimeout, TimeLimit
 from conformance.harness.workspaces import WORKSPACE_DIRECTORIES, WORKSPACES
 
@@ -49,42 +50,6 @@ PATH_ARGUMENTS = ("filepath", "log_dir")  # constructor arguments taken relative
 IGNORED_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning)
 
 ModelAdapter = Callable[[SimModel], SimModel]
-
-
-@dataclass
-class Scenario:
-    callback: str  # "EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard"
-    config: dict[str, Any]
-    model: ModelSpec = field(default_factory=ModelSpec)
-    fits: list[FitPlan] = field(default_factory=list)
-
-
-@dataclass
-class Observation:
-    constructed: bool = False
-    hooks: list[tuple[str, int | None, bool]] = field(default_factory=list)
-    learning_rates: list[tuple[float, ...]] = field(default_factory=list)
-    history: dict[str, list[Any]] = field(default_factory=dict)
-    model_calls: list[tuple[Any, ...]] = field(default_factory=list)
-    saved_at: list[str] = field(default_factory=list)  # the hook each save was made in
-    final_weights: float = 0.0
-    files: dict[str, str] = field(default_factory=dict)  # non-event files and what they hold
-    event_files: list[str] = field(default_factory=list)  # run dir of each events file
-    summaries: list[Record] = field(default_factory=list)
-    warnings: list[tuple[str, str]] = field(default_factory=list)
-    stdout: str = ""
-    error: tuple[str, str, str] | None = None  # type, message, the hook that raised
-    # writes outside the run directory, refused or found: "open /abs/path", "left <cwd>/x"
-    outside_writes: list[str] = field(default_factory=list)
-
-    def raised(self) -> tuple[str, str] | None:
-        """What raised and in which hook, without the message (messages are cosmetic)."""
-        return None if self.error is None else (self.error[0], self.error[2])
-
-    def epochs_run(self) -> list[int]:
-        return [
-            index for hook, index, _ in self.hooks if hook == "on_epoch_end" and index is not None
-        ]
 
 
 def _confine_saves(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from conformance.harness.observe import Observation
+    from conformance.harness.records import Observation
 
 REFIRE_SECONDS = 1.0  # after the limit, ScenarioTimeout again every second until the code stops
 

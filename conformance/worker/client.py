@@ -34,7 +34,8 @@ from conformance.targets import Target, TargetError
 from conformance.unsupported import Declarations, Unsupported
 from conformance.worker import codec, sandbox
 from conformance.worker.processes import become_subreaper, kill_group, sweep
-from conformance.worker.server import PROGRESS_BYTES, PROTOCOL
+from conformance.worker.progress import PROGRESS_BYTES
+from conformance.worker.server import PROTOCOL
 
 START_SECONDS = 300.0  # to import the target, and for each warm-up
 GRACE_SECONDS = 10.0  # beyond twice the time limit, before a worker that overran is killed

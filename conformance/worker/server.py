@@ -12,16 +12,15 @@ the run's own workspace during one.
 from __future__ import annotations
 
 import ctypes
-import mmap
 import os
 import random
 import signal
 import sys
-from dataclasses import dataclass
 from typing import IO, Any
 
+from conformance.worker.progress import Refused
+
 PROTOCOL = 1
-PROGRESS_BYTES = 256  # the hook in progress, as the parent reads it after a death
 _PR_SET_PDEATHSIG = 1
 
 
@@ -44,30 +43,6 @@ def _private_pipes() -> tuple[IO[str], IO[str]]:
     os.close(null)
     os.dup2(2, 1)
     return requests, replies
-
-
-class Refused(Exception):
-    """The target cannot be used; the message says why, in one line."""
-
-
-@dataclass
-class Progress:
-    """The hook being dispatched, written where the parent can read it if this process
-    dies in it (a file both map)."""
-
-    view: mmap.mmap | None
-
-    @classmethod
-    def at(cls, path: str | None) -> Progress:
-        if path is None:
-            return cls(None)
-        with open(path, "r+b") as file:
-            return cls(mmap.mmap(file.fileno(), PROGRESS_BYTES))
-
-    def say(self, hook: str) -> None:
-        if self.view is not None:
-            data = hook.encode(errors="replace")[: PROGRESS_BYTES - 1]
-            self.view[:] = data + b"\0" * (PROGRESS_BYTES - len(data))
 
 
 def serve(requests: IO[str], replies: IO[str]) -> None:

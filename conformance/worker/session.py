@@ -14,7 +14,7 @@ from conformance.harness.fit import FitRecord
 from conformance.host import InProcess
 from conformance.targets import Target, TargetError, resolve
 from conformance.worker import codec
-from conformance.worker.server import Progress, Refused
+from conformance.worker.progress import Progress, Refused
 
 
 class _FollowedRecord(FitRecord):

@@ -108,7 +108,7 @@ def test_every_property_names_known_clauses_and_has_a_docs_line() -> None:
     assert {(p.name, i) for p in PROPERTIES for i in p.clauses if i not in known} == set()
     for prop in PROPERTIES:
         module = prop.name.split(".")[0]
-        sources._find(f"conformance/properties/{module}.py", f'"{prop.name}"')
+        sources.find(f"conformance/properties/{module}.py", f'"{prop.name}"')
 
 
 # --- code locations ------------------------------------------------------------------------

@@ -160,7 +160,7 @@ def test_params_when_no_epoch_runs() -> None:
 # --- the property catches wrong harnesses ---------------------------------------------
 
 
-class BatchEndAtBeginIndex(harness_fit._Loop):
+class BatchEndAtBeginIndex(harness_fit.FitLoop):
     """Wrong: `on_train_batch_end` gets the execution's begin index (Keras < 3.11)."""
 
     def dispatch(self, hook: str, index: int | None, logs: Any) -> None:
@@ -171,7 +171,7 @@ class BatchEndAtBeginIndex(harness_fit._Loop):
         super().dispatch(hook, index, logs)
 
 
-class StopNotReadAfterBatchEnd(harness_fit._Loop):
+class StopNotReadAfterBatchEnd(harness_fit.FitLoop):
     """Wrong: `stop_training` is read only after epoch end, never after batch end."""
 
     def fit(self, plan: harness_fit.FitPlan) -> None:
@@ -182,10 +182,10 @@ class StopNotReadAfterBatchEnd(harness_fit._Loop):
         for offset, epoch_plan in enumerate(plan.epochs):
             epoch = plan.initial_epoch + offset
             self.dispatch("on_epoch_begin", epoch, {})
-            executions = harness_fit._executions(epoch_plan.batches, per_execution)
+            executions = harness_fit.execution_bounds(epoch_plan.batches, per_execution)
             for number, (begin, end) in enumerate(executions):
                 self.dispatch("on_train_batch_begin", begin, {})
-                logs = harness_fit._running(
+                logs = harness_fit.running_metrics(
                     epoch_plan.metrics, epoch_plan.batch_metrics, number, len(executions)
                 )
                 self.dispatch("on_train_batch_end", end, logs)

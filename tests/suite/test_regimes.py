@@ -16,7 +16,7 @@ from conformance.harness.observe import Scenario
 from conformance.properties import PROPERTIES
 from conformance.properties.base import Property
 from conformance.properties.monitor_regimes import auto_decides, checkpoint_walk, walk
-from conformance.runner import PROFILES, _hypothesis_settings, scenario_seed, strategy_groups
+from conformance.runner import PROFILES, hypothesis_settings, scenario_seed, strategy_groups
 from conformance.strategies import (
     early_stopping,
     learning_rate_scheduler,
@@ -142,7 +142,7 @@ def test_every_regime_gets_ten_examples_at_the_quick_profile() -> None:
     counts: dict[str, int] = {}
 
     def counted(group: list[Property]) -> None:
-        @_hypothesis_settings(PROFILES["quick"], shrink=False)
+        @hypothesis_settings(PROFILES["quick"], shrink=False)
         @given(group[0].scenarios)
         def count(scenario: Scenario) -> None:
             for clause in frozenset().union(*(prop.in_play(scenario) for prop in group)):

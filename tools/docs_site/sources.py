@@ -37,7 +37,7 @@ CODE_GLOBS = (
 # Fit clauses: the line of the simulated fit (conformance/harness/fit.py) that does it.
 FIT_FILE = "conformance/harness/fit.py"
 FIT_CODE: dict[str, str] = {
-    "fit.callbacks.history-after-user": "loop = _Loop([callback, requester, history]",
+    "fit.callbacks.history-after-user": "loop = FitLoop([callback, requester, history]",
     "fit.logs.shared-per-dispatch": "shared = pythonify(logs)",
     "fit.logs.sorted-keys": "for key, value in sorted((logs or {}).items()):",
     "fit.logs.nested-dicts-flattened": "result.update(pythonify(value))",
@@ -54,7 +54,7 @@ FIT_CODE: dict[str, str] = {
     "fit.train-end.last-epoch-logs": 'self.dispatch("on_train_end", None, training_logs)',
     "fit.exceptions.skip-train-end": "loop.fit(plan)",
     "fit.dispatch.async-batch-end": "for callback in self.callbacks:",
-    "fit.data.unsized-final-batch-begin": "executions = _executions(epoch_plan.batches",
+    "fit.data.unsized-final-batch-begin": "executions = execution_bounds(epoch_plan.batches",
     "fit.params.when-no-epoch-runs": '{"verbose": 0, "epochs": plan.initial_epoch',
 }
 
@@ -161,7 +161,7 @@ def code_locations(entry: Clause, root: Path | None = None) -> list[Location]:
     return found
 
 
-def _find(path: str, needle: str, root: Path | None = None) -> Location:
+def find(path: str, needle: str, root: Path | None = None) -> Location:
     root = root or ROOT
     lines = _lines(path, root)
     for number, text in enumerate(lines, 1):
@@ -177,13 +177,13 @@ def checks(entry: Clause, root: Path | None = None) -> list[Check]:
         found = []
         for test in FIT_TESTS[entry.id]:
             path, name = test.split("::")
-            found.append(Check(test, "test", _find(path, f"def {name}(", root)))
+            found.append(Check(test, "test", find(path, f"def {name}(", root)))
         return found
     result = []
     for prop in PROPERTIES:
         if entry.id in prop.clauses:
             module = prop.name.split(".")[0]
-            where = _find(f"conformance/properties/{module}.py", f'"{prop.name}"', root)
+            where = find(f"conformance/properties/{module}.py", f'"{prop.name}"', root)
             result.append(Check(prop.name, prop.kind, where))
     return result
 
