@@ -190,6 +190,13 @@ RUNS: dict[str, RunFn] = {
         _checkpoint_fit(1.0, initial_epoch=1),
     ),
     "mc_save_weights_instead_of_save": _checkpoint("m.keras", {}, _checkpoint_fit(1.0)),
+    # 1 - 2**-30 ties 1.0 in float32; 0.0 ties the subnormal 1e-40 once flushed to zero.
+    "mc_compares_in_float64": _checkpoint(
+        "m{epoch}.keras", BEST_ONLY, _checkpoint_fit(1.0, 1 - 2**-30)
+    ),
+    "mc_compares_without_flushing_subnormals": _checkpoint(
+        "m{epoch}.keras", BEST_ONLY, _checkpoint_fit(1e-40, 0.0)
+    ),
     "mc_zero_based_batch_in_path": _mc(
         {"filepath": "m{epoch}-{batch}.keras", "monitor": "loss", "save_freq": 1},
         _plan(EpochPlan({"loss": 1.0}, batches=2)),
