@@ -3,7 +3,8 @@
 Its weights carry a label, the number of training steps that produced them, so an
 observation can say which state was restored or saved. `save` and `save_weights`
 write real files: `.keras` zip archives and HDF5 files in Keras's weights layout
-(`layers/<name>/vars/<i>`), read back by `read_checkpoint`.
+(`layers/<name>/vars/<i>`), read back by `read_checkpoint`; `save_raises` makes a
+model whose saves fail instead (as h5py or a full disk might), for `observe`'s `adapt`.
 
 The classes a callback recognises by type (Keras's `Optimizer`, `Embedding`, compiled
 metric containers) are stood in for by classes of the same names; a target that needs
@@ -16,6 +17,7 @@ import functools
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -305,6 +307,21 @@ def _write_file(filepath: Any, content: bytes, hdf5: bool) -> None:
         if hdf5:
             h5py.File(filepath, "w").close()  # raises h5py's error for this path
         raise
+
+
+def save_raises(error: BaseException) -> Callable[[SimModel], SimModel]:
+    """A model adapter (`observe`'s `adapt`): the model's `save` and `save_weights` raise
+    `error`, as h5py or a full disk might. Chain it after a target's own adapter."""
+
+    def adapt(model: SimModel) -> SimModel:
+        def save(filepath: str, overwrite: bool = True, **kwargs: Any) -> None:
+            raise error
+
+        model.save = save  # type: ignore[method-assign]
+        model.save_weights = save  # type: ignore[method-assign]
+        return model
+
+    return adapt
 
 
 def sim_model_class(class_name: str) -> type[SimModel]:

@@ -1,151 +1,93 @@
-"""The reference ModelCheckpoint against Keras 3.15.1's, on drawn scenarios.
+"""ModelCheckpoint: the reference and Keras 3.15.1 observed through the same runs agree.
 
-Both are driven through the same hooks with the same logs, each with its own duck-typed
-model writing real files into its own directory, and must leave identical observations:
-saves (method, path, keyword arguments), warnings, stdout and exceptions hook by hook,
-the files on disk with the training state they hold, and the final `best`.
-Deliberately wrong variants of the reference ("mutants") must be caught.
+The suite's own scenarios (`conformance.strategies.model_checkpoint`: a configuration,
+a template drawn towards the edges, one or more fits on one instance) run through the
+suite's harness on both, now and then on a model whose saves raise, and everything a
+user can see is compared whole: saves (method, path, arguments) and the hook each was
+made in, the files left with the training state they hold, warnings, stdout and errors.
+Wrong implementations of the catalogue must be caught.
 """
 
 from __future__ import annotations
 
+import importlib
 import math
-import os
 import pathlib
-import tempfile
-import warnings
+from collections.abc import Callable
 from typing import Any
 
-import keras
 import numpy as np
 import pytest
-from hypothesis import Phase, event, example, given, note, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
-from keras.src.trainers.compile_utils import MetricsList
 
-from reference.model_checkpoint import ModelCheckpoint
-from tests.support.checkpoint_drive import Epoch, Fit, Observation, drive
-from tests.support.checkpoint_model import SAVE_ERRORS, CheckpointModel
-from tests.support.checkpoint_strategies import Scenario, save_freqs, scenarios
+import reference
+from conformance.harness.fit import EpochPlan, FitPlan
+from conformance.harness.observe import ModelAdapter, Scenario
+from conformance.harness.sim_model import ModelSpec, save_raises
+from conformance.strategies.model_checkpoint import MODEL, save_freqs, scenarios
+from tests.support.differential import (
+    assert_agrees_with_keras,
+    assert_property_catches,
+    reference_class,
+)
+from tests.support.implementations import callbacks_of, run_on
+
+# What a failing save raises (fresh for every run): h5py 2.x refusing a directory, an
+# OSError without arguments, a refusal whose message names the file.
+SAVE_ERRORS: dict[str, Callable[[], OSError]] = {
+    "is-a-directory": lambda: OSError("Unable to create file m.keras: Is a directory"),
+    "no-args": lambda: OSError(),
+    "permission": lambda: PermissionError(13, "Permission denied", "m.keras"),
+}
+save_errors = st.sampled_from([None] * 12 + list(SAVE_ERRORS))
 
 
-def compiled_metrics() -> list[Any]:
-    """What `model.metrics` holds for auto mode: "acc" goes up, "mse" goes down."""
-    return [
-        MetricsList(
-            [keras.metrics.BinaryAccuracy(name="acc"), keras.metrics.MeanSquaredError(name="mse")]
+def failing_saves(save_error: str | None) -> ModelAdapter | None:
+    return None if save_error is None else save_raises(SAVE_ERRORS[save_error]())
+
+
+# Batch-level best-only saves after the first epoch end: the second save falls on a
+# batch whose running loss improves on the first's.
+BATCH_BEST_ONLY = Scenario(
+    "ModelCheckpoint",
+    {"filepath": "{epoch}.keras", "monitor": "loss", "save_best_only": True, "save_freq": 2},
+    MODEL,
+    [
+        FitPlan(
+            [
+                EpochPlan({"loss": 0.5}),
+                EpochPlan(
+                    {"loss": 0.25},
+                    batches=4,
+                    batch_metrics=[{"loss": 1.0}, {"loss": 0.5}, {"loss": 0.75}, {"loss": 0.25}],
+                ),
+            ]
         )
-    ]
+    ],
+)
 
 
-def construct(implementation: type, *args: Any, **kwargs: Any) -> tuple[Any, list[Any]]:
-    """The callback (None if the constructor raised) and what construction showed."""
-    callback = None
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            callback = implementation(*args, **kwargs)
-        except Exception as error:
-            raised = [("raised", type(error).__name__, str(error))]
-    shown = [("warning", w.category.__name__, str(w.message)) for w in caught]
-    return callback, shown + ([] if callback else raised)
-
-
-def observe(implementation: type, scenario: Scenario) -> tuple[Any, Observation | None]:
-    with tempfile.TemporaryDirectory() as root:
-        filepath = os.path.join(root, scenario.template)
-        callback, construction = construct(implementation, filepath, **scenario.options)
-        construction = [
-            tuple(str(part).replace(root, "<root>") for part in event) for event in construction
-        ]
-        if callback is None:
-            return construction, None
-        if scenario.directory_in_the_way:
-            os.makedirs(filepath)
-        model = CheckpointModel(compiled_metrics(), SAVE_ERRORS.get(scenario.save_error or ""))
-        return construction, drive(callback, model, scenario.fits, root)
-
-
-def assert_same_observations(candidate: type, scenario: Scenario) -> None:
-    expected = observe(keras.callbacks.ModelCheckpoint, scenario)
-    note(f"keras: {expected}")
-    actual = observe(candidate, scenario)
-    assert actual == expected
-    describe_outcome(expected)
-
-
-def describe_outcome(observed: tuple[Any, Observation | None]) -> None:
-    """Label what the scenario exercised, for `--hypothesis-show-statistics`."""
-    construction, run = observed
-    if run is None:
-        event(f"constructor raised {construction[-1][1]}")
-        return
-    happened = [item for *_, items in run.events for item in items]
-    kinds = sorted({item[0] if item[0] != "raised" else f"raised {item[1]}" for item in happened})
-    event("run showed: " + (", ".join(kinds) or "nothing"))
-
-
-def differential_property(candidate: type) -> Any:
-    @given(scenario=scenarios())
-    def property_(scenario: Scenario) -> None:
-        assert_same_observations(candidate, scenario)
-
-    return property_
-
-
-@example(
-    scenario=Scenario(
-        "{epoch}.keras",
-        {"monitor": "loss", "save_best_only": True, "save_freq": 2},
-        [
-            Fit(
-                [
-                    Epoch(
-                        [{"loss": 1.0}, {"loss": 0.5}, {"loss": 0.75}, {"loss": 0.25}],
-                        {"loss": 0.25},
-                    )
-                ],
-                4,
-            )
-        ],
+@example(BATCH_BEST_ONLY, None)
+@given(scenarios(), save_errors)
+def test_reference_agrees_with_keras(scenario: Scenario, save_error: str | None) -> None:
+    assert_agrees_with_keras(
+        reference_class("ModelCheckpoint"), scenario, failing_saves(save_error)
     )
-)
-@given(scenario=scenarios())
-def test_reference_matches_keras_on_drawn_runs(scenario: Scenario) -> None:
-    assert_same_observations(ModelCheckpoint, scenario)
 
 
-class ZeroBasedEpochInPaths(ModelCheckpoint):
-    """Mutant: formats `{epoch}` with the 0-based index."""
-
-    def _get_file_path(self, epoch: int, batch: int | None, logs: Any) -> str:
-        return super()._get_file_path(epoch - 1, batch, logs)
-
-
-class BatchCounterResetPerEpoch(ModelCheckpoint):
-    """Mutant: forgets the batches seen since the last save at every epoch start."""
-
-    def on_epoch_begin(self, epoch: int, logs: Any = None) -> None:
-        super().on_epoch_begin(epoch, logs)
-        self._batches_seen_since_last_saving = 0
+# Wrong implementations the property must catch (`conformance/catalogue/`).
+MUTANTS = [
+    "mc_zero_based_epoch_in_path",
+    "mc_batch_counter_reset_per_epoch",
+    "mc_missing_monitor_skips_save",
+]
 
 
-class MissingMonitorSkipsSave(ModelCheckpoint):
-    """Mutant: Keras before 3.10, which skipped the save when the monitor was missing."""
-
-    def _should_save_model(self, epoch: int, logs: Any, filepath: str) -> bool:
-        if self.save_best_only and (logs or {}).get(self.monitor) is None:
-            return False
-        return super()._should_save_model(epoch, logs, filepath)
-
-
-@pytest.mark.parametrize(
-    "mutant", [ZeroBasedEpochInPaths, BatchCounterResetPerEpoch, MissingMonitorSkipsSave]
-)
-def test_differential_property_catches_mutant(mutant: type) -> None:
-    hunt = settings(phases=[Phase.generate], database=None)(differential_property(mutant))
-    with pytest.raises(AssertionError):
-        hunt()
+@pytest.mark.parametrize("mutant", MUTANTS)
+def test_property_catches_wrong_implementation(mutant: str) -> None:
+    wrong = importlib.import_module(f"conformance.catalogue.{mutant}").ModelCheckpoint
+    assert_property_catches(lambda scenario: assert_agrees_with_keras(wrong, scenario), scenarios())
 
 
 def paths() -> st.SearchStrategy[Any]:
@@ -168,6 +110,32 @@ def paths() -> st.SearchStrategy[Any]:
     return st.one_of(text, text.map(pathlib.PurePosixPath), st.sampled_from([None, 3, b"m.keras"]))
 
 
+# The state construction leaves; `filepath` is compared relative to the run directory.
+PUBLIC_STATE = (
+    "monitor",
+    "mode",
+    "verbose",
+    "save_best_only",
+    "save_weights_only",
+    "save_freq",
+    "min_delta",
+    "monitor_op",
+    "best",
+)
+
+
+def constructed_state(callback: Any, filepath: Any) -> dict[str, str] | None:
+    if callback is None:
+        return None
+    state = {name: repr(getattr(callback, name)) for name in PUBLIC_STATE}
+    # A str filepath is joined to the run directory: what follows it is compared.
+    kept = callback.filepath
+    written = filepath if isinstance(filepath, str) else ""
+    state["filepath"] = repr(kept[len(kept) - len(written) :] if written else kept)
+    state["filepath type"] = type(kept).__name__
+    return state
+
+
 @given(
     filepath=paths(),
     save_weights_only=st.booleans(),
@@ -178,71 +146,59 @@ def paths() -> st.SearchStrategy[Any]:
     mode=st.sampled_from(["auto", "min", "max", "MAX", ""]),
     initial_value_threshold=st.one_of(st.none(), st.sampled_from([0.5, "abc", math.nan])),
 )
-def test_constructor_matches_keras(**arguments: Any) -> None:
-    expected_callback, expected_shown = construct(keras.callbacks.ModelCheckpoint, **arguments)
-    callback, shown = construct(ModelCheckpoint, **arguments)
-    assert shown == expected_shown
-    assert (callback is None) == (expected_callback is None)
-    if callback is not None:
-        public = [
-            "filepath",
-            "monitor",
-            "mode",
-            "verbose",
-            "save_best_only",
-            "save_weights_only",
-            "save_freq",
-            "min_delta",
-            "monitor_op",
-        ]
-        assert {name: repr(getattr(callback, name)) for name in public} == {
-            name: repr(getattr(expected_callback, name)) for name in public
-        }
-        assert repr(callback.best) == repr(expected_callback.best)
+def test_constructor_matches_keras(**config: Any) -> None:
+    """Construction alone (no fit): what it showed, and the state it left."""
+    scenario = Scenario("ModelCheckpoint", config, ModelSpec())
+    outcomes = {}
+    for name in ("keras", "reference"):
+        callback, observation = run_on(callbacks_of(name), scenario)
+        outcomes[name] = (repr(observation), constructed_state(callback, config["filepath"]))
+    assert outcomes["reference"] == outcomes["keras"]
 
 
 # Off the grid on purpose: pairs that differ only beyond float32 precision, float32
-# subnormals (flushed to zero on jax), and values that overflow float32.
+# subnormals (flushed to zero on jax), and values that overflow float32. (The suite's
+# `precision_scenarios` draws neither overflows nor a threshold.)
 PRECISION_VALUES = [0.0, 1e-40, -1e-40, 1.0, 1 + 2**-30, 1 - 2**-30, 1 + 2**-22, 3.4e38, 3.5e38]
 
 
-def precision_property(candidate: type) -> Any:
-    @given(
-        mode=st.sampled_from(["min", "max"]),
-        values=st.lists(st.sampled_from(PRECISION_VALUES), min_size=1, max_size=6),
-        initial_value_threshold=st.one_of(st.none(), st.sampled_from(PRECISION_VALUES)),
-    )
-    def property_(mode: str, values: list[float], initial_value_threshold: float | None) -> None:
-        epochs = [Epoch([], {"val_loss": value}) for value in values]
-        options = {
-            "save_best_only": True,
-            "mode": mode,
-            "verbose": 1,
-            "initial_value_threshold": initial_value_threshold,
-        }
-        scenario = Scenario("{epoch}.keras", options, [Fit(epochs, steps_per_epoch=0)])
-        assert_same_observations(candidate, scenario)
-
-    return property_
+@st.composite
+def precision_scenarios(draw: st.DrawFn) -> Scenario:
+    """Best-only saves, printed, on `val_loss` values and a threshold off the grid."""
+    values = draw(st.lists(st.sampled_from(PRECISION_VALUES), min_size=1, max_size=6))
+    config = {
+        "filepath": "{epoch}.keras",
+        "save_best_only": True,
+        "mode": draw(st.sampled_from(["min", "max"])),
+        "verbose": 1,
+        "initial_value_threshold": draw(st.none() | st.sampled_from(PRECISION_VALUES)),
+    }
+    epochs = [EpochPlan({"val_loss": value}, batches=0) for value in values]
+    return Scenario("ModelCheckpoint", config, ModelSpec(), [FitPlan(epochs)])
 
 
-test_reference_matches_keras_comparison_precision = precision_property(ModelCheckpoint)
+@given(precision_scenarios())
+def test_reference_agrees_with_keras_on_comparison_precision(scenario: Scenario) -> None:
+    assert_agrees_with_keras(reference_class("ModelCheckpoint"), scenario)
 
 
-class ComparesWithoutFlushingSubnormals(ModelCheckpoint):
+class ComparesWithoutFlushingSubnormals(reference.ModelCheckpoint):
     """Mutant: float32 comparisons as torch makes them, keeping subnormals."""
 
     comparison_precision = "float32"
 
 
-class ComparesInFloat64(ModelCheckpoint):
+class ComparesInFloat64(reference.ModelCheckpoint):
     """Mutant: float64 comparisons, as Keras's numpy backend and tf-keras make them."""
 
     comparison_precision = "float64"
 
 
-@pytest.mark.parametrize("mutant", [ComparesWithoutFlushingSubnormals, ComparesInFloat64])
-def test_precision_property_catches_mutant(mutant: type) -> None:
-    hunt = settings(phases=[Phase.generate], database=None)(precision_property(mutant))
-    with pytest.raises(AssertionError):
-        hunt()
+# Not catalogue entries: a comparison precision is what a target declares, and the
+# diagnosis replays every entry at the target's own precision, so no report could ever
+# say a port "behaves like" them.
+@pytest.mark.parametrize("wrong", [ComparesWithoutFlushingSubnormals, ComparesInFloat64])
+def test_precision_property_catches_wrong_implementation(wrong: type) -> None:
+    assert_property_catches(
+        lambda scenario: assert_agrees_with_keras(wrong, scenario), precision_scenarios()
+    )

@@ -34,7 +34,6 @@ from conformance.harness.sim_model import (
 from conformance.targets import resolve
 from reference.callback import Callback
 from reference.monitor import as_compared
-from tests.support.checkpoint_model import CheckpointModel
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
 HOOKS = sorted(name for name in vars(Callback) if name.startswith("on_"))
@@ -114,7 +113,7 @@ def _checkpoint(
 ) -> Callable[[], Any]:
     def run() -> None:
         callback = module.ModelCheckpoint(str(root / f"{module.__name__}.keras"), **options)
-        callback.set_model(CheckpointModel())
+        callback.set_model(SimModel(ModelSpec()))
         callback.on_epoch_begin(0)
         callback.on_epoch_end(0, logs)
 
@@ -230,7 +229,7 @@ def test_numpy_scalars_are_scalars_to_best_only(
     convert = SCALARS[kind]
     outcome = {}
     for name, module in (("reference", reference), ("keras", keras.callbacks)):
-        model = CheckpointModel()
+        model = SimModel(ModelSpec())
         callback = module.ModelCheckpoint(
             str(tmp_path / name / "m{epoch}.keras"), monitor="loss", mode="min", save_best_only=True
         )

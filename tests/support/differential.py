@@ -2,7 +2,8 @@
 conformance harness on Keras 3.15.1 and on another implementation, observed whole.
 
 No driver of its own: Keras runs as the suite's `keras` target does (its model adapter
-and cleanup), the other class through `conformance.harness.observe.observe`.
+and cleanup), the other class through `conformance.harness.observe.observe`. A test's
+own model adapter (`adapt`: `save_raises`) applies to both.
 """
 
 from __future__ import annotations
@@ -12,12 +13,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from conformance.harness.observe import Observation, Scenario, observe
+from conformance.harness.observe import ModelAdapter, Observation, Scenario, observe
 from conformance.runner import reference_for
 from conformance.targets import Target, resolve
+from tests.support.implementations import observe_as
 
 Drawn = TypeVar("Drawn")
 
@@ -27,13 +29,16 @@ def keras_target() -> Target:
     return resolve("keras")
 
 
-def on_keras(scenario: Scenario) -> Observation:
-    return keras_target().host.observe(scenario.callback, scenario, None).observation
+def on_keras(scenario: Scenario, adapt: ModelAdapter | None = None) -> Observation:
+    target = keras_target()
+    keras_class = target.classes[scenario.callback]
+    assert keras_class is not None
+    return observe_as(target, keras_class, scenario, adapt)
 
 
-def on(callback_class: type, scenario: Scenario) -> Observation:
+def on(callback_class: type, scenario: Scenario, adapt: ModelAdapter | None = None) -> Observation:
     """`scenario` run on `callback_class`, its schedules' tensors Keras's backend's."""
-    return observe(callback_class, scenario, backend=keras_target().backend)
+    return observe(callback_class, scenario, adapt=adapt, backend=keras_target().backend)
 
 
 def reference_class(callback: str) -> type:
@@ -41,18 +46,27 @@ def reference_class(callback: str) -> type:
     return reference_for(keras_target(), callback)
 
 
-def assert_agrees_with_keras(callback_class: type, scenario: Scenario) -> None:
+def assert_agrees_with_keras(
+    callback_class: type, scenario: Scenario, adapt: ModelAdapter | None = None
+) -> None:
     """Everything observed agrees (as text: NaN equals NaN)."""
-    assert repr(on(callback_class, scenario)) == repr(on_keras(scenario))
+    assert repr(on(callback_class, scenario, adapt)) == repr(on_keras(scenario, adapt))
 
 
 def assert_property_catches(
     check: Callable[[Drawn], None], scenarios: st.SearchStrategy[Drawn], max_examples: int = 400
 ) -> None:
     """Proof that a property can fail: over derandomized `scenarios`, `check` raises an
-    AssertionError on a deliberately wrong implementation."""
+    AssertionError on a deliberately wrong implementation. The first failure is the
+    proof: no shrinking (a ModelCheckpoint scenario shrinks for minutes)."""
 
-    @settings(max_examples=max_examples, derandomize=True, database=None, print_blob=False)
+    @settings(
+        max_examples=max_examples,
+        derandomize=True,
+        database=None,
+        print_blob=False,
+        phases=[Phase.generate],
+    )
     @given(scenarios)
     def on_mutant(scenario: Drawn) -> None:
         check(scenario)

@@ -34,7 +34,7 @@ import reference
 from conformance.clauses import DOCS, PAGES, Clause
 from conformance.harness.fit import EpochPlan, FitPlan
 from conformance.harness.observe import Scenario
-from conformance.harness.sim_model import Embedding, ModelSpec, Weight
+from conformance.harness.sim_model import Embedding, ModelSpec, Weight, save_raises
 from tools.docs_site.example import Example, Probe
 
 __all__ = [  # the words a page's example is written in, and the page reader
@@ -182,19 +182,6 @@ LOSS = {"loss": 1.0}
 
 def mc(config: dict[str, Any], *fits: FitPlan, model: ModelSpec | None = None) -> Scenario:
     return scenario("ModelCheckpoint", config, *fits, model=model)
-
-
-def save_raises(error: OSError) -> Callable[[Any], Any]:
-    """A model adapter: the model's `save` raises `error` (as h5py or a full disk might)."""
-
-    def adapt(model: Any) -> Any:
-        def save(filepath: str, overwrite: bool = True, **kwargs: Any) -> None:
-            raise error
-
-        model.save = save
-        return model
-
-    return adapt
 
 
 def fit_of_logs(*epochs: dict[str, Any], batches: int = 1) -> FitPlan:
