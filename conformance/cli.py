@@ -30,7 +30,7 @@ from conformance import PROFILE_NAMES, __version__
 if TYPE_CHECKING:
     from conformance.clauses import Clause
     from conformance.reports.model import Report
-    from conformance.targets import Target
+    from conformance.running import RunningTarget
     from conformance.worker import Deadline
 
 DEFAULT_SCENARIO_TIMEOUT = 10.0  # conformance.runner's, without importing it for --help
@@ -327,14 +327,14 @@ def _run(args: argparse.Namespace) -> int:
     from conformance.worker import Deadline
 
     deadline = Deadline.after(args.run_timeout)
-    target = _connect(args.target, args.sandbox, deadline)
+    running = _connect(args.target, args.sandbox, deadline)
     try:
-        return _check(args, target, clauses, declared, deadline)
+        return _check(args, running, clauses, declared, deadline)
     finally:
-        target.host.close()
+        running.host.close()
 
 
-def _connect(spec: str, sandboxed: bool, deadline: Deadline | None) -> Target:
+def _connect(spec: str, sandboxed: bool, deadline: Deadline | None) -> RunningTarget:
     """The target named `spec`, in a worker process of its own (in the sandbox if
     `sandboxed`); exit 2 if it cannot be imported there, or the sandbox made."""
     from conformance.targets import TargetError
@@ -348,12 +348,12 @@ def _connect(spec: str, sandboxed: bool, deadline: Deadline | None) -> Target:
 
 def _check(
     args: argparse.Namespace,
-    target: Target,
+    running: RunningTarget,
     clauses: Sequence[Clause],
     declared: list[Any],
     deadline: Deadline,
 ) -> int:
-    """Run, judge and report `target` (the `run` command, once its target is up)."""
+    """Run, judge and report the target (the `run` command, once the target is up)."""
     from conformance import report as reports
     from conformance.properties import PROPERTIES
     from conformance.runner import PROFILES, clause_verdicts, examine, run
@@ -362,11 +362,11 @@ def _check(
     if declared:
         from conformance import divergences
 
-        divergences.scope(declared, target)
-    if target.refused_at_import:
+        divergences.scope(declared, running)
+    if running.refused_at_import:
         print(
             "callback-conformance: the target's import tried to write outside its run"
-            f" directory, refused: {'; '.join(target.refused_at_import[:5])}",
+            f" directory, refused: {'; '.join(running.refused_at_import[:5])}",
             file=sys.stderr,
         )
     wanted = {clause.id for clause in clauses}
@@ -397,7 +397,7 @@ def _check(
                 )
             else:
                 results = run(
-                    target,
+                    running,
                     properties,
                     PROFILES[args.profile],
                     args.seed,
@@ -406,21 +406,21 @@ def _check(
                 )
     finally:
         progress.close()
-    verdicts = clause_verdicts(target, results, clauses)
+    verdicts = clause_verdicts(running.target, results, clauses)
     if declared:
         from conformance import divergences
 
         verdicts = divergences.apply(
             declared,
-            target,
+            running,
             results,
             verdicts,
-            lambda prop, target, scenario: examine(prop, target, scenario, args.scenario_timeout),
+            lambda prop, running, scenario: examine(prop, running, scenario, args.scenario_timeout),
         )
     from conformance.diagnosis import diagnose
 
-    verdicts = diagnose(verdicts, target)
-    report = reports.build(target, args.profile, args.seed, verdicts, args.divergences)
+    verdicts = diagnose(verdicts, running.target)
+    report = reports.build(running, args.profile, args.seed, verdicts, args.divergences)
     _print_table(report)
     if args.json_path:
         _write(args.json_path, report.to_json(), "JSON report")
@@ -494,7 +494,8 @@ def _replay(args: argparse.Namespace) -> int:
             raise TypeError(f"a {type(scenario).__name__}, not a Scenario")
     except (KeyError, TypeError, ValueError) as error:
         _fail(f"{args.file!r}: not a scenario: {type(error).__name__}: {error}")
-    target = _connect(args.target, args.sandbox, None)
+    running = _connect(args.target, args.sandbox, None)
+    target = running.target
     try:
         if not target.has(prop.callback):
             _fail(
@@ -505,9 +506,9 @@ def _replay(args: argparse.Namespace) -> int:
         if declaration is not None:
             print(f"unsupported: the target declares {declaration.describe()}")
             return 0
-        examination = examine(prop, target, scenario, args.scenario_timeout)
+        examination = examine(prop, running, scenario, args.scenario_timeout)
     finally:
-        target.host.close()
+        running.host.close()
     verdict = f"FAIL {examination.failure}" if examination.failure else f"pass {prop.name}"
     print(table(scenario, examination.target, examination.reference))
     print(verdict)

@@ -22,17 +22,15 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
 import numpy as np
 
-from conformance.harness.observe import ModelAdapter, Scenario
+from conformance.harness.observe import ModelAdapter
 from conformance.harness.sim_model import SGD, Embedding, MultiOptimizer, SimModel
-from conformance.host import Host, InProcess
-from conformance.shared_observations import SharedObservations
 from conformance.unsupported import Declarations, UnsupportedError, declarations
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
@@ -46,36 +44,31 @@ class TargetError(Exception):
     """A target that cannot be used; the message is one line for the command line."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Target:
+    """What the user asked for: a target's configuration, as it resolved. What a run
+    of it holds (where its code runs, its shared observations, the scopes of its
+    declared divergences) is the run's: `conformance.running.RunningTarget`."""
+
     spec: str
     module: str
-    classes: dict[str, type | None]
+    classes: Mapping[str, type | None]
     version: str | None = None
     backend: str | None = None
     precision: str = "float32-ftz"
     adapt: ModelAdapter | None = None
     cleanup: Callable[[Any], None] | None = None  # after each run of a callback
-    not_run: dict[str, str] = field(default_factory=dict)  # callback -> why it is not run
+    not_run: Mapping[str, str] = field(default_factory=dict)  # callback -> why it is not run
     warm_up: Callable[[str], None] | None = None  # once per callback, before the time limit
-    # the runs of the scenarios the current group of properties draws (conformance.runner)
-    observations: SharedObservations = field(default_factory=SharedObservations)
     # what it cannot express: scenarios that need it are left out (conformance.unsupported)
     unsupported: Declarations = field(default_factory=Declarations)
-    # clause -> the scenarios where a declared divergence of it is known, not judged
-    # there (`when` in a divergences file: conformance.divergences.scope)
-    declared_scopes: dict[str, Callable[[Scenario], bool]] = field(default_factory=dict)
     # the callbacks it has: those of `classes` unless given (a target in a worker process)
     present: frozenset[str] | None = None
-    # writes outside its run directory its import tried, refused (in a worker process)
-    refused_at_import: tuple[str, ...] = ()
-    # where its code runs: in this process, unless `conformance.worker.connect` made it
-    host: Host = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.present is None:
-            self.present = frozenset(name for name, cls in self.classes.items() if cls is not None)
-        self.host = InProcess(self)
+            present = frozenset(name for name, cls in self.classes.items() if cls is not None)
+            object.__setattr__(self, "present", present)
 
     def has(self, callback: str) -> bool:
         """Whether the target has `callback` to run."""
@@ -89,7 +82,6 @@ class Target:
             "version": self.version,
             "backend": self.backend,
             "unsupported": self.unsupported.describe(),
-            "refused_at_import": list(self.refused_at_import),
         }
 
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from conformance.harness.observe import Observation, Scenario, observe
 from conformance.runner import reference_for
+from conformance.running import in_process
 from conformance.targets import Target, resolve
 
 Drawn = TypeVar("Drawn")
@@ -28,7 +29,7 @@ def keras_target() -> Target:
 
 
 def on_keras(scenario: Scenario) -> Observation:
-    return keras_target().host.observe(scenario.callback, scenario, None).observation
+    return in_process(keras_target()).host.observe(scenario.callback, scenario, None).observation
 
 
 def on(callback_class: type, scenario: Scenario) -> Observation:
