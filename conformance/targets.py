@@ -7,6 +7,9 @@
 * `pkg.mod` or `pkg.mod:obj`: any importable module (or object in one) exposing
   `EarlyStopping`, `LearningRateScheduler`, `ModelCheckpoint` and `TensorBoard`.
 
+The named ones are a registry (`NAMED_TARGETS`), each registered with `named` where it is
+defined; any other spec is a module's.
+
 A target may define, on the module or object, the optional hooks
 `conformance_adapt_model(model) -> model` (adapt the simulated model it is driven
 with), `conformance_precision` (`"float32-ftz"`, `"float32"` or `"float64"`: how it
@@ -25,7 +28,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -85,15 +88,32 @@ class Target:
         }
 
 
+class NamedTarget(Protocol):
+    """Resolves a target known by name (`reference`, `keras`...); TargetError with a
+    one-line reason if it cannot be used."""
+
+    def __call__(self) -> Target: ...
+
+
+# name -> how it resolves; filled by `named` where each is defined, below
+NAMED_TARGETS: dict[str, NamedTarget] = {}
+
+
+def named(name: str) -> Callable[[NamedTarget], NamedTarget]:
+    """Register the decorated function as the target named `name`."""
+
+    def register(resolver: NamedTarget) -> NamedTarget:
+        NAMED_TARGETS[name] = resolver
+        return resolver
+
+    return register
+
+
 def resolve(spec: str) -> Target:
-    """The target named `spec`, or TargetError with a one-line reason."""
-    if spec == "reference":
-        return _reference_target()
-    if spec == "keras":
-        return _keras_target()
-    if spec == "tf_keras":
-        return _tf_keras_target()
-    return _module_target(spec)
+    """The target named `spec`: a named one, else a module (or an object in one);
+    TargetError with a one-line reason."""
+    resolver = NAMED_TARGETS.get(spec)
+    return _module_target(spec) if resolver is None else resolver()
 
 
 def _import(name: str, spec: str) -> ModuleType:
@@ -121,6 +141,7 @@ def _classes(holder: Any) -> tuple[dict[str, type | None], dict[str, str]]:
     return classes, not_run
 
 
+@named("reference")
 def _reference_target() -> Target:
     import reference
     from conformance import __version__
@@ -129,6 +150,7 @@ def _reference_target() -> Target:
     return Target("reference", "reference", classes, version=__version__, not_run=not_run)
 
 
+@named("keras")
 def _keras_target() -> Target:
     os.environ.setdefault("KERAS_BACKEND", "jax")
     keras = _import("keras", "keras")
@@ -171,6 +193,7 @@ def leave_tensorflow_summary_contexts(callback: Any) -> None:
         callback._pop_writer()
 
 
+@named("tf_keras")
 def _tf_keras_target() -> Target:
     tf_keras = _import("tf_keras", "tf_keras")
     classes, not_run = _classes(tf_keras.callbacks)
@@ -191,7 +214,7 @@ def _module_target(spec: str) -> Target:
     module_name, _, attribute = spec.partition(":")
     if not module_name or not all(part.isidentifier() for part in module_name.split(".")):
         raise TargetError(
-            f"unknown target {spec!r}: expected reference, keras, tf_keras, module or module:object"
+            f"unknown target {spec!r}: expected {', '.join(NAMED_TARGETS)}, module or module:object"
         )
     holder: Any = _import(module_name, spec)
     for name in filter(None, attribute.split(".")):
