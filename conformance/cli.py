@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from conformance import PROFILE_NAMES, __version__
+from conformance.report_formats import REPORT_FORMATS
 
 if TYPE_CHECKING:
     from conformance.clauses import Clause
@@ -122,26 +123,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-REPORT_FORMATS = {  # option -> (format, what it is called in messages)
-    "html": ("html", "HTML report"),
-    "markdown": ("markdown", "Markdown summary"),
-    "junit": ("junit", "JUnit report"),
-}
-
-
 def _report_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--html", metavar="PATH", default=None, help="write a self-contained HTML report here"
-    )
-    command.add_argument(
-        "--markdown",
-        metavar="PATH",
-        default=None,
-        help="write a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)",
-    )
-    command.add_argument(
-        "--junit", metavar="PATH", default=None, help="write JUnit XML here (a case per clause)"
-    )
+    for report_format in REPORT_FORMATS.values():
+        command.add_argument(
+            f"--{report_format.name}", metavar="PATH", default=None, help=report_format.help
+        )
 
 
 def _bounded_seconds(option: str, maximum: float) -> Callable[[str], float]:
@@ -263,18 +249,18 @@ def _print_table(report: Report) -> None:
 def _write_reports(args: argparse.Namespace, report: Report, json_path: str | None) -> None:
     from conformance.reports import render
 
-    for option, (kind, what) in REPORT_FORMATS.items():
-        path = getattr(args, option)
+    for report_format in REPORT_FORMATS.values():
+        path = getattr(args, report_format.name)
         if path:
-            _write(path, render(report, kind, json_path), what)
+            _write(path, render(report, report_format.name, json_path), report_format.what)
 
 
 def _render(args: argparse.Namespace) -> int:
     from conformance.reports import ReportError, load
 
     _distinct_outputs(args)
-    for option, (_, what) in REPORT_FORMATS.items():
-        _writable(getattr(args, option), what)
+    for report_format in REPORT_FORMATS.values():
+        _writable(getattr(args, report_format.name), report_format.what)
     try:
         report = load(args.report)
     except ReportError as error:
@@ -306,8 +292,8 @@ def _run(args: argparse.Namespace) -> int:
 
     _distinct_outputs(args)
     _writable(args.json_path, "JSON report")
-    for option, (_, what) in REPORT_FORMATS.items():
-        _writable(getattr(args, option), what)
+    for report_format in REPORT_FORMATS.values():
+        _writable(getattr(args, report_format.name), report_format.what)
     if args.counterexamples is not None:
         # A directory that does not exist yet is made when the first file is written,
         # if its parent exists (as `mkdir` would).
