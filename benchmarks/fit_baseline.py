@@ -68,6 +68,7 @@ from conformance.harness.sim_model import ModelSpec
 from conformance.properties.base import Property, comparable
 from conformance.results import Examination
 from conformance.runner import reference_for
+from conformance.running import RunningTarget
 from conformance.targets import Target
 
 BASELINE_PROPERTIES = {
@@ -321,7 +322,7 @@ def fit_examiner(driver: RealFitDriver, tally: BaselineTally, keras_target: Targ
     counted, not shrunk)."""
 
     def fit_examine(
-        prop: Property, target: Target, scenario: Scenario, scenario_timeout: Any = None
+        prop: Property, running: RunningTarget, scenario: Scenario, scenario_timeout: Any = None
     ) -> Examination:
         reason = unexpressible(scenario)
         if reason is not None:

@@ -105,22 +105,24 @@ def _warm_up(target: Any, callback: str, examples: int) -> float:
 
 def rates(spec: dict[str, Any]) -> dict[str, Any]:
     from conformance.runner import strategy_groups
+    from conformance.running import in_process
     from conformance.targets import resolve
 
-    target = resolve(spec["target"])
+    running = in_process(resolve(spec["target"]))
+    target = running.target
     callbacks: dict[str, Any] = {}
     for callback in spec["callbacks"]:
         if target.classes.get(callback) is None:
             callbacks[callback] = {"not_run": target.not_run.get(callback, "class absent")}
             continue
-        warm_up = _warm_up(target, callback, spec["warmup_examples"])
+        warm_up = _warm_up(running, callback, spec["warmup_examples"])
         limit, suite = [], []
         for group in strategy_groups(_properties_of(callback)):
             with no_op_body():
-                limit.append(timed_group(group, target, spec["examples"]))
-            suite.append(timed_group(group, target, spec["examples"]))
+                limit.append(timed_group(group, running, spec["examples"]))
+            suite.append(timed_group(group, running, spec["examples"]))
         callbacks[callback] = {"warm_up_seconds": warm_up, "limit": limit, "suite": suite}
-    return {"target": target.describe(), "callbacks": callbacks}
+    return {"target": running.describe(), "callbacks": callbacks}
 
 
 def baseline(spec: dict[str, Any]) -> dict[str, Any]:
@@ -132,9 +134,10 @@ def baseline(spec: dict[str, Any]) -> dict[str, Any]:
     )
     from conformance import runner
     from conformance.properties import PROPERTIES
+    from conformance.running import in_process
     from conformance.targets import resolve
 
-    keras_target, reference_target = resolve("keras"), resolve("reference")
+    keras_target, reference_target = in_process(resolve("keras")), in_process(resolve("reference"))
     by_name = {prop.name: prop for prop in PROPERTIES}
     driver = RealFitDriver()
     rows: dict[str, Any] = {}
@@ -150,15 +153,15 @@ def baseline(spec: dict[str, Any]) -> dict[str, Any]:
         driver_warm_up = BaselineTally()
         started = time.perf_counter()
         with mock.patch.object(
-            runner, "examine", fit_examiner(driver, driver_warm_up, keras_target)
+            runner, "examine", fit_examiner(driver, driver_warm_up, keras_target.target)
         ):
             timed_property(prop, keras_target, spec["warmup_examples"])
         warm_up += time.perf_counter() - started
         tally = BaselineTally()
-        with mock.patch.object(runner, "examine", fit_examiner(driver, tally, keras_target)):
+        with mock.patch.object(runner, "examine", fit_examiner(driver, tally, keras_target.target)):
             fit_driven = timed_property(prop, keras_target, spec["examples"])
         fresh_driver, fresh_tally = RealFitDriver(fresh_model_per_scenario=True), BaselineTally()
-        examiner = fit_examiner(fresh_driver, fresh_tally, keras_target)
+        examiner = fit_examiner(fresh_driver, fresh_tally, keras_target.target)
         with mock.patch.object(runner, "examine", examiner):
             fresh = timed_property(prop, keras_target, spec["fresh_examples"])
         rows[callback] = {
@@ -188,12 +191,14 @@ def scaling(spec: dict[str, Any]) -> dict[str, Any]:
     from benchmarks.scaling import CASES
     from conformance.properties import PROPERTIES
     from conformance.runner import examine
+    from conformance.running import in_process
     from conformance.targets import resolve
 
     by_name = {prop.name: prop for prop in PROPERTIES}
     rows = []
     for target_name in spec["targets"]:
-        target = resolve(target_name)
+        running = in_process(resolve(target_name))
+        target = running.target
         for case in CASES:
             if case.callback not in spec["callbacks"] or target.classes.get(case.callback) is None:
                 continue
@@ -201,13 +206,13 @@ def scaling(spec: dict[str, Any]) -> dict[str, Any]:
                 target.warm_up(case.callback)
             prop = by_name[case.property]
             sizes = spec["epoch_sizes"] if case.unit == "epoch" else spec["batch_sizes"]
-            examine(prop, target, case.scenario(sizes[0]), None)  # first use: untimed
+            examine(prop, running, case.scenario(sizes[0]), None)  # first use: untimed
             for size in sizes:
                 scenario = case.scenario(size)
                 times, failure = [], None
                 for _ in range(spec["repeats"]):
                     started = time.perf_counter()
-                    failure = examine(prop, target, scenario, None).failure
+                    failure = examine(prop, running, scenario, None).failure
                     times.append(time.perf_counter() - started)
                     if sum(times) > spec["max_seconds_per_size"]:
                         break
@@ -230,9 +235,10 @@ def scaling(spec: dict[str, Any]) -> dict[str, Any]:
 
 def profile(spec: dict[str, Any]) -> dict[str, Any]:
     from conformance.properties import PROPERTIES
+    from conformance.running import in_process
     from conformance.targets import resolve
 
-    target = resolve(spec["target"])
+    target = in_process(resolve(spec["target"]))
     prop = next(p for p in PROPERTIES if p.name == spec["property"])
     warm_up = _warm_up(target, prop.callback, spec["warmup_examples"])
     print("profiled run starts", file=sys.stderr, flush=True)

@@ -26,11 +26,12 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from conformance import PROFILE_NAMES, __version__
+from conformance.report_formats import REPORT_FORMATS
 
 if TYPE_CHECKING:
     from conformance.clauses import Clause
     from conformance.reports.model import Report
-    from conformance.targets import Target
+    from conformance.running import RunningTarget
     from conformance.worker import Deadline
 
 DEFAULT_SCENARIO_TIMEOUT = 10.0  # conformance.runner's, without importing it for --help
@@ -122,26 +123,11 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-REPORT_FORMATS = {  # option -> (format, what it is called in messages)
-    "html": ("html", "HTML report"),
-    "markdown": ("markdown", "Markdown summary"),
-    "junit": ("junit", "JUnit report"),
-}
-
-
 def _report_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--html", metavar="PATH", default=None, help="write a self-contained HTML report here"
-    )
-    command.add_argument(
-        "--markdown",
-        metavar="PATH",
-        default=None,
-        help="write a Markdown summary here (e.g. $GITHUB_STEP_SUMMARY)",
-    )
-    command.add_argument(
-        "--junit", metavar="PATH", default=None, help="write JUnit XML here (a case per clause)"
-    )
+    for report_format in REPORT_FORMATS.values():
+        command.add_argument(
+            f"--{report_format.name}", metavar="PATH", default=None, help=report_format.help
+        )
 
 
 def _bounded_seconds(option: str, maximum: float) -> Callable[[str], float]:
@@ -263,18 +249,18 @@ def _print_table(report: Report) -> None:
 def _write_reports(args: argparse.Namespace, report: Report, json_path: str | None) -> None:
     from conformance.reports import render
 
-    for option, (kind, what) in REPORT_FORMATS.items():
-        path = getattr(args, option)
+    for report_format in REPORT_FORMATS.values():
+        path = getattr(args, report_format.name)
         if path:
-            _write(path, render(report, kind, json_path), what)
+            _write(path, render(report, report_format.name, json_path), report_format.what)
 
 
 def _render(args: argparse.Namespace) -> int:
     from conformance.reports import ReportError, load
 
     _distinct_outputs(args)
-    for option, (_, what) in REPORT_FORMATS.items():
-        _writable(getattr(args, option), what)
+    for report_format in REPORT_FORMATS.values():
+        _writable(getattr(args, report_format.name), report_format.what)
     try:
         report = load(args.report)
     except ReportError as error:
@@ -306,8 +292,8 @@ def _run(args: argparse.Namespace) -> int:
 
     _distinct_outputs(args)
     _writable(args.json_path, "JSON report")
-    for option, (_, what) in REPORT_FORMATS.items():
-        _writable(getattr(args, option), what)
+    for report_format in REPORT_FORMATS.values():
+        _writable(getattr(args, report_format.name), report_format.what)
     if args.counterexamples is not None:
         # A directory that does not exist yet is made when the first file is written,
         # if its parent exists (as `mkdir` would).
@@ -327,14 +313,14 @@ def _run(args: argparse.Namespace) -> int:
     from conformance.worker import Deadline
 
     deadline = Deadline.after(args.run_timeout)
-    target = _connect(args.target, args.sandbox, deadline)
+    running = _connect(args.target, args.sandbox, deadline)
     try:
-        return _check(args, target, clauses, declared, deadline)
+        return _check(args, running, clauses, declared, deadline)
     finally:
-        target.host.close()
+        running.host.close()
 
 
-def _connect(spec: str, sandboxed: bool, deadline: Deadline | None) -> Target:
+def _connect(spec: str, sandboxed: bool, deadline: Deadline | None) -> RunningTarget:
     """The target named `spec`, in a worker process of its own (in the sandbox if
     `sandboxed`); exit 2 if it cannot be imported there, or the sandbox made."""
     from conformance.targets import TargetError
@@ -348,12 +334,12 @@ def _connect(spec: str, sandboxed: bool, deadline: Deadline | None) -> Target:
 
 def _check(
     args: argparse.Namespace,
-    target: Target,
+    running: RunningTarget,
     clauses: Sequence[Clause],
     declared: list[Any],
     deadline: Deadline,
 ) -> int:
-    """Run, judge and report `target` (the `run` command, once its target is up)."""
+    """Run, judge and report the target (the `run` command, once the target is up)."""
     from conformance import report as reports
     from conformance.properties import PROPERTIES
     from conformance.runner import PROFILES, clause_verdicts, examine, run
@@ -362,11 +348,11 @@ def _check(
     if declared:
         from conformance import divergences
 
-        divergences.scope(declared, target)
-    if target.refused_at_import:
+        divergences.scope(declared, running)
+    if running.refused_at_import:
         print(
             "callback-conformance: the target's import tried to write outside its run"
-            f" directory, refused: {'; '.join(target.refused_at_import[:5])}",
+            f" directory, refused: {'; '.join(running.refused_at_import[:5])}",
             file=sys.stderr,
         )
     wanted = {clause.id for clause in clauses}
@@ -397,7 +383,7 @@ def _check(
                 )
             else:
                 results = run(
-                    target,
+                    running,
                     properties,
                     PROFILES[args.profile],
                     args.seed,
@@ -406,21 +392,21 @@ def _check(
                 )
     finally:
         progress.close()
-    verdicts = clause_verdicts(target, results, clauses)
+    verdicts = clause_verdicts(running.target, results, clauses)
     if declared:
         from conformance import divergences
 
         verdicts = divergences.apply(
             declared,
-            target,
+            running,
             results,
             verdicts,
-            lambda prop, target, scenario: examine(prop, target, scenario, args.scenario_timeout),
+            lambda prop, running, scenario: examine(prop, running, scenario, args.scenario_timeout),
         )
     from conformance.diagnosis import diagnose
 
-    verdicts = diagnose(verdicts, target)
-    report = reports.build(target, args.profile, args.seed, verdicts, args.divergences)
+    verdicts = diagnose(verdicts, running.target)
+    report = reports.build(running, args.profile, args.seed, verdicts, args.divergences)
     _print_table(report)
     if args.json_path:
         _write(args.json_path, report.to_json(), "JSON report")
@@ -494,7 +480,8 @@ def _replay(args: argparse.Namespace) -> int:
             raise TypeError(f"a {type(scenario).__name__}, not a Scenario")
     except (KeyError, TypeError, ValueError) as error:
         _fail(f"{args.file!r}: not a scenario: {type(error).__name__}: {error}")
-    target = _connect(args.target, args.sandbox, None)
+    running = _connect(args.target, args.sandbox, None)
+    target = running.target
     try:
         if not target.has(prop.callback):
             _fail(
@@ -505,9 +492,9 @@ def _replay(args: argparse.Namespace) -> int:
         if declaration is not None:
             print(f"unsupported: the target declares {declaration.describe()}")
             return 0
-        examination = examine(prop, target, scenario, args.scenario_timeout)
+        examination = examine(prop, running, scenario, args.scenario_timeout)
     finally:
-        target.host.close()
+        running.host.close()
     verdict = f"FAIL {examination.failure}" if examination.failure else f"pass {prop.name}"
     print(table(scenario, examination.target, examination.reference))
     print(verdict)

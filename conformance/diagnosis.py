@@ -25,6 +25,7 @@ from conformance.properties import PROPERTIES
 from conformance.properties.base import comparable
 from conformance.results import ClauseResult, Counterexample
 from conformance.runner import examine
+from conformance.running import in_process
 from conformance.targets import Target, resolve
 
 LIMIT = 3  # matches named per clause
@@ -87,7 +88,7 @@ def behaves_like(
             continue
         entry = _entry_target(module, target)
         try:
-            examination = examine(prop, entry, scenario, None, fresh=True)
+            examination = examine(prop, in_process(entry), scenario, None, fresh=True)
         except Exception:  # an entry the scenario cannot run on says nothing
             continue
         if examination.failure is None:

@@ -58,6 +58,7 @@ from conformance.properties import PROPERTIES, regime_of
 from conformance.properties.base import Property
 from conformance.results import ClauseOutcome, ClauseResult, Examination, PropertyResult
 from conformance.runner import make_counterexample
+from conformance.running import RunningTarget
 from conformance.scenario_io import from_data
 from conformance.targets import CALLBACKS, Target
 from conformance.unsupported import keras_defaults, passes
@@ -296,20 +297,21 @@ def _refuse_duplicates(divergences: list[Divergence], path: str) -> None:
         seen.add(key)
 
 
-Examine = Callable[[Property, Target, Scenario], Examination]
+Examine = Callable[[Property, RunningTarget, Scenario], Examination]
 
 
-def scope(divergences: list[Divergence], target: Target) -> None:
-    """Tell the runner where the declarations that apply to `target` are known to
-    differ: their clauses are not judged there (`Target.declared_scopes`)."""
-    target.declared_scopes = {
+def scope(divergences: list[Divergence], running: RunningTarget) -> None:
+    """Tell the runner where the declarations that apply to the running target are
+    known to differ: their clauses are not judged there (`RunningTarget.declared_scopes`)."""
+    target = running.target
+    running.declared_scopes = {
         d.clause: d.when.covers for d in divergences if d.when is not None and d.applies_to(target)
     }
 
 
 def apply(
     divergences: list[Divergence],
-    target: Target,
+    running: RunningTarget,
     results: list[PropertyResult],
     verdicts: list[ClauseResult],
     examine: Examine,
@@ -317,6 +319,7 @@ def apply(
     """`verdicts` with the declarations that apply to `target` taken into account: each
     declared clause is `divergent` if its witnesses still diverge (`examine` runs them)
     and no other property fails it, `stale` if a witness no longer diverges."""
+    target = running.target
     declared = {d.clause: d for d in divergences if d.applies_to(target)}
     failing: dict[str, list[ClauseOutcome]] = {}
     for result in results:
@@ -328,7 +331,7 @@ def apply(
     def run(witness: Witness) -> Examination:
         key = (witness.property.name, witness.path)
         if key not in witnessed:
-            witnessed[key] = examine(witness.property, target, witness.scenario)
+            witnessed[key] = examine(witness.property, running, witness.scenario)
         return witnessed[key]
 
     updated = []

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sized
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from conformance.harness.fit import FitRecord
 from conformance.harness.observe import Observation, Scenario, read_outputs, run_in
 from conformance.harness.time_limit import TimeLimit
 from conformance.harness.workspaces import new_workspace
-
-if TYPE_CHECKING:
-    from conformance.targets import Target
+from conformance.targets import Target
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from conformance.properties import PROPERTIES
 from conformance.properties.base import Property
 from conformance.results import ClauseOutcome, PropertyResult
 from conformance.runner import callback_groups, run_group
-from conformance.targets import Target
+from conformance.running import RunningTarget
 from conformance.worker import Deadline, connect
 from conformance.worker.server import die_with_parent
 
-_target: Target | None = None  # the worker's target, resolved once
+_running: RunningTarget | None = None  # the target this worker checks, connected once
 
 
 def _start_worker(
@@ -40,29 +40,29 @@ def _start_worker(
     sandboxed: bool,
     deadline: Deadline | None,
 ) -> None:
-    global _target
+    global _running
     die_with_parent()
     sys.path[:] = path
     if hypothesis_home is not None:
         from hypothesis import configuration
 
         configuration.set_hypothesis_home_dir(hypothesis_home)
-    _target = connect(spec, path, sandboxed, deadline)
+    _running = connect(spec, path, sandboxed, deadline)
     # The target's processes are stopped when this one ends (multiprocessing runs
     # its finalizers, not atexit's).
-    Finalize(None, _target.host.close, exitpriority=10)
+    Finalize(None, _running.host.close, exitpriority=10)
     if divergences is not None:  # checked by the parent: the scopes of its declarations
         from conformance import divergences as declared
 
-        declared.scope(declared.load(divergences), _target)
+        declared.scope(declared.load(divergences), _running)
 
 
 def _run_group(
     names: list[str], examples: int, seed: int | None, scenario_timeout: float | None
 ) -> list[tuple[str, int, str, Any, Any]]:
-    assert _target is not None
+    assert _running is not None
     group = [next(prop for prop in PROPERTIES if prop.name == name) for name in names]
-    results = run_group(group, _target, examples, seed, scenario_timeout=scenario_timeout)
+    results = run_group(group, _running, examples, seed, scenario_timeout=scenario_timeout)
     return [
         (result.verdict, result.examples, result.reason, result.counterexample, result.clauses)
         for result in results

@@ -38,10 +38,10 @@ def conformance_target(request: pytest.FixtureRequest) -> Iterator[Any]:
     if spec is None:
         pytest.skip("no --target given")
     try:
-        target = connect(spec)
+        running = connect(spec)
     except TargetError as error:
         pytest.exit(str(error), returncode=2)
     try:
-        yield target
+        yield running
     finally:
-        target.host.close()
+        running.host.close()

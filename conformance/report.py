@@ -38,12 +38,12 @@ from conformance.harness.observe import Observation, Scenario
 from conformance.reports.model import SCHEMA, VERDICTS, Clause, Counterexample, Report
 from conformance.results import ClauseResult
 from conformance.results import Counterexample as Found
+from conformance.running import RunningTarget
 from conformance.scenario_io import to_data
-from conformance.targets import Target
 
 
 def build(
-    target: Target,
+    running: RunningTarget,
     profile: str,
     seed: int | None,
     results: list[ClauseResult],
@@ -56,7 +56,7 @@ def build(
         {
             "schema": SCHEMA,
             "suite": {"version": __version__},
-            "target": target.describe(),
+            "target": running.describe(),
             "profile": profile,
             "seed": seed,
             "divergences": divergences,

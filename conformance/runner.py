@@ -43,6 +43,7 @@ from conformance.results import (
     Examination,
     PropertyResult,
 )
+from conformance.running import RunningTarget
 from conformance.scenario_words import scenario_in_words
 from conformance.targets import Target, resolve
 from conformance.unsupported import Unsupported
@@ -140,7 +141,7 @@ def scenario_seed(prop: Property) -> int:
 
 def examine(
     prop: Property,
-    target: Target,
+    running: RunningTarget,
     scenario: Scenario,
     scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
     fresh: bool = False,
@@ -149,10 +150,10 @@ def examine(
     target's code may run `scenario_timeout` seconds (None: no limit). The runs another
     property of the same strategy observed are judged again, not run again, unless
     `fresh` (`conformance.shared_observations`)."""
-    shared = target.observations
+    shared = running.observations
     observed = None if fresh else shared.get("target", scenario)
     if observed is None:
-        observed_or_failed = _observe_target(prop, target, scenario, scenario_timeout)
+        observed_or_failed = _observe_target(prop, running, scenario, scenario_timeout)
         if isinstance(observed_or_failed, Examination):
             return observed_or_failed
         observed = observed_or_failed
@@ -167,7 +168,9 @@ def examine(
     assert prop.project is not None
     expected = shared.get("reference", scenario)
     if expected is None:
-        expected = observe(reference_for(target, prop.callback), scenario, backend=target.backend)
+        expected = observe(
+            reference_for(running.target, prop.callback), scenario, backend=running.target.backend
+        )
         if expected.outside_writes:  # the suite's own fault: no verdict on the target
             raise RuntimeError(
                 f"the reference wrote outside its run directory: {expected.outside_writes}"
@@ -192,13 +195,13 @@ def examine(
 
 
 def _observe_target(
-    prop: Property, target: Target, scenario: Scenario, scenario_timeout: float | None
+    prop: Property, running: RunningTarget, scenario: Scenario, scenario_timeout: float | None
 ) -> Observation | Examination:
     """The target's run of `scenario`, or the conclusive failure of a run that ended
     early (it timed out, or its process ended), wrote outside its run directory or
     changed its class's state."""
-    ran = target.host.observe(
-        prop.callback, target.unsupported.for_target(scenario), scenario_timeout
+    ran = running.host.observe(
+        prop.callback, running.target.unsupported.for_target(scenario), scenario_timeout
     )
     observed = ran.observation
     if ran.ended is not None:
@@ -259,31 +262,31 @@ def hypothesis_settings(examples: int, shrink: bool) -> settings:
     )
 
 
-def _not_ready(prop: Property, target: Target) -> PropertyResult | None:
+def _not_ready(prop: Property, running: RunningTarget) -> PropertyResult | None:
     """The result of a property that cannot run on `target` (its class is absent, or
     the target's warm-up for it fails: the first property of its callback fails with
     it), or None. Warms the callback up on first use."""
-    if not target.has(prop.callback):
-        reason = target.not_run.get(prop.callback, "class absent")
+    if not running.target.has(prop.callback):
+        reason = running.target.not_run.get(prop.callback, "class absent")
         outcomes = {clause: ClauseOutcome(clause, "not-run", 0, reason) for clause in prop.clauses}
         return PropertyResult(prop, "not-run", 0, reason, clauses=outcomes)
-    went_wrong = target.host.warm_up(prop.callback)
+    went_wrong = running.host.warm_up(prop.callback)
     if went_wrong is not None:
         reason = f"the target's warm-up for {prop.callback} {went_wrong}"
-        return _whole(prop, target, 0, None, reason)
+        return _whole(prop, running, 0, None, reason)
     return None
 
 
 def run_property(
     prop: Property,
-    target: Target,
+    running: RunningTarget,
     examples: int,
     random_seed: int | None,
     shrink: bool = True,
     scenario_timeout: float | None = DEFAULT_SCENARIO_TIMEOUT,
 ) -> PropertyResult:
     """One property run alone."""
-    return run_group([prop], target, examples, random_seed, shrink, scenario_timeout)[0]
+    return run_group([prop], running, examples, random_seed, shrink, scenario_timeout)[0]
 
 
 @dataclass
@@ -305,7 +308,7 @@ class _Draw:
 
 def run_group(
     properties: list[Property],
-    target: Target,
+    running: RunningTarget,
     examples: int,
     random_seed: int | None,
     shrink: bool = True,
@@ -321,15 +324,15 @@ def run_group(
     show its minimal form are blamed, with it as their counterexample. The target's host
     starts afresh first (`Host.fresh`; `more_groups`: another group may follow)."""
     try:
-        target.host.fresh(more_groups)
-        return _run_group(properties, target, examples, random_seed, shrink, scenario_timeout)
+        running.host.fresh(more_groups)
+        return _run_group(properties, running, examples, random_seed, shrink, scenario_timeout)
     except RunDeadline as passed:
-        return [_whole(prop, target, 0, None, f"not checked: {passed}") for prop in properties]
+        return [_whole(prop, running, 0, None, f"not checked: {passed}") for prop in properties]
 
 
 def _run_group(
     properties: list[Property],
-    target: Target,
+    running: RunningTarget,
     examples: int,
     random_seed: int | None,
     shrink: bool,
@@ -337,32 +340,32 @@ def _run_group(
 ) -> list[PropertyResult]:
     first = properties[0]
     assert all(prop.callback == first.callback for prop in properties)
-    not_ready = _not_ready(first, target)
+    not_ready = _not_ready(first, running)
     if not_ready is not None:  # the first fails with the warm-up, the others run
         if len(properties) == 1:
             return [not_ready]
-        rest = _run_group(properties[1:], target, examples, random_seed, shrink, scenario_timeout)
+        rest = _run_group(properties[1:], running, examples, random_seed, shrink, scenario_timeout)
         return [not_ready, *rest]
     results: dict[str, PropertyResult] = {}
     draws = []
-    with target.observations.kept_for(first.callback):
+    with running.observations.kept_for(first.callback):
         for group in strategy_groups(properties):
             drawn_seed = scenario_seed(group[0]) if random_seed is None else random_seed
             draw = _Draw(group, drawn_seed, [p for p in properties if p not in group])
-            whole = _draw(draw, target, examples, scenario_timeout)
+            whole = _draw(draw, running, examples, scenario_timeout)
             if whole is None:
                 draws.append(draw)
             else:
                 results.update((result.property.name, result) for result in whole)
-        outcomes = _blamed(draws, target, examples, shrink, scenario_timeout)
-        varying = _not_deterministic(draws, outcomes, target, scenario_timeout)
+        outcomes = _blamed(draws, running, examples, shrink, scenario_timeout)
+        varying = _not_deterministic(draws, outcomes, running, scenario_timeout)
     for draw in draws:
         for prop in draw.group:
             result = _property_result(prop, len(draw.judged), outcomes)
             if prop.name in varying:
                 scenario, examination = varying[prop.name]
                 if result.verdict == "pass":
-                    result = _whole(prop, target, len(draw.judged), scenario, examination)
+                    result = _whole(prop, running, len(draw.judged), scenario, examination)
                 else:  # it fails either way: its reasons say it may not fail so again
                     assert examination.failure is not None
                     result = _noted(result, examination.failure.split(": ", 1)[1])
@@ -394,7 +397,7 @@ def _steady(value: Any) -> str:
 def _not_deterministic(
     draws: list[_Draw],
     outcomes: dict[str, ClauseOutcome],
-    target: Target,
+    running: RunningTarget,
     scenario_timeout: float | None,
 ) -> dict[str, tuple[Scenario, Examination]]:
     """The properties whose verdict a second run of the target could change: each
@@ -410,15 +413,15 @@ def _not_deterministic(
             firsts.setdefault(repr(example.scenario), (example.scenario, example.target))
     for draw in draws:
         for scenario in draw.scenarios[:RECHECKED_PER_STRATEGY]:
-            observed = target.observations.get("target", scenario)
+            observed = running.observations.get("target", scenario)
             if observed is not None:
                 firsts.setdefault(repr(scenario), (scenario, observed))
     if not firsts:
         return {}
     callback = draws[0].group[0].callback
     chosen = list(firsts.values())
-    again = target.host.again(
-        callback, [target.unsupported.for_target(s) for s, _ in chosen], scenario_timeout
+    again = running.host.again(
+        callback, [running.target.unsupported.for_target(s) for s, _ in chosen], scenario_timeout
     )
     varying: dict[str, tuple[Scenario, Examination]] = {}
     for (scenario, first), second in zip(chosen, again, strict=True):
@@ -437,7 +440,7 @@ def _not_deterministic(
                 ):
                     continue
                 failure = (
-                    f"{prop.name}: not deterministic: run again ({target.host.again_means}),"
+                    f"{prop.name}: not deterministic: run again ({running.host.again_means}),"
                     f" the target's {', '.join(fields)} differ"
                 )
                 varying[prop.name] = (scenario, Examination(first, None, failure))
@@ -445,7 +448,7 @@ def _not_deterministic(
 
 
 def _draw(
-    draw: _Draw, target: Target, examples: int, scenario_timeout: float | None
+    draw: _Draw, running: RunningTarget, examples: int, scenario_timeout: float | None
 ) -> list[PropertyResult] | None:
     """Draw and judge `draw`'s scenarios; None, or the results of a group whose run
     ended at once: a timeout, a write outside or state kept on the classes is the
@@ -457,12 +460,12 @@ def _draw(
     @hypothesis_settings(examples, shrink=False)
     @given(group[0].scenarios)
     def judged_by_all(scenario: Scenario) -> None:
-        declaration = target.unsupported.covering(scenario)
+        declaration = running.target.unsupported.covering(scenario)
         if declaration is not None:
             in_play = frozenset().union(*(prop.in_play(scenario) for prop in group))
             draw.left_out.append((in_play, declaration))
             return
-        seen, first_difference = _judge(draw, target, scenario, scenario_timeout)
+        seen, first_difference = _judge(draw, running, scenario, scenario_timeout)
         draw.declared_out.update(seen.declared)
         if first_difference is not None and first_difference[2].conclusive:
             concluded.append((scenario, first_difference[2]))
@@ -475,16 +478,16 @@ def _draw(
     except _Abandon:
         scenario, examination = concluded[0]
         ran = len(draw.judged) + 1  # the scenario that ended it counts
-        return [_whole(prop, target, ran, scenario, examination) for prop in group]
+        return [_whole(prop, running, ran, scenario, examination) for prop in group]
     except Exception as error:  # the suite itself could not run the group
         reason = f"error while checking: {type(error).__name__}: {error}"
-        return [_whole(prop, target, len(draw.judged), None, reason) for prop in group]
+        return [_whole(prop, running, len(draw.judged), None, reason) for prop in group]
     return None
 
 
 def _blamed(
     draws: list[_Draw],
-    target: Target,
+    running: RunningTarget,
     examples: int,
     shrink: bool,
     scenario_timeout: float | None,
@@ -503,10 +506,10 @@ def _blamed(
         index, upstream = unexplained
         draw, drawn_index = where[index]
         minimal = _minimal_difference(
-            draw, upstream, target, blame, shrink, examples, scenario_timeout
+            draw, upstream, running, blame, shrink, examples, scenario_timeout
         )
         if minimal is None:  # it did not recur: blame the drawn scenario as it is
-            minimal = _judge(draw, target, draw.scenarios[drawn_index], scenario_timeout)
+            minimal = _judge(draw, running, draw.scenarios[drawn_index], scenario_timeout)
         seen, difference = minimal
         suspects = [] if difference is None or not seen.differing else blame.suspects(seen)
         if seen.quirks and suspects and not seen.quirks.intersection(suspects):
@@ -516,7 +519,7 @@ def _blamed(
                 pure_draw, _ = where[pure]
                 upstream = blame.scenarios[pure].differing[0]
                 found = _minimal_difference(
-                    pure_draw, upstream, target, blame, shrink, examples, scenario_timeout, True
+                    pure_draw, upstream, running, blame, shrink, examples, scenario_timeout, True
                 )
                 minimal = found or minimal
                 seen, difference = minimal
@@ -533,7 +536,7 @@ def _blamed(
     return {
         clause: _clause_outcome(
             clause,
-            target,
+            running,
             blame,
             counterexamples,
             drawn,
@@ -551,7 +554,7 @@ Difference = tuple[Property, Scenario, Examination]
 
 def _judge(
     draw: _Draw,
-    target: Target,
+    running: RunningTarget,
     scenario: Scenario,
     scenario_timeout: float | None,
     first_only: bool = False,
@@ -564,7 +567,7 @@ def _judge(
     differing: list[str] = []
     first: Difference | None = None
     for prop in group:
-        examination = examine(prop, target, scenario, scenario_timeout)
+        examination = examine(prop, running, scenario, scenario_timeout)
         if examination.failure is None:
             continue
         differing.append(prop.name)
@@ -583,18 +586,20 @@ def _judge(
         quirks = playing.intersection(prop.regimes)
     also = frozenset().union(*(prop.in_play(scenario) for prop in draw.others)) - in_play
     specific = frozenset().union(*(prop.in_play(scenario) & set(prop.regimes) for prop in group))
-    declared = _declared_scope(group, target, scenario)
+    declared = _declared_scope(group, running, scenario)
     judged_by = frozenset(prop.name for prop in group)
     judged = Judged(in_play, tuple(differing), showing, quirks, also, specific, judged_by, declared)
     return judged, first
 
 
-def _declared_scope(group: list[Property], target: Target, scenario: Scenario) -> frozenset[str]:
+def _declared_scope(
+    group: list[Property], running: RunningTarget, scenario: Scenario
+) -> frozenset[str]:
     """The clauses in play in `scenario` that are not judged there: it lies in the
-    scope of a declared divergence of theirs (`Target.declared_scopes`)."""
+    scope of a declared divergence of theirs (`RunningTarget.declared_scopes`)."""
     return frozenset(
         clause
-        for clause, covers in target.declared_scopes.items()
+        for clause, covers in running.declared_scopes.items()
         if any(clause in prop.in_play(scenario) for prop in group) and covers(scenario)
     )
 
@@ -611,7 +616,7 @@ def _clause_differs(prop: Property, clause: str, examination: Examination) -> bo
 def _minimal_difference(
     draw: _Draw,
     upstream: str,
-    target: Target,
+    running: RunningTarget,
     blame: Blame,
     shrink: bool,
     examples: int,
@@ -628,9 +633,9 @@ def _minimal_difference(
     @hypothesis_settings(examples, shrink)
     @given(group[0].scenarios)
     def unexplained(scenario: Scenario) -> None:
-        if target.unsupported.covering(scenario) is not None:
+        if running.target.unsupported.covering(scenario) is not None:
             return
-        seen, difference = _judge(draw, target, scenario, scenario_timeout, first_only=True)
+        seen, difference = _judge(draw, running, scenario, scenario_timeout, first_only=True)
         if difference is None or difference[0].name != upstream or blame.explains(seen):
             return
         if pure and seen.quirks:
@@ -650,7 +655,7 @@ def _minimal_difference(
 
 def _clause_outcome(
     clause: str,
-    target: Target,
+    running: RunningTarget,
     blame: Blame,
     counterexamples: dict[str, Difference],
     drawn: int,
@@ -670,7 +675,7 @@ def _clause_outcome(
             f" support: {_declared(left_out)}",
             left_out=len(left_out),
         )
-    outcome = _judged_outcome(clause, target, blame, counterexamples, drawn, scenario_timeout)
+    outcome = _judged_outcome(clause, running, blame, counterexamples, drawn, scenario_timeout)
     notes = []
     if left_out:
         notes.append(
@@ -695,7 +700,7 @@ def _declared(declarations: list[Unsupported]) -> str:
 
 def _judged_outcome(
     clause: str,
-    target: Target,
+    running: RunningTarget,
     blame: Blame,
     counterexamples: dict[str, Difference],
     drawn: int,
@@ -704,7 +709,7 @@ def _judged_outcome(
     in_regime = blame.in_regime[clause]
     if clause in counterexamples:
         prop, scenario, examination = counterexamples[clause]
-        return _failed(clause, prop, target, in_regime, scenario, examination, scenario_timeout)
+        return _failed(clause, prop, running, in_regime, scenario, examination, scenario_timeout)
     explained_by = blame.explained_by
     if clause in explained_by:
         others = explained_by[clause]
@@ -742,7 +747,7 @@ def _property_result(
 
 def _whole(
     prop: Property,
-    target: Target,
+    running: RunningTarget,
     ran: int,
     scenario: Scenario | None,
     examination: Examination | str,
@@ -755,7 +760,7 @@ def _whole(
         return PropertyResult(prop, "fail", ran, examination, clauses=outcomes)
     assert scenario is not None and examination.failure is not None
     failure = prop.name + examination.failure.split(":", 1)[1]
-    counterexample = make_counterexample(prop.name, scenario, examination, failure, target)
+    counterexample = make_counterexample(prop.name, scenario, examination, failure, running.target)
     outcomes = {c: ClauseOutcome(c, "fail", ran, failure, counterexample) for c in prop.clauses}
     return PropertyResult(prop, "fail", ran, failure, counterexample, clauses=outcomes)
 
@@ -768,7 +773,7 @@ def _unaddressed(text: str | None) -> str | None:
 def _failed(
     clause: str,
     prop: Property,
-    target: Target,
+    running: RunningTarget,
     in_regime: int,
     scenario: Scenario,
     examination: Examination,
@@ -783,14 +788,14 @@ def _failed(
     # runs before, and state that alternates from run to run shows in one of two.
     for _ in range(2):
         try:
-            again = examine(prop, target, scenario, scenario_timeout, fresh=True).failure
+            again = examine(prop, running, scenario, scenario_timeout, fresh=True).failure
         except Exception as error:  # could not run it again: say so, keep the verdict
             again = f"error while re-running it: {type(error).__name__}: {error}"
         if _unaddressed(again) != _unaddressed(examination.failure):
             outcome = "passed" if again is None else f"failed differently ({again[:300]})"
             reason = f"{reason} — {NOT_REPRODUCIBLE.format(outcome=outcome)}"
             break
-    counterexample = make_counterexample(prop.name, scenario, examination, reason, target)
+    counterexample = make_counterexample(prop.name, scenario, examination, reason, running.target)
     return ClauseOutcome(clause, "fail", in_regime, reason, counterexample)
 
 
@@ -812,7 +817,7 @@ def callback_groups(properties: Iterable[Property]) -> list[list[Property]]:
 
 
 def run(
-    target: Target,
+    running: RunningTarget,
     properties: Iterable[Property],
     examples: int,
     random_seed: int | None = None,
@@ -830,7 +835,7 @@ def run(
             progress(chosen.index(group[0]), len(chosen), group[0])
         more = index < len(groups) - 1
         for result in run_group(
-            group, target, examples, random_seed, shrink, scenario_timeout, more_groups=more
+            group, running, examples, random_seed, shrink, scenario_timeout, more_groups=more
         ):
             results[result.property.name] = result
     return [results[prop.name] for prop in chosen]

@@ -7,6 +7,9 @@
 * `pkg.mod` or `pkg.mod:obj`: any importable module (or object in one) exposing
   `EarlyStopping`, `LearningRateScheduler`, `ModelCheckpoint` and `TensorBoard`.
 
+The named ones are a registry (`NAMED_TARGETS`), each registered with `named` where it is
+defined; any other spec is a module's.
+
 A target may define, on the module or object, the optional hooks
 `conformance_adapt_model(model) -> model` (adapt the simulated model it is driven
 with), `conformance_precision` (`"float32-ftz"`, `"float32"` or `"float64"`: how it
@@ -22,14 +25,14 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
-from conformance.harness.observe import ModelAdapter, Scenario
+from conformance.harness.observe import ModelAdapter
 from conformance.harness.sim_model import (
     SGD,
     Embedding,
@@ -37,8 +40,6 @@ from conformance.harness.sim_model import (
     MultiOptimizer,
     SimModel,
 )
-from conformance.host import Host, InProcess
-from conformance.shared_observations import SharedObservations
 from conformance.unsupported import Declarations, UnsupportedError, declarations
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
@@ -52,36 +53,31 @@ class TargetError(Exception):
     """A target that cannot be used; the message is one line for the command line."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Target:
+    """What the user asked for: a target's configuration, as it resolved. What a run
+    of it holds (where its code runs, its shared observations, the scopes of its
+    declared divergences) is the run's: `conformance.running.RunningTarget`."""
+
     spec: str
     module: str
-    classes: dict[str, type | None]
+    classes: Mapping[str, type | None]
     version: str | None = None
     backend: str | None = None
     precision: str = "float32-ftz"
     adapt: ModelAdapter | None = None
     cleanup: Callable[[Any], None] | None = None  # after each run of a callback
-    not_run: dict[str, str] = field(default_factory=dict)  # callback -> why it is not run
+    not_run: Mapping[str, str] = field(default_factory=dict)  # callback -> why it is not run
     warm_up: Callable[[str], None] | None = None  # once per callback, before the time limit
-    # the runs of the scenarios the current group of properties draws (conformance.runner)
-    observations: SharedObservations = field(default_factory=SharedObservations)
     # what it cannot express: scenarios that need it are left out (conformance.unsupported)
     unsupported: Declarations = field(default_factory=Declarations)
-    # clause -> the scenarios where a declared divergence of it is known, not judged
-    # there (`when` in a divergences file: conformance.divergences.scope)
-    declared_scopes: dict[str, Callable[[Scenario], bool]] = field(default_factory=dict)
     # the callbacks it has: those of `classes` unless given (a target in a worker process)
     present: frozenset[str] | None = None
-    # writes outside its run directory its import tried, refused (in a worker process)
-    refused_at_import: tuple[str, ...] = ()
-    # where its code runs: in this process, unless `conformance.worker.connect` made it
-    host: Host = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.present is None:
-            self.present = frozenset(name for name, cls in self.classes.items() if cls is not None)
-        self.host = InProcess(self)
+            present = frozenset(name for name, cls in self.classes.items() if cls is not None)
+            object.__setattr__(self, "present", present)
 
     def has(self, callback: str) -> bool:
         """Whether the target has `callback` to run."""
@@ -95,19 +91,35 @@ class Target:
             "version": self.version,
             "backend": self.backend,
             "unsupported": self.unsupported.describe(),
-            "refused_at_import": list(self.refused_at_import),
         }
 
 
+class NamedTarget(Protocol):
+    """Resolves a target known by name (`reference`, `keras`...); TargetError with a
+    one-line reason if it cannot be used."""
+
+    def __call__(self) -> Target: ...
+
+
+# name -> how it resolves; filled by `named` where each is defined, below
+NAMED_TARGETS: dict[str, NamedTarget] = {}
+
+
+def named(name: str) -> Callable[[NamedTarget], NamedTarget]:
+    """Register the decorated function as the target named `name`."""
+
+    def register(resolver: NamedTarget) -> NamedTarget:
+        NAMED_TARGETS[name] = resolver
+        return resolver
+
+    return register
+
+
 def resolve(spec: str) -> Target:
-    """The target named `spec`, or TargetError with a one-line reason."""
-    if spec == "reference":
-        return _reference_target()
-    if spec == "keras":
-        return _keras_target()
-    if spec == "tf_keras":
-        return _tf_keras_target()
-    return _module_target(spec)
+    """The target named `spec`: a named one, else a module (or an object in one);
+    TargetError with a one-line reason."""
+    resolver = NAMED_TARGETS.get(spec)
+    return _module_target(spec) if resolver is None else resolver()
 
 
 def _import(name: str, spec: str) -> ModuleType:
@@ -135,6 +147,7 @@ def _classes(holder: Any) -> tuple[dict[str, type | None], dict[str, str]]:
     return classes, not_run
 
 
+@named("reference")
 def _reference_target() -> Target:
     import reference
     from conformance import __version__
@@ -143,6 +156,7 @@ def _reference_target() -> Target:
     return Target("reference", "reference", classes, version=__version__, not_run=not_run)
 
 
+@named("keras")
 def _keras_target() -> Target:
     os.environ.setdefault("KERAS_BACKEND", "jax")
     keras = _import("keras", "keras")
@@ -185,6 +199,7 @@ def leave_tensorflow_summary_contexts(callback: Any) -> None:
         callback._pop_writer()
 
 
+@named("tf_keras")
 def _tf_keras_target() -> Target:
     tf_keras = _import("tf_keras", "tf_keras")
     classes, not_run = _classes(tf_keras.callbacks)
@@ -205,7 +220,7 @@ def _module_target(spec: str) -> Target:
     module_name, _, attribute = spec.partition(":")
     if not module_name or not all(part.isidentifier() for part in module_name.split(".")):
         raise TargetError(
-            f"unknown target {spec!r}: expected reference, keras, tf_keras, module or module:object"
+            f"unknown target {spec!r}: expected {', '.join(NAMED_TARGETS)}, module or module:object"
         )
     holder: Any = _import(module_name, spec)
     for name in filter(None, attribute.split(".")):

@@ -50,6 +50,7 @@ from conformance.clauses import clauses_of  # noqa: E402
 from conformance.diagnosis import diagnose  # noqa: E402
 from conformance.properties import PROPERTIES  # noqa: E402
 from conformance.runner import PROFILES, clause_verdicts, run  # noqa: E402
+from conformance.running import in_process  # noqa: E402
 from conformance.targets import resolve  # noqa: E402
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
@@ -96,7 +97,7 @@ def examine(module: str, examples: int = EXAMPLES) -> Row:
     row = Row(module, callback, one_line(mutant.__doc__), tuple(expected))
     target = resolve(module)
     properties = [prop for prop in PROPERTIES if prop.callback == callback]
-    results = run(target, properties, examples)
+    results = run(in_process(target), properties, examples)
     verdicts = diagnose(clause_verdicts(target, results, clauses_of(callback)), target)
     for verdict in verdicts:
         if verdict.verdict == "fail":

@@ -2,7 +2,8 @@
 self-contained HTML page (`html`), a Markdown job summary (`markdown`), JUnit XML
 (`junit`) and the terminal table (`terminal`). Each takes the report typed (`model`), or
 its JSON data, checked on the way in, so a saved report renders again:
-`callback-conformance render REPORT.json --html PAGE`."""
+`callback-conformance render REPORT.json --html PAGE`. The formats are a registry
+(`conformance.report_formats`), which `render` looks a format up in."""
 
 from __future__ import annotations
 
@@ -12,9 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from conformance.report_formats import report_format
 from conformance.reports.model import SCHEMA_PREFIX, Report
-
-FORMATS = ("html", "markdown", "junit")
 
 
 class ReportError(ValueError):
@@ -54,18 +54,6 @@ def as_report(report: Report | Mapping[str, Any]) -> Report:
 
 
 def render(report: Report | Mapping[str, Any], kind: str, report_path: str | None = None) -> str:
-    """`report` as `kind` (one of FORMATS); `report_path`, when known, goes into the
-    replay commands."""
-    if kind == "html":
-        from conformance.reports import html
-
-        return html.render(report, report_path)
-    if kind == "markdown":
-        from conformance.reports import markdown
-
-        return markdown.render(report, report_path)
-    if kind == "junit":
-        from conformance.reports import junit
-
-        return junit.render(report, report_path)
-    raise ValueError(f"unknown report format {kind!r}")
+    """`report` as `kind` (a format of `conformance.report_formats`; ValueError naming
+    the known ones otherwise); `report_path`, when known, goes into the replay commands."""
+    return report_format(kind).renderer()(report, report_path)

@@ -1,12 +1,13 @@
 """The suite's side of the worker protocol: a target run in processes of its own.
 
-`connect(spec)` starts a worker, imports the target there, and returns a `Target` whose
-`host` is a `WorkerHost`: the runner asks it to warm up and to observe, and it answers
-with what the worker observed, or with how the worker ended (`TargetRun.ended`). A
-worker that dies, or overruns its hard deadline, is killed with its process group and
-replaced by a fresh one; so is the worker at the start of each callback's properties
-(`fresh`), so that the runs of one callback cannot change another's, whichever `--jobs`
-process runs them. A spare worker is started in advance, while the current one works.
+`connect(spec)` starts a worker, imports the target there, and returns the target as a
+run checks it (`conformance.running.RunningTarget`), with a `WorkerHost` as its host: the
+runner asks it to warm up and to observe, and it answers with what the worker observed,
+or with how the worker ended (`TargetRun.ended`). A worker that dies, or overruns its
+hard deadline, is killed with its process group and replaced by a fresh one; so is the
+worker at the start of each callback's properties (`fresh`), so that the runs of one
+callback cannot change another's, whichever `--jobs` process runs them. A spare worker
+is started in advance, while the current one works.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ import conformance
 from conformance.harness.observe import Observation, Scenario, read_outputs
 from conformance.harness.workspaces import WORKSPACE_DIRECTORIES, Workspaces
 from conformance.host import RunDeadline, TargetRun
+from conformance.running import RunningTarget
 from conformance.targets import Target, TargetError
 from conformance.unsupported import Declarations, Unsupported
 from conformance.worker import codec, sandbox
@@ -427,7 +429,7 @@ def connect(
     sandboxed: bool = False,
     deadline: Deadline | None = None,
     start_seconds: float = START_SECONDS,
-) -> Target:
+) -> RunningTarget:
     """The target named `spec`, run in worker processes (module docstring), in the
     sandbox if `sandboxed` (`conformance.worker.sandbox`); TargetError with a one-line
     reason if it cannot be imported there (SandboxError: the sandbox cannot be made).
@@ -440,7 +442,7 @@ def connect(
         raise
 
 
-def _target(host: WorkerHost) -> Target:
+def _target(host: WorkerHost) -> RunningTarget:
     """The target `host` runs, as its worker described it."""
     about = host.description
     declared = tuple(
@@ -464,7 +466,5 @@ def _target(host: WorkerHost) -> Target:
         not_run=about["not_run"],
         unsupported=Declarations(declared),
         present=frozenset(about["present"]),
-        refused_at_import=tuple(about["refused_at_import"]),
     )
-    target.host = host
-    return target
+    return RunningTarget(target, host, refused_at_import=tuple(about["refused_at_import"]))

@@ -31,9 +31,16 @@ class _FollowedRecord(FitRecord):
 
 
 class Session:
-    def __init__(self, target: Target, outside: list[str], progress: Progress) -> None:
+    def __init__(
+        self,
+        target: Target,
+        refused_at_import: tuple[str, ...],
+        outside: list[str],
+        progress: Progress,
+    ) -> None:
         self.target = target
         self.host = InProcess(target)
+        self.refused_at_import = refused_at_import
         self.outside = outside  # refused writes between runs, since last reported
         self.progress = progress
 
@@ -55,9 +62,9 @@ class Session:
             raise Refused(str(error)) from None
         # Refused, the writes harmed nothing (Keras makes its ~/.keras there): they are
         # reported with the target, not held against its callbacks.
-        target.refused_at_import = tuple(outside)
+        refused_at_import = tuple(outside)
         outside.clear()
-        return cls(target, outside, progress)
+        return cls(target, refused_at_import, outside, progress)
 
     def description(self) -> dict[str, Any]:
         """What the parent needs to know of the target (`conformance.worker.client`)."""
@@ -69,7 +76,7 @@ class Session:
             "backend": target.backend,
             "precision": target.precision,
             "present": sorted(target.present or ()),
-            "refused_at_import": list(target.refused_at_import),
+            "refused_at_import": list(self.refused_at_import),
             "not_run": target.not_run,
             "unsupported": [
                 {

@@ -25,6 +25,7 @@ from conformance.harness.observe import Scenario, observe
 from conformance.harness.time_limit import ScenarioTimeout, TimeLimit
 from conformance.properties import PROPERTIES
 from conformance.runner import PROFILES, clause_verdicts, run
+from conformance.running import in_process
 from conformance.targets import resolve
 from reference import EarlyStopping
 from tests.broken_targets import ALL
@@ -51,7 +52,7 @@ def verdicts(module_name: str, callback: str) -> dict[str, Any]:
     blame starts from the minimal difference)."""
     target = resolve(module_name)
     chosen = [prop for prop in PROPERTIES if prop.callback == callback]
-    results = run(target, chosen, PROFILES["quick"], None, scenario_timeout=TIMEOUT)
+    results = run(in_process(target), chosen, PROFILES["quick"], None, scenario_timeout=TIMEOUT)
     return {
         verdict.clause.id: verdict
         for verdict in clause_verdicts(target, results, clauses_of(callback))

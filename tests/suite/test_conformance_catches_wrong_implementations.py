@@ -11,13 +11,14 @@ from conformance.catalogue import ALL
 from conformance.clauses import clauses_of
 from conformance.properties import PROPERTIES
 from conformance.runner import PROFILES, run, run_group, strategy_groups
+from conformance.running import in_process
 from conformance.targets import resolve
 
 
 def first_failing_property(module_name: str, callback: str):
     """The callback's properties run as `callback-conformance run` runs them (a group
     per strategy) at the default profile, unshrunk, until one fails."""
-    target = resolve(module_name)
+    target = in_process(resolve(module_name))
     for group in strategy_groups(p for p in PROPERTIES if p.callback == callback):
         for result in run_group(group, target, PROFILES["default"], None, shrink=False):
             if result.verdict == "fail":
@@ -40,5 +41,5 @@ def test_suite_fails_the_wrong_implementation(module_name):
 @pytest.mark.parametrize("spec", ["reference", "keras"])
 def test_reference_and_keras_pass_every_property(spec):
     """Without this, a property failing everything would 'catch' every mutant."""
-    for result in run(resolve(spec), PROPERTIES, PROFILES["quick"]):
+    for result in run(in_process(resolve(spec)), PROPERTIES, PROFILES["quick"]):
         assert result.verdict == "pass", f"{result.property.name}: {result.reason}"

@@ -20,6 +20,7 @@ from conformance.harness.observe import Scenario
 from conformance.properties.base import Property
 from conformance.properties.model_checkpoint import PROPERTIES
 from conformance.runner import PROFILES, run_property
+from conformance.running import in_process
 from conformance.strategies import model_checkpoint as strategies
 from conformance.targets import resolve
 
@@ -38,7 +39,7 @@ def _short(name: str) -> str:
 @pytest.mark.parametrize("target", ["reference", "keras"])
 @pytest.mark.parametrize("prop", PROPERTIES, ids=lambda prop: prop.name)
 def test_property_passes(prop: Property, target: str) -> None:
-    result = run_property(prop, resolve(target), 30, None)
+    result = run_property(prop, in_process(resolve(target)), 30, None)
     assert result.verdict == "pass", result.reason
     assert result.examples == 30
 
@@ -54,7 +55,7 @@ def test_wrong_implementation_is_caught(name: str) -> None:
     """At the default profile's examples, unshrunk, by a property tagged with a clause the
     mutant breaks."""
     _, clause_ids = importlib.import_module(name).CAUGHT_BY
-    target = resolve(name)
+    target = in_process(resolve(name))
     suspects = _suspects(clause_ids)
     assert suspects, f"no property checks {clause_ids}"
     for prop in suspects:
@@ -69,7 +70,7 @@ def test_every_model_checkpoint_mutant_is_tried() -> None:
 
 @pytest.mark.parametrize("prop", INVARIANTS, ids=lambda prop: prop.name)
 def test_invariant_holds_on_the_reference(prop: Property) -> None:
-    result = run_property(prop, resolve("reference"), 100, None)
+    result = run_property(prop, in_process(resolve("reference")), 100, None)
     assert result.verdict == "pass", result.reason
 
 

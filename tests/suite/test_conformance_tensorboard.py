@@ -14,18 +14,19 @@ from conformance.clauses import clauses_of
 from conformance.properties.base import Property
 from conformance.properties.tensorboard import PROPERTIES
 from conformance.runner import PROFILES, run, run_property
-from conformance.targets import Target, resolve
+from conformance.running import RunningTarget, in_process
+from conformance.targets import resolve
 
 MUTANTS = [name for name in ALL if name.rsplit(".", 1)[-1].startswith("tb_")]
 INVARIANTS = [prop for prop in PROPERTIES if prop.kind == "invariant"]
 
 
 @pytest.fixture(scope="module")
-def keras_target() -> Target:
+def keras_target() -> RunningTarget:
     target = resolve("keras")
     if target.classes["TensorBoard"] is None:
         pytest.skip(target.not_run["TensorBoard"])
-    return target
+    return in_process(target)
 
 
 def test_every_tensorboard_clause_is_checked() -> None:
@@ -38,19 +39,19 @@ def test_every_tensorboard_clause_is_checked() -> None:
 
 @pytest.mark.parametrize("prop", PROPERTIES, ids=lambda p: p.name)
 def test_passes_on_the_reference(prop: Property) -> None:
-    result = run_property(prop, resolve("reference"), 30, None)
+    result = run_property(prop, in_process(resolve("reference")), 30, None)
     assert result.verdict == "pass", result.reason
 
 
 @pytest.mark.parametrize("prop", PROPERTIES, ids=lambda p: p.name)
-def test_passes_on_keras(prop: Property, keras_target: Target) -> None:
+def test_passes_on_keras(prop: Property, keras_target: RunningTarget) -> None:
     result = run_property(prop, keras_target, 30, None)
     assert result.verdict == "pass", result.reason
 
 
 @pytest.mark.parametrize("prop", INVARIANTS, ids=lambda p: p.name)
 def test_invariant_holds_of_the_reference(prop: Property) -> None:
-    result = run_property(prop, resolve("reference"), 100, None)
+    result = run_property(prop, in_process(resolve("reference")), 100, None)
     assert result.verdict == "pass", result.reason
 
 
@@ -58,7 +59,7 @@ def test_invariant_holds_of_the_reference(prop: Property) -> None:
 def test_mutant_is_caught(mutant: str) -> None:
     callback, _ = importlib.import_module(mutant).CAUGHT_BY
     assert callback == "TensorBoard"
-    target = resolve(mutant)
+    target = in_process(resolve(mutant))
     # All of TensorBoard's properties together, as the suite runs them (blame weighs them
     # all): some clause fails.
     results = run(target, PROPERTIES, PROFILES["default"], shrink=False)

@@ -64,9 +64,10 @@ def test_every_witness_file_is_declared():
 @pytest.fixture(scope="module")
 def tf_keras_target():
     pytest.importorskip("tf_keras")
+    from conformance.running import in_process
     from conformance.targets import resolve
 
-    return resolve("tf_keras")
+    return in_process(resolve("tf_keras"))
 
 
 @pytest.mark.parametrize("declared", list(WITNESSES.values()), ids=list(WITNESSES))

@@ -20,6 +20,7 @@ from conformance.harness.observe import Scenario
 from conformance.properties import PROPERTIES
 from conformance.reports import markdown
 from conformance.runner import clause_verdicts, run
+from conformance.running import in_process
 from conformance.targets import resolve
 from conformance.unsupported import Declarations, Unsupported, UnsupportedError, declarations
 
@@ -129,7 +130,7 @@ def _verdicts(target_spec: str, **classes: type) -> dict[str, Any]:
     if classes:
         target = dataclasses.replace(target, classes={**target.classes, **classes})
     properties = [prop for prop in PROPERTIES if prop.callback == "EarlyStopping"]
-    results = run(target, properties, 50, None)
+    results = run(in_process(target), properties, 50, None)
     return {
         verdict.clause.id: verdict
         for verdict in clause_verdicts(target, results)
