@@ -18,6 +18,11 @@ a callback may leave behind when it raises), `conformance_warm_up(callback_name)
 once per callback class before its first scenario, outside the per-scenario time limit:
 imports, compilation), `conformance_version` (else `__version__` is used) and
 `conformance_unsupported` (the configurations it cannot express: `conformance.unsupported`).
+
+A module of subclasses of Keras's callbacks (or tf-keras's) declares it in one line,
+`conformance_like = "keras"` (or `"tf_keras"`): it is then driven as that named target is,
+with its model adapter, cleanup, warm-up, backend and precision, unless the module
+defines its own.
 """
 
 from __future__ import annotations
@@ -230,13 +235,14 @@ def _module_target(spec: str) -> Target:
     classes, not_run = _classes(holder)
     if len(not_run) == len(CALLBACKS):
         raise TargetError(f"target {spec!r} exposes none of {', '.join(CALLBACKS)}")
-    precision = getattr(holder, "conformance_precision", "float32-ftz")
-    cleanup = getattr(holder, "conformance_cleanup", None)
+    like = _like(spec, getattr(holder, "conformance_like", None))
+    precision = getattr(holder, "conformance_precision", like.precision)
+    cleanup = getattr(holder, "conformance_cleanup", like.cleanup)
     if precision not in PRECISIONS:
         raise TargetError(
             f"target {spec!r}: conformance_precision must be one of {PRECISIONS}, got {precision!r}"
         )
-    backend = getattr(holder, "conformance_backend", None)
+    backend = getattr(holder, "conformance_backend", like.backend)
     if backend not in (None, *BACKENDS):
         raise TargetError(
             f"target {spec!r}: conformance_backend must be one of {BACKENDS}, got {backend!r}"
@@ -253,12 +259,23 @@ def _module_target(spec: str) -> Target:
         version=None if version is None else str(version),
         backend=backend,
         precision=precision,
-        adapt=getattr(holder, "conformance_adapt_model", None),
+        adapt=getattr(holder, "conformance_adapt_model", like.adapt),
         cleanup=cleanup,
         not_run=not_run,
-        warm_up=getattr(holder, "conformance_warm_up", None),
+        warm_up=getattr(holder, "conformance_warm_up", like.warm_up),
         unsupported=unsupported,
     )
+
+
+def _like(spec: str, like: object) -> Target:
+    """The named target whose hooks a module declaring `conformance_like` takes as its own
+    defaults; without the declaration, a target with none."""
+    if like is None:
+        return Target(spec, spec, {})
+    if not isinstance(like, str) or like not in NAMED_TARGETS or like == "reference":
+        known = ", ".join(repr(name) for name in NAMED_TARGETS if name != "reference")
+        raise TargetError(f"target {spec!r}: conformance_like must be one of {known}, got {like!r}")
+    return NAMED_TARGETS[like]()
 
 
 # Keras's own metric classes for the simulated metric names (see sim_model.METRIC_DIRECTIONS).
