@@ -408,7 +408,7 @@ def record_harness(shape: Shape, loop: type | None = None) -> Record:
             return second
 
         try:
-            with _patched("History", second_as_history), _patched("_Loop", loop):
+            with _patched("History", second_as_history), _patched("FitLoop", loop):
                 simulate_fit(first, model, fit_plan(shape), record)
         except InjectedError as error:
             exceptions.append((number, type(error).__name__))
