@@ -22,6 +22,7 @@ from conformance.clauses import (
     CALLBACKS,
     CITATION,
     CLAUSES,
+    PAGES,
     Clause,
     ClausePageError,
     Level,
@@ -162,6 +163,11 @@ def test_clause_is_well_formed(entry: Clause) -> None:
 
 def test_every_callback_has_clauses_and_every_level_is_used() -> None:
     assert {c.callback for c in CLAUSES} == set(CALLBACKS)
+    # The pages are read in CALLBACKS' order (the Literal's): the registry's order.
+    assert tuple(PAGES.values()) == CALLBACKS
+    assert [c.callback for c in CLAUSES] == sorted(
+        (c.callback for c in CLAUSES), key=CALLBACKS.index
+    )
     assert {c.level for c in CLAUSES} == set(get_args(Level))
     assert all(c.level in ("core", "out-of-scope") for c in CLAUSES if c.callback == "fit")
     out_of_scope = [c for c in CLAUSES if c.level == "out-of-scope"]
