@@ -25,13 +25,14 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from conformance import PROFILE_NAMES, __version__
+from conformance import PRECISIONS, PROFILE_NAMES, __version__
 from conformance.report_formats import REPORT_FORMATS
 
 if TYPE_CHECKING:
     from conformance.clauses import Clause
     from conformance.reports.model import Report
     from conformance.running import RunningTarget
+    from conformance.targets import TargetOptions
     from conformance.worker import Deadline
 
 DEFAULT_SCENARIO_TIMEOUT = 10.0  # conformance.runner's, without importing it for --help
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
         " `divergent`, not `fail`; one whose witness no longer diverges is `stale`",
     )
     _report_options(run)
+    _target_options(run)
     run.add_argument(
         "--jobs",
         type=_jobs,
@@ -92,6 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("target")
     replay.add_argument("--clause", default=None, help="with a JSON report: the clause to replay")
+    _target_options(replay)
     render = commands.add_parser(
         "render", help="render a JSON report again: HTML, Markdown, JUnit, or the table"
     )
@@ -121,6 +124,39 @@ def _parser() -> argparse.ArgumentParser:
             f" (default: {DEFAULT_SCENARIO_TIMEOUT:g})",
         )
     return parser
+
+
+def _target_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default=None,
+        help="how the target compares monitored values, over its own conformance_precision;"
+        " the reference compares the same way",
+    )
+    command.add_argument(
+        "--callbacks",
+        type=_callbacks,
+        default=None,
+        metavar="ES,LRS,MC,TB",
+        help="check only these callbacks (full names or ES, LRS, MC, TB); the others are"
+        " not-run, saying so",
+    )
+
+
+def _callbacks(text: str) -> frozenset[str]:
+    from conformance.targets import callback_names
+
+    try:
+        return callback_names(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"invalid --callbacks {text!r}: {error}") from None
+
+
+def _options(args: argparse.Namespace) -> TargetOptions:
+    from conformance.targets import TargetOptions
+
+    return TargetOptions(precision=args.precision, callbacks=args.callbacks)
 
 
 def _report_options(command: argparse.ArgumentParser) -> None:
@@ -313,21 +349,26 @@ def _run(args: argparse.Namespace) -> int:
     from conformance.worker import Deadline
 
     deadline = Deadline.after(args.run_timeout)
-    running = _connect(args.target, args.sandbox, deadline)
+    running = _connect(args.target, args.sandbox, deadline, _options(args))
     try:
         return _check(args, running, clauses, declared, deadline)
     finally:
         running.host.close()
 
 
-def _connect(spec: str, sandboxed: bool, deadline: Deadline | None) -> RunningTarget:
+def _connect(
+    spec: str, sandboxed: bool, deadline: Deadline | None, options: TargetOptions
+) -> RunningTarget:
     """The target named `spec`, in a worker process of its own (in the sandbox if
-    `sandboxed`); exit 2 if it cannot be imported there, or the sandbox made."""
+    `sandboxed`), as `options` make it; exit 2 if it cannot be imported there, or the
+    sandbox made."""
     from conformance.targets import TargetError
     from conformance.worker import connect
 
     try:
-        return connect(spec, path=sys.path, sandboxed=sandboxed, deadline=deadline)
+        return connect(
+            spec, path=sys.path, sandboxed=sandboxed, deadline=deadline, options=options
+        )
     except TargetError as error:
         _fail(str(error))
 
@@ -380,6 +421,7 @@ def _check(
                     divergences=args.divergences,
                     sandboxed=args.sandbox,
                     deadline=deadline,
+                    options=_options(args),
                 )
             else:
                 results = run(
@@ -480,7 +522,7 @@ def _replay(args: argparse.Namespace) -> int:
             raise TypeError(f"a {type(scenario).__name__}, not a Scenario")
     except (KeyError, TypeError, ValueError) as error:
         _fail(f"{args.file!r}: not a scenario: {type(error).__name__}: {error}")
-    running = _connect(args.target, args.sandbox, None)
+    running = _connect(args.target, args.sandbox, None, _options(args))
     target = running.target
     try:
         if not target.has(prop.callback):

@@ -26,6 +26,7 @@ from conformance.properties.base import Property
 from conformance.results import ClauseOutcome, PropertyResult
 from conformance.runner import callback_groups, run_group
 from conformance.running import RunningTarget
+from conformance.targets import TargetOptions
 from conformance.worker import Deadline, connect
 from conformance.worker.server import die_with_parent
 
@@ -39,6 +40,7 @@ def _start_worker(
     divergences: str | None,
     sandboxed: bool,
     deadline: Deadline | None,
+    options: TargetOptions | None,
 ) -> None:
     global _running
     die_with_parent()
@@ -47,7 +49,7 @@ def _start_worker(
         from hypothesis import configuration
 
         configuration.set_hypothesis_home_dir(hypothesis_home)
-    _running = connect(spec, path, sandboxed, deadline)
+    _running = connect(spec, path, sandboxed, deadline, options=options)
     # The target's processes are stopped when this one ends (multiprocessing runs
     # its finalizers, not atexit's).
     Finalize(None, _running.host.close, exitpriority=10)
@@ -81,15 +83,19 @@ def run_parallel(
     divergences: str | None = None,
     sandboxed: bool = False,
     deadline: Deadline | None = None,
+    options: TargetOptions | None = None,
 ) -> list[PropertyResult]:
-    """`conformance.runner.run` for the target named `spec`, in `jobs` processes (with
-    the scopes of the declarations in the `divergences` file, if given)."""
+    """`conformance.runner.run` for the target named `spec` (as `options` make it), in
+    `jobs` processes (with the scopes of the declarations in the `divergences` file, if
+    given)."""
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(spec, list(sys.path), hypothesis_home, divergences, sandboxed, deadline),
+        initargs=(
+            spec, list(sys.path), hypothesis_home, divergences, sandboxed, deadline, options
+        ),
     ) as pool:
         groups = callback_groups(properties)
         futures = [

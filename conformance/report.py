@@ -26,7 +26,8 @@ clause's `"divergence"` (the declaration's scope in words, or null), and on a fa
 clause `"behaves_like"` (the catalogue entries that behave as the target on its
 counterexample, when any: `conformance.diagnosis`). So was `"refused_at_import"` in
 `target`: the writes outside its run directory the target's import tried, refused
-(`conformance.worker`).
+(`conformance.worker`), and `"precision"` in `target`: how it compared monitored values
+(its `conformance_precision`, or `run --precision`), which the reference compared at too.
 """
 
 from __future__ import annotations

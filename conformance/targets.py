@@ -31,12 +31,13 @@ import importlib
 import importlib.util
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any, Protocol
 
 import numpy as np
 
+from conformance import PRECISIONS
 from conformance.harness.observe import ModelAdapter
 from conformance.harness.sim_model import (
     SGD,
@@ -48,7 +49,13 @@ from conformance.harness.sim_model import (
 from conformance.unsupported import Declarations, UnsupportedError, declarations
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
-PRECISIONS = ("float32-ftz", "float32", "float64")
+# The short names `--callbacks` takes beside the full ones.
+CALLBACK_ABBREVIATIONS = {
+    "ES": "EarlyStopping",
+    "LRS": "LearningRateScheduler",
+    "MC": "ModelCheckpoint",
+    "TB": "TensorBoard",
+}
 # The Keras backends a module target may declare (`conformance_backend`): the tensors it
 # is given ("a tensor" returned by a schedule) are then that backend's own.
 BACKENDS = ("jax", "tensorflow", "torch", "numpy")
@@ -95,8 +102,46 @@ class Target:
             "module": self.module,
             "version": self.version,
             "backend": self.backend,
+            "precision": self.precision,
             "unsupported": self.unsupported.describe(),
         }
+
+
+@dataclass(frozen=True)
+class TargetOptions:
+    """What the command line says over a target's own declarations: how it compares
+    monitored values (`--precision`, else its `conformance_precision`) and which of its
+    callbacks are checked (`--callbacks`, else all it has)."""
+
+    precision: str | None = None
+    callbacks: frozenset[str] | None = None
+
+    def apply(self, target: Target) -> Target:
+        """`target` as these options make it: a callback left out is not-run, saying so."""
+        changes: dict[str, Any] = {}
+        if self.precision is not None:
+            changes["precision"] = self.precision
+        if self.callbacks is not None:
+            assert target.present is not None
+            left_out = target.present - self.callbacks
+            reason = "not selected (--callbacks)"
+            changes["present"] = target.present & self.callbacks
+            changes["not_run"] = {**target.not_run, **dict.fromkeys(left_out, reason)}
+        return replace(target, **changes)
+
+
+def callback_names(text: str) -> frozenset[str]:
+    """The callbacks a comma-separated `text` names, in full or abbreviated (`ES,MC`);
+    ValueError naming what is not a callback."""
+    names = [part.strip() for part in text.split(",")]
+    chosen = set()
+    for name in names:
+        full = CALLBACK_ABBREVIATIONS.get(name.upper(), name)
+        if full not in CALLBACKS:
+            choices = ", ".join([*CALLBACKS, *CALLBACK_ABBREVIATIONS])
+            raise ValueError(f"{name!r} is not a callback: expected some of {choices}")
+        chosen.add(full)
+    return frozenset(chosen)
 
 
 class NamedTarget(Protocol):

@@ -21,7 +21,7 @@ from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from conformance import Profile
+from conformance import Precision, Profile
 from conformance.clauses import Callback, Level
 
 SCHEMA = "callback-conformance/report/1"
@@ -56,6 +56,8 @@ class TargetInfo(_Part):
     module: str
     version: str | None
     backend: str | None
+    precision: Precision | None = None
+    """How the target compared monitored values; the reference compared at the same."""
     unsupported: list[str] | None = None
     """The target's declarations of what it does not support, in words."""
     refused_at_import: list[str] | None = None

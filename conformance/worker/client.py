@@ -32,7 +32,7 @@ from conformance.harness.observe import Observation, Scenario, read_outputs
 from conformance.harness.workspaces import WORKSPACE_DIRECTORIES, Workspaces
 from conformance.host import RunDeadline, TargetRun
 from conformance.running import RunningTarget
-from conformance.targets import Target, TargetError
+from conformance.targets import Target, TargetError, TargetOptions
 from conformance.unsupported import Declarations, Unsupported
 from conformance.worker import codec, sandbox
 from conformance.worker.processes import become_subreaper, kill_group, sweep
@@ -429,14 +429,18 @@ def connect(
     sandboxed: bool = False,
     deadline: Deadline | None = None,
     start_seconds: float = START_SECONDS,
+    options: TargetOptions | None = None,
 ) -> RunningTarget:
     """The target named `spec`, run in worker processes (module docstring), in the
-    sandbox if `sandboxed` (`conformance.worker.sandbox`); TargetError with a one-line
-    reason if it cannot be imported there (SandboxError: the sandbox cannot be made).
-    Close its host when done."""
+    sandbox if `sandboxed` (`conformance.worker.sandbox`), as `options` make it;
+    TargetError with a one-line reason if it cannot be imported there (SandboxError:
+    the sandbox cannot be made). Close its host when done."""
     host = WorkerHost(spec, path, sandboxed, deadline, start_seconds)
     try:
-        return _target(host)
+        running = _target(host)
+        if options is not None:
+            running.target = options.apply(running.target)
+        return running
     except BaseException:
         host.close()
         raise

@@ -328,6 +328,9 @@ def test_jobs_give_the_same_report_as_one_process(tmp_path):
         (("--run-timeout", "0"), "invalid --run-timeout '0': expected a positive number"),
         (("--json", "same.json", "--html", "same.json"), "--json and --html name the same file"),
         (("--markdown", "s.md", "--junit", "./s.md"), "--markdown and --junit name the same file"),
+        (("--callbacks", "ES,XY"), "invalid --callbacks 'ES,XY': 'XY' is not a callback"),
+        (("--callbacks", ""), "invalid --callbacks '': '' is not a callback"),
+        (("--precision", "float16"), "argument --precision: invalid choice: 'float16'"),
     ],
 )
 def test_bad_options_are_refused_in_one_line(tmp_path, arguments, message):
