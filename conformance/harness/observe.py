@@ -49,7 +49,8 @@ from conformance.harness.workspaces import WORKSPACE_DIRECTORIES, WORKSPACES
 PATH_ARGUMENTS = ("filepath", "log_dir")  # constructor arguments taken relative to the run dir
 IGNORED_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning)
 
-ModelAdapter = Callable[[SimModel], SimModel]
+# A model adapter returns the model, or a facade of it (`FACADE_ATTRIBUTE`).
+ModelAdapter = Callable[[SimModel], Any]
 
 
 def _confine_saves(
@@ -128,13 +129,25 @@ class _Captured(io.StringIO):
         pass
 
 
-def _adapted(adapt: ModelAdapter, model: SimModel) -> SimModel:
+FACADE_ATTRIBUTE = "simulated_model"
+"""The attribute a facade returned by `conformance_adapt_model` carries its `SimModel` in."""
+
+
+def _adapted(adapt: ModelAdapter, model: SimModel) -> tuple[SimModel, Any]:
+    """The model the fit loop drives and the model the callbacks are given, from what
+    `adapt(model)` returned: a `SimModel` is both; a facade (a framework's view of the
+    model, say) is given to the callbacks, and the `SimModel` it carries as
+    `simulated_model` is driven and observed (its calls, weights and saves)."""
     adapted = adapt(model)
-    if not isinstance(adapted, SimModel):
-        raise TypeError(
-            f"conformance_adapt_model returned {type(adapted).__name__}, not the model it was given"
-        )
-    return adapted
+    if isinstance(adapted, SimModel):
+        return adapted, adapted
+    wrapped = getattr(adapted, FACADE_ATTRIBUTE, None)
+    if isinstance(wrapped, SimModel):
+        return wrapped, adapted
+    raise TypeError(
+        f"conformance_adapt_model returned {type(adapted).__name__}: neither the model it was"
+        f" given nor a facade carrying it as `{FACADE_ATTRIBUTE}`"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -244,8 +257,12 @@ def run_in(
         confinement, None if time_limit is None else Clock(time_limit), record, observation
     )
     model = sim_model_class(scenario.model.class_name)(scenario.model)
+    given: Any = model  # what the callback is given: the model, or a facade of it
     if adapt is not None:
-        model = target.run(lambda: _adapted(adapt, model), "conformance_adapt_model") or model
+        model, given = target.run(lambda: _adapted(adapt, model), "conformance_adapt_model") or (
+            model,
+            model,
+        )
     _confine_saves(model, confinement, record, observation.saved_at)
     out = _Captured()
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
@@ -258,7 +275,7 @@ def run_in(
             callback = callback_class(**arguments)
             observation.constructed = True
             for plan in scenario.fits:
-                simulate_fit(callback, model, plan, record)
+                simulate_fit(callback, model, plan, record, given)
 
         if observation.error is None:
             target.run(construct_and_fit, "__init__")
