@@ -8,8 +8,26 @@ torch-style view of the simulated model (`TorchModelView`).
 What maps, and why:
 
 * `EarlyStopping` is poutyne's: monitor, min_delta, patience, verbose and mode
-  ("min" or "max": poutyne has no "auto"). It has no baseline, no start_from_epoch and no
-  restore_best_weights: declared unsupported.
+  ("min" or "max": poutyne has no "auto"). It has no baseline and no start_from_epoch:
+  declared unsupported. `restore_best_weights=True` is poutyne's EarlyStopping and its
+  BestModelRestore (same monitor and mode) in a poutyne CallbackList: BestModelRestore
+  keeps the best epoch's weights (`get_weight_copies`) and sets them at the train end, as
+  Keras's restore does.
+* `ModelCheckpoint` is poutyne's, `filepath` renamed `filename`. It saves the weights,
+  through the model's `save_weights(file)` (the view writes the simulated model's weights
+  file, so the suite reads it as any checkpoint): Keras's `save_weights_only=True`.
+  A whole model, `save_freq` in batches, `initial_value_threshold` and mode "auto" are
+  not poutyne's: declared unsupported. `atomic_write=False`: Keras writes the file in
+  place, poutyne's default writes `<file>.tmp` and renames it (an option of poutyne's,
+  set to what Keras does). Its `restore_best` and `keep_only_last_best` have no Keras
+  counterpart and stay off.
+* `LearningRateScheduler`: poutyne's LR-scheduler callbacks wrap torch's schedulers,
+  which need a real `torch.optim.Optimizer` over real parameters, and express torch's
+  schedules (StepLR, LambdaLR of a factor...), not Keras's `schedule(epoch, lr)` that
+  returns the new rate: not mapped. `TensorBoard`: poutyne's TensorBoardLogger writes
+  other tags at other steps: not mapped.
+
+What it does differently is declared in `poutyne.divergences.toml`, beside this module.
 """
 
 from __future__ import annotations
@@ -67,11 +85,42 @@ PROTOCOL = HookProtocol(
     params=_poutyne_params,
 )
 
+
+def _early_stopping(*, restore_best_weights: bool = False, **arguments: Any) -> Any:
+    """Poutyne's EarlyStopping; with `restore_best_weights`, and BestModelRestore on the
+    same monitor and mode, in one of poutyne's own CallbackLists."""
+    stopping = poutyne.EarlyStopping(**arguments)
+    if not restore_best_weights:
+        return stopping
+    restore = poutyne.BestModelRestore(
+        monitor=stopping.monitor, mode=stopping.mode, verbose=stopping.verbose
+    )
+    return poutyne.CallbackList([stopping, restore])
+
+
+def _weights_only(arguments: dict[str, Any]) -> dict[str, Any]:
+    """Poutyne's ModelCheckpoint saves weights: Keras's `save_weights_only=True` is what it
+    does, so the argument goes (False is declared unsupported)."""
+    return {name: value for name, value in arguments.items() if name != "save_weights_only"}
+
+
 EarlyStopping = as_keras_callback(
     "EarlyStopping",
-    poutyne.EarlyStopping,
+    _early_stopping,
     PROTOCOL,
-    ArgumentMap(dropped=("baseline", "restore_best_weights", "start_from_epoch")),
+    ArgumentMap(dropped=("baseline", "start_from_epoch")),
+)
+ModelCheckpoint = as_keras_callback(
+    "ModelCheckpoint",
+    poutyne.ModelCheckpoint,
+    PROTOCOL,
+    ArgumentMap(
+        renamed={"filepath": "filename"},
+        dropped=("save_freq", "initial_value_threshold"),
+        # Keras writes the file in place; poutyne's default writes `<file>.tmp` and renames it.
+        fixed={"atomic_write": False},
+        convert=_weights_only,
+    ),
 )
 
 conformance_adapt_model = TorchModelView
@@ -87,8 +136,26 @@ conformance_unsupported = [
         reason="poutyne's EarlyStopping has no start_from_epoch",
     ),
     Unsupported(
-        "EarlyStopping",
-        "restore_best_weights",
-        reason="poutyne's EarlyStopping restores nothing (BestModelRestore does)",
+        "ModelCheckpoint",
+        "mode",
+        supported=("min", "max"),
+        reason="poutyne's modes are min and max",
+    ),
+    Unsupported(
+        "ModelCheckpoint",
+        "save_weights_only",
+        supported=(True,),
+        reason="poutyne's ModelCheckpoint saves the network's weights only",
+    ),
+    Unsupported(
+        "ModelCheckpoint",
+        "save_freq",
+        supported=("epoch",),
+        reason="poutyne saves at epoch ends only (its period counts epochs)",
+    ),
+    Unsupported(
+        "ModelCheckpoint",
+        "initial_value_threshold",
+        reason="poutyne's ModelCheckpoint has no initial threshold",
     ),
 ]
