@@ -220,11 +220,13 @@ def observe(
     `backend` is the Keras backend the target declares: a described schedule that
     returns "a tensor" returns that backend's own tensor type.
 
-    `adapt(model)` adapts the simulated model first. `cleanup(callback)` runs afterwards,
-    whatever happened: a target whose callbacks leave process-wide state behind when
-    they raise (Keras's TensorBoard leaves TensorFlow's default writer entered) restores
-    it there. All three run confined (module docstring); with `time_limit`, a run whose
-    code takes longer raises ScenarioTimeout, carrying the observation so far."""
+    `adapt(model)` adapts the simulated model first (or returns a facade of it, given
+    to the callback while the fit drives the model: `FACADE_ATTRIBUTE`).
+    `cleanup(callback)` runs afterwards, whatever happened: a target whose callbacks
+    leave process-wide state behind when they raise (Keras's TensorBoard leaves
+    TensorFlow's default writer entered) restores it there. All three run confined
+    (module docstring); with `time_limit`, a run whose code takes longer raises
+    ScenarioTimeout, carrying the observation so far."""
     with WORKSPACES.one() as workspace:
         observation, timed_out = run_in(
             workspace, callback_class, scenario, adapt, cleanup, time_limit, backend
