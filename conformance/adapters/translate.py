@@ -106,21 +106,19 @@ class KerasFacingCallback:
         framework_logs = dict(sent)
         if self.protocol.state is None:
             method(framework_logs) if number is None else method(number, framework_logs)
+            stopped = getattr(self.model, self.protocol.stop_attribute, False)
         else:
-            framework_logs = self._in_state(method, hook, number, framework_logs)
-            if self._state.get(self.protocol.state.keys.get("stop")):
-                self.model.stop_training = True
+            framework_logs, stopped = self._in_state(method, hook, number, framework_logs)
         if logs is not None:
             keys.copy_back(framework_logs, sent, logs)
-        if self.protocol.stop_attribute != "stop_training" and self.protocol.state is None:
-            if getattr(self.model, self.protocol.stop_attribute, False):
-                self.model.stop_training = True
+        if stopped and not self.model.stop_training:  # the framework's flag is elsewhere
+            self.model.stop_training = True
 
     def _in_state(
         self, method: Callable[..., Any], hook: str, number: int | None, logs: dict[str, Any]
-    ) -> Any:
+    ) -> tuple[Any, bool]:
         """Call `method(state)` with the hook's number, logs and stop flag in the
-        state; the logs it holds afterwards."""
+        state; the logs and the stop flag it holds afterwards."""
         assert self.protocol.state is not None
         keys, state = self.protocol.state.keys, self._state
         role: Role = "batch" if "_batch_" in hook else "epoch"
@@ -131,7 +129,8 @@ class KerasFacingCallback:
         if "logs" in keys:
             state[keys["logs"]] = logs
         method(state)
-        return state[keys["logs"]] if "logs" in keys else logs
+        stopped = bool(state[keys["stop"]]) if "stop" in keys else False
+        return (state[keys["logs"]] if "logs" in keys else logs), stopped
 
     def on_train_begin(self, logs: dict[str, Any] | None = None) -> None:
         self._dispatch("on_train_begin", None, logs)

@@ -85,14 +85,12 @@ class TorchModelView:
         """From a path or a binary file a `save_weights` wrote."""
         self.simulated_model.load_weights(f)
 
-    def get_weights(self) -> list[Any]:
-        return self.simulated_model.get_weights()
-
-    def get_weight_copies(self) -> list[Any]:
-        """Poutyne's copy of the weights (its `state_dict`): the simulated model's."""
-        return self.simulated_model.get_weights()
+    def get_weight_copies(self) -> dict[str, Any]:
+        """A copy of the weights, as poutyne's (the network's state dict)."""
+        return self.network.state_dict()
 
     def set_weights(self, weights: Any) -> None:
+        """From a state dict (`get_weight_copies`) or a list of arrays."""
         self.simulated_model.set_weights(_weight_list(weights))
 
 

@@ -103,6 +103,23 @@ def test_the_frameworks_stop_flag_stops_the_keras_fit() -> None:
     assert observation.epochs_run() == [0, 1]  # its epoch 2 is Keras's epoch 1
 
 
+class _FlagSetter:
+    """Stops by a model attribute of its framework's own name."""
+
+    def set_model(self, model: Any) -> None:
+        self.model = model
+
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any]) -> None:
+        self.model.should_stop = epoch == 1
+
+
+def test_a_stop_flag_of_another_name_stops_the_keras_fit() -> None:
+    protocol = HookProtocol({"on_epoch_end": "on_epoch_end"}, stop_attribute="should_stop")
+    setter = as_keras_callback("EarlyStopping", _FlagSetter, protocol)
+    observation = observe(setter, Scenario("EarlyStopping", {}, fits=[_fit(4)]))
+    assert observation.epochs_run() == [0, 1]
+
+
 def test_arguments_are_renamed_fixed_and_defaults_dropped() -> None:
     arguments = ArgumentMap(
         renamed={"patience": "stop_at"}, dropped=("baseline",), fixed={"tag": "y"}
