@@ -12,8 +12,9 @@ defined; any other spec is a module's.
 
 A target may define, on the module or object, the optional hooks
 `conformance_adapt_model(model) -> model` (adapt the simulated model it is driven
-with), `conformance_precision` (`"float32-ftz"`, `"float32"` or `"float64"`: how it
-compares monitored values), `conformance_cleanup(callback)` (restore process-wide state
+with, or return a facade of it: `conformance.harness.observe.FACADE_ATTRIBUTE`),
+`conformance_precision` (`"float32-ftz"`, `"float32"` or `"float64"`: how it compares
+monitored values), `conformance_cleanup(callback)` (restore process-wide state
 a callback may leave behind when it raises), `conformance_warm_up(callback_name)` (run
 once per callback class before its first scenario, outside the per-scenario time limit:
 imports, compilation), `conformance_version` (else `__version__` is used) and

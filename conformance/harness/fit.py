@@ -229,13 +229,16 @@ def _rates(model: SimModel) -> tuple[float, ...]:
     return tuple(float(o.learning_rate) for o in optimizers if hasattr(o, "learning_rate"))
 
 
-def simulate_fit(callback: Any, model: SimModel, plan: FitPlan, record: FitRecord) -> None:
-    """Run one `fit` of `plan` with `callback` (then a stop requester, then History)."""
+def simulate_fit(
+    callback: Any, model: SimModel, plan: FitPlan, record: FitRecord, given: Any = None
+) -> None:
+    """Run one `fit` of `plan` with `callback` (then a stop requester, then History) on
+    `model`; the callback is given `given` (a target's facade of `model`), else `model`."""
     history = History()
     requester = StopRequester(plan.stop_requested_at_epoch)
     requester.set_model(model)
     record.current_hook = "set_model"
-    callback.set_model(model)
+    callback.set_model(model if given is None else given)
     steps = (plan.epochs[0].batches or None) if plan.epochs else None
     callback.set_params(
         {"verbose": 0, "epochs": plan.initial_epoch + len(plan.epochs), "steps": steps}

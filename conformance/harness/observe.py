@@ -49,7 +49,8 @@ from conformance.harness.workspaces import WORKSPACE_DIRECTORIES, WORKSPACES
 PATH_ARGUMENTS = ("filepath", "log_dir")  # constructor arguments taken relative to the run dir
 IGNORED_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning, ResourceWarning)
 
-ModelAdapter = Callable[[SimModel], SimModel]
+# A model adapter returns the model, or a facade of it (`FACADE_ATTRIBUTE`).
+ModelAdapter = Callable[[SimModel], Any]
 
 
 def _confine_saves(
@@ -128,13 +129,25 @@ class _Captured(io.StringIO):
         pass
 
 
-def _adapted(adapt: ModelAdapter, model: SimModel) -> SimModel:
+FACADE_ATTRIBUTE = "simulated_model"
+"""The attribute a facade returned by `conformance_adapt_model` carries its `SimModel` in."""
+
+
+def _adapted(adapt: ModelAdapter, model: SimModel) -> tuple[SimModel, Any]:
+    """The model the fit loop drives and the model the callbacks are given, from what
+    `adapt(model)` returned: a `SimModel` is both; a facade (a framework's view of the
+    model, say) is given to the callbacks, and the `SimModel` it carries as
+    `simulated_model` is driven and observed (its calls, weights and saves)."""
     adapted = adapt(model)
-    if not isinstance(adapted, SimModel):
-        raise TypeError(
-            f"conformance_adapt_model returned {type(adapted).__name__}, not the model it was given"
-        )
-    return adapted
+    if isinstance(adapted, SimModel):
+        return adapted, adapted
+    wrapped = getattr(adapted, FACADE_ATTRIBUTE, None)
+    if isinstance(wrapped, SimModel):
+        return wrapped, adapted
+    raise TypeError(
+        f"conformance_adapt_model returned {type(adapted).__name__}: neither the model it was"
+        f" given nor a facade carrying it as `{FACADE_ATTRIBUTE}`"
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -207,11 +220,13 @@ def observe(
     `backend` is the Keras backend the target declares: a described schedule that
     returns "a tensor" returns that backend's own tensor type.
 
-    `adapt(model)` adapts the simulated model first. `cleanup(callback)` runs afterwards,
-    whatever happened: a target whose callbacks leave process-wide state behind when
-    they raise (Keras's TensorBoard leaves TensorFlow's default writer entered) restores
-    it there. All three run confined (module docstring); with `time_limit`, a run whose
-    code takes longer raises ScenarioTimeout, carrying the observation so far."""
+    `adapt(model)` adapts the simulated model first (or returns a facade of it, given
+    to the callback while the fit drives the model: `FACADE_ATTRIBUTE`).
+    `cleanup(callback)` runs afterwards, whatever happened: a target whose callbacks
+    leave process-wide state behind when they raise (Keras's TensorBoard leaves
+    TensorFlow's default writer entered) restores it there. All three run confined
+    (module docstring); with `time_limit`, a run whose code takes longer raises
+    ScenarioTimeout, carrying the observation so far."""
     with WORKSPACES.one() as workspace:
         observation, timed_out = run_in(
             workspace, callback_class, scenario, adapt, cleanup, time_limit, backend
@@ -244,8 +259,12 @@ def run_in(
         confinement, None if time_limit is None else Clock(time_limit), record, observation
     )
     model = sim_model_class(scenario.model.class_name)(scenario.model)
+    given: Any = model  # what the callback is given: the model, or a facade of it
     if adapt is not None:
-        model = target.run(lambda: _adapted(adapt, model), "conformance_adapt_model") or model
+        model, given = target.run(lambda: _adapted(adapt, model), "conformance_adapt_model") or (
+            model,
+            model,
+        )
     _confine_saves(model, confinement, record, observation.saved_at)
     out = _Captured()
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(out):
@@ -258,7 +277,7 @@ def run_in(
             callback = callback_class(**arguments)
             observation.constructed = True
             for plan in scenario.fits:
-                simulate_fit(callback, model, plan, record)
+                simulate_fit(callback, model, plan, record, given)
 
         if observation.error is None:
             target.run(construct_and_fit, "__init__")

@@ -229,9 +229,25 @@ class SimModel:
         kind = "keras" if str(filepath).endswith(".keras") else "h5 model"
         _write_file(filepath, self._file_bytes(kind), hdf5=kind == "h5 model")
 
-    def save_weights(self, filepath: str, overwrite: bool = True, **kwargs: Any) -> None:
-        self.calls.append(("save_weights", str(filepath), {"overwrite": overwrite, **kwargs}))
+    def save_weights(self, filepath: Any, overwrite: bool = True, **kwargs: Any) -> None:
+        """Save the weights to `filepath`: a path, or a binary file open for writing (a
+        framework's callback may open the file itself: `conformance.adapters`)."""
+        self.calls.append(
+            ("save_weights", _file_name(filepath), {"overwrite": overwrite, **kwargs})
+        )
         _write_file(filepath, self._file_bytes("weights"), hdf5=True)
+
+    def load_weights(self, filepath: Any, **kwargs: Any) -> None:
+        """The weights a `save_weights` file holds (a path, or a binary file open for
+        reading), as Keras's `load_weights` loads them."""
+        if hasattr(filepath, "read"):
+            content = filepath.read()
+        else:
+            with open(filepath, "rb") as file:
+                content = file.read()
+        label = checkpoint_label(content)
+        self.calls.append(("load_weights", _file_name(filepath), label))
+        self.set_label(label)
 
     def _file_bytes(self, kind: str) -> bytes:
         weights = tuple(
@@ -296,10 +312,21 @@ def _hdf5_bytes(layers: Layers, model_json: str | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def _file_name(filepath: Any) -> str:
+    """A path as text; a file object as the name it was opened with."""
+    if hasattr(filepath, "write") or hasattr(filepath, "read"):
+        return str(getattr(filepath, "name", filepath))
+    return str(filepath)
+
+
 def _write_file(filepath: Any, content: bytes, hdf5: bool) -> None:
-    """Write `content` to `filepath`, failing as the library that makes such files
-    would: zipfile (Python's `open`) for an archive, h5py for an HDF5 file (whose
-    errors are OSErrors worded by HDF5, which ModelCheckpoint rewords)."""
+    """Write `content` to `filepath` (a path, or a binary file open for writing), failing
+    as the library that makes such files would: zipfile (Python's `open`) for an archive,
+    h5py for an HDF5 file (whose errors are OSErrors worded by HDF5, which
+    ModelCheckpoint rewords)."""
+    if hasattr(filepath, "write"):
+        filepath.write(content)
+        return
     try:
         with open(filepath, "wb") as file:
             file.write(content)
@@ -352,6 +379,14 @@ def _checkpoint_text(archive: bool, content: bytes) -> str:
         if "model_weights" in h5:
             return f"h5 model: {_labels(h5['model_weights'])}"
         return f"weights: {_labels(h5)}"
+
+
+def checkpoint_label(content: bytes) -> float:
+    """The label of the weights a weights file (`save_weights`) holding `content` holds:
+    every weight's first value is its label (`_base_values`)."""
+    with h5py.File(io.BytesIO(content), "r") as h5:
+        first_layer = sorted(h5["layers"])[0]
+        return float(h5[f"layers/{first_layer}/vars/0"][()].flat[0])
 
 
 def _labels(group: Any) -> str:

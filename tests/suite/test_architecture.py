@@ -22,6 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "conformance.shared_observations",
         "conformance.unsupported",
     ),
+    ("conformance.adapters",),
     ("conformance.targets", "conformance.host", "conformance.running", "conformance.worker"),
     ("conformance.properties",),
     (

@@ -1,0 +1,120 @@
+"""The poutyne 1.19 adapter against the installed poutyne, and the guide's section 8 (its
+code is the adapter's, its command exits 0). Skipped, saying why, without poutyne: the
+`poutyne` tox env installs it."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip(
+    "poutyne", reason="poutyne is not installed (pip install -e '.[poutyne]', or tox -e poutyne)"
+)
+
+import reference  # noqa: E402
+from conformance.adapters import poutyne as adapter  # noqa: E402
+from conformance.harness.fit import EpochPlan, FitPlan  # noqa: E402
+from conformance.harness.observe import Observation, Scenario, observe  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+GUIDE = ROOT / "docs" / "guide-check-your-implementation.md"
+
+
+def _both(callback: str, config: dict, *epochs: dict) -> tuple[Observation, Observation]:
+    """The scenario on poutyne (through the adapter) and on the reference."""
+    scenario = Scenario(callback, config, fits=[FitPlan([EpochPlan(m) for m in epochs])])
+    ours = observe(getattr(adapter, callback), scenario, adapt=adapter.conformance_adapt_model)
+    return ours, observe(getattr(reference, callback), scenario)
+
+
+def test_an_infinite_first_value_is_never_best() -> None:
+    """Part of the declared early_stopping.nan.first-value-becomes-best divergence: Keras
+    takes +inf as best and 5 improves on it; poutyne's best starts at +inf."""
+    ours, keras = _both(
+        "EarlyStopping",
+        {"monitor": "loss", "mode": "min", "patience": 1},
+        {"loss": float("inf")},
+        {"loss": 5.0},
+        {"loss": 4.0},
+    )
+    assert keras.epochs_run() == [0, 1, 2]
+    assert ours.epochs_run() == [0]
+
+
+def test_poutyne_compares_in_float64() -> None:
+    """1 + 2**-30 is 1 in float32: only a float64 comparison sees two improvements."""
+    ours, _ = _both(
+        "EarlyStopping",
+        {"monitor": "loss", "mode": "max", "patience": 0},
+        {"loss": 1.0},
+        {"loss": 1.0 + 2**-30},
+        {"loss": 1.0 + 2**-29},
+    )
+    assert ours.epochs_run() == [0, 1, 2]
+
+
+def test_best_only_checkpoints_hold_the_weights_keras_would_save() -> None:
+    ours, keras = _both(
+        "ModelCheckpoint",
+        {
+            "filepath": "m.weights.h5",
+            "monitor": "loss",
+            "mode": "min",
+            "save_best_only": True,
+            "save_weights_only": True,
+        },
+        {"loss": 3.0},
+        {"loss": 1.0},
+        {"loss": 2.0},
+    )
+    assert ours.error is None
+    assert ours.files == keras.files and ours.files["m.weights.h5"].startswith("weights: ")
+    assert [c[:2] for c in ours.model_calls] == [c[:2] for c in keras.model_calls]
+
+
+def test_restore_best_weights_is_best_model_restore() -> None:
+    ours, keras = _both(
+        "EarlyStopping",
+        {"monitor": "loss", "mode": "min", "patience": 1, "restore_best_weights": True},
+        {"loss": 1.0},
+        {"loss": 2.0},
+        {"loss": 3.0},
+    )
+    assert keras.epochs_run() == ours.epochs_run() == [0, 1]
+    assert ours.final_weights == keras.final_weights == 1.0  # after the best epoch's one step
+
+
+def _section() -> str:
+    text = GUIDE.read_text(encoding="utf-8")
+    return text[text.index("## 8. A framework with another hook API") :]
+
+
+def test_the_guides_code_is_the_adapters() -> None:
+    (code,) = re.findall(r"```python\n(.*?)```", _section(), re.S)
+    source = (ROOT / "conformance" / "adapters" / "poutyne.py").read_text(encoding="utf-8")
+    for line in code.splitlines():
+        assert line in source.splitlines(), line
+
+
+def test_the_guides_command_exits_0_with_no_failure(tmp_path: Path) -> None:
+    (command,) = re.findall(r"```sh\n(.*?)\n```", _section(), re.S)
+    words = shlex.split(command)
+    assert words[:3] == ["python", "-m", "conformance"]
+    result = subprocess.run(
+        [sys.executable, *words[1:]],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    assert "fail" not in summary and "stale" not in summary.lower(), summary
+    assert "6 divergent" in summary, summary
