@@ -17,8 +17,10 @@ with, or return a facade of it: `conformance.harness.observe.FACADE_ATTRIBUTE`),
 monitored values), `conformance_cleanup(callback)` (restore process-wide state
 a callback may leave behind when it raises), `conformance_warm_up(callback_name)` (run
 once per callback class before its first scenario, outside the per-scenario time limit:
-imports, compilation), `conformance_version` (else `__version__` is used) and
-`conformance_unsupported` (the configurations it cannot express: `conformance.unsupported`).
+imports, compilation), `conformance_version` (else `__version__` is used),
+`conformance_unsupported` (the configurations it cannot express: `conformance.unsupported`)
+and `conformance_not_run` (`{callback: reason}`: callbacks it has, or could have, that are
+not to be run, each reported not-run with its reason).
 
 A module of subclasses of Keras's callbacks (or tf-keras's) declares it in one line,
 `conformance_like = "keras"` (or `"tf_keras"`): it is then driven as that named target is,
@@ -36,17 +38,15 @@ from dataclasses import dataclass, field, replace
 from types import ModuleType
 from typing import Any, Protocol
 
-import numpy as np
-
 from conformance import PRECISIONS
-from conformance.harness.observe import ModelAdapter
-from conformance.harness.sim_model import (
-    SGD,
-    Embedding,
-    LossScaleOptimizer,
-    MultiOptimizer,
-    SimModel,
+from conformance.adapters.keras import (
+    adapt_for_keras,
+    adapt_for_tf_keras,
+    import_tensorflow_for_tensorboard,
+    keras_precision,
+    leave_tensorflow_summary_contexts,
 )
+from conformance.harness.observe import ModelAdapter
 from conformance.unsupported import Declarations, UnsupportedError, declarations
 
 CALLBACKS = ("EarlyStopping", "LearningRateScheduler", "ModelCheckpoint", "TensorBoard")
@@ -219,7 +219,7 @@ def _keras_target() -> Target:
     ):
         classes["TensorBoard"] = None
         not_run["TensorBoard"] = "Keras's TensorBoard needs TensorFlow and tensorboard installed"
-    precision = {"numpy": "float64", "torch": "float32"}.get(backend, "float32-ftz")
+    precision = keras_precision(backend)
     return Target(
         "keras",
         "keras.callbacks",
@@ -232,22 +232,6 @@ def _keras_target() -> Target:
         not_run=not_run,
         warm_up=import_tensorflow_for_tensorboard,
     )
-
-
-def import_tensorflow_for_tensorboard(callback: str) -> None:
-    """Keras's TensorBoard imports TensorFlow on first use: seconds that are not the
-    first scenario's to pay against the time limit."""
-    if callback == "TensorBoard":
-        importlib.import_module("tensorflow")
-
-
-def leave_tensorflow_summary_contexts(callback: Any) -> None:
-    """Keras's TensorBoard enters TensorFlow's process-wide default writer and
-    `record_if` contexts and leaves them in `on_train_end`; a run that raised before
-    leaves them entered, and every later summary in the process would be written (or
-    gated) by them. Leave them, as Keras's own `_pop_writer` does."""
-    while getattr(callback, "_prev_summary_state", None):
-        callback._pop_writer()
 
 
 @named("tf_keras")
@@ -279,6 +263,8 @@ def _module_target(spec: str) -> Target:
             raise TargetError(f"target {spec!r}: module {module_name!r} has no attribute {name!r}")
         holder = getattr(holder, name)
     classes, not_run = _classes(holder)
+    for name, reason in _not_run(spec, getattr(holder, "conformance_not_run", None)).items():
+        classes[name], not_run[name] = None, reason
     if len(not_run) == len(CALLBACKS):
         raise TargetError(f"target {spec!r} exposes none of {', '.join(CALLBACKS)}")
     like = _like(spec, getattr(holder, "conformance_like", None))
@@ -313,6 +299,20 @@ def _module_target(spec: str) -> Target:
     )
 
 
+def _not_run(spec: str, declared: object) -> dict[str, str]:
+    """A module's `conformance_not_run`, checked: callbacks to reasons."""
+    if declared is None:
+        return {}
+    if not isinstance(declared, Mapping) or not all(
+        name in CALLBACKS and isinstance(reason, str) for name, reason in declared.items()
+    ):
+        raise TargetError(
+            f"target {spec!r}: conformance_not_run must map some of {', '.join(CALLBACKS)}"
+            f" to reasons, got {declared!r}"
+        )
+    return dict(declared)
+
+
 def _like(spec: str, like: object) -> Target:
     """The named target whose hooks a module declaring `conformance_like` takes as its own
     defaults; without the declaration, a target with none."""
@@ -322,124 +322,3 @@ def _like(spec: str, like: object) -> Target:
         known = ", ".join(repr(name) for name in NAMED_TARGETS if name != "reference")
         raise TargetError(f"target {spec!r}: conformance_like must be one of {known}, got {like!r}")
     return NAMED_TARGETS[like]()
-
-
-# Keras's own metric classes for the simulated metric names (see sim_model.METRIC_DIRECTIONS).
-_KERAS_METRICS = {
-    "accuracy": "Accuracy",
-    "auc": "AUC",
-    "mean_squared_error": "MeanSquaredError",
-    "mean_absolute_error": "MeanAbsoluteError",
-}
-
-
-def _real_optimizers(model: SimModel, sgd: Any) -> None:
-    """The simulated SGD, or each of the multi-optimizer's, or the one a loss-scale
-    optimizer wraps, replaced by the framework's own `sgd` class at the same rate (and
-    name). A plain optimizer stays: it stands for one that is no framework's."""
-    if isinstance(model.optimizer, SGD):
-        model.optimizer = sgd(learning_rate=float(model.optimizer.learning_rate))
-    elif isinstance(model.optimizer, LossScaleOptimizer):
-        inner = model.optimizer.inner_optimizer
-        model.optimizer.inner_optimizer = sgd(learning_rate=float(inner.learning_rate))
-    elif isinstance(model.optimizer, MultiOptimizer):
-        for index, sub in enumerate(model.optimizer.optimizers):
-            model.optimizer.optimizers[index] = sgd(
-                learning_rate=float(sub.learning_rate), name=sub.name
-            )
-
-
-def adapt_for_keras(model: SimModel) -> SimModel:
-    """Swap the stand-ins Keras tests by type for Keras's own objects: a real
-    optimizer (TensorBoard logs the rate of an `Optimizer` only), compiled metric
-    containers (`mode="auto"`), and a real `Embedding` layer (the projector)."""
-    import keras
-
-    try:
-        from keras.src.trainers.compile_utils import MetricsList
-    except ImportError:  # tf-keras: no compiled-metric containers to adapt
-        MetricsList = None  # noqa: N806
-    _real_optimizers(model, keras.optimizers.SGD)
-    if MetricsList is not None:
-        metrics = [
-            getattr(keras.metrics, _KERAS_METRICS[name])()
-            if name in _KERAS_METRICS
-            else keras.metrics.Mean(name=name)
-            for name in model.spec.metrics
-        ]
-        model.metrics = [MetricsList(metrics)]
-    for index, layer in enumerate(model.layers):
-        if isinstance(layer, Embedding):
-            (table,) = layer.weights
-            real = keras.layers.Embedding(*table.shape, name=layer.name)
-            real.build()
-            model.layers[index] = real
-    model.set_label(model.label)
-    return model
-
-
-def adapt_for_tf_keras(model: SimModel) -> SimModel:
-    """Give the simulated model what a tf-keras (Keras 2) model has and tf-keras's
-    callbacks read: tf-keras optimizers (`lr`, `learning_rate` and `iterations` as
-    TensorFlow variables), weights that are TensorFlow variables named as Keras 2 names
-    them (`dense/w0:0`: the histograms' tags), a real `tf_keras.layers.Embedding` (the
-    projector tests the type), `distribute_strategy` (ModelCheckpoint and TensorBoard
-    write through it), the fit step counters `_train_counter` and `_test_counter`
-    (TensorBoard's steps), `train_tf_function` and `_is_graph_network` (TensorBoard's
-    graph and model summary)."""
-    import tensorflow as tf
-    import tf_keras
-
-    _real_optimizers(model, tf_keras.optimizers.SGD)
-    if isinstance(model.optimizer, MultiOptimizer):
-        # Keras 2 has no multi-optimizer of its own (TensorFlow Addons had one); the
-        # stand-in keeps its sub-optimizers, made tf-keras's, and a real step variable.
-        model.optimizer.iterations = tf.Variable(0, dtype="int64", name="iteration")
-    for index, layer in enumerate(model.layers):
-        if isinstance(layer, Embedding):
-            (table,) = layer.weights
-            real = tf_keras.layers.Embedding(*table.shape, name=layer.name)
-            real(np.zeros((1,), "int32"))  # built by a call: in the layer's name scope
-            model.layers[index] = real
-        else:
-            layer.weights = [
-                tf.Variable(np.asarray(weight), name=weight.path) for weight in layer.weights
-            ]
-    model.__class__ = _keras2_model_class(type(model))
-    keras2: Any = model
-    keras2.distribute_strategy = tf.distribute.get_strategy()
-    keras2._train_counter = tf.Variable(0, dtype="int64")
-    # Keras 2's evaluate resets and advances `_test_counter`, which the simulated
-    # evaluate cannot reach; tf-keras's TensorBoard reads it only as the default step of
-    # the validation writer, which no summary the callback writes uses.
-    keras2._test_counter = tf.Variable(0, dtype="int64")
-    keras2.train_tf_function = None  # no traced train function: no graph to write
-    keras2._is_graph_network = type(model).__name__ == "Functional"
-    model.set_label(model.label)
-    return model
-
-
-def _keras2_model_class(cls: type[SimModel]) -> type[SimModel]:
-    """`cls` (its name kept: TensorBoard reads it) with Keras 2's fit step counter: the
-    fit sets `stop_training = False` and then resets `_train_counter`, and each training
-    step adds one to it (tf_keras/src/engine/training.py, `fit` and `train_function`)."""
-
-    class Keras2Model(cls):  # type: ignore[valid-type,misc]
-        _train_counter: Any
-
-        @property
-        def stop_training(self) -> bool:
-            return bool(self.__dict__["stop_training"])
-
-        @stop_training.setter
-        def stop_training(self, value: bool) -> None:
-            self.__dict__["stop_training"] = value
-            if value is False and "_train_counter" in self.__dict__:  # a fit begins
-                self._train_counter.assign(0)
-
-        def advance_iterations(self, steps: int) -> None:
-            self._train_counter.assign_add(steps)
-            super().advance_iterations(steps)
-
-    Keras2Model.__name__ = Keras2Model.__qualname__ = cls.__name__
-    return Keras2Model
