@@ -22,7 +22,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "conformance.shared_observations",
         "conformance.unsupported",
     ),
-    ("conformance.targets", "conformance.host", "conformance.running", "conformance.worker"),
+    (
+        "conformance.targets",
+        "conformance.host",
+        "conformance.running",
+        "conformance.worker",
+        "conformance.foreign",
+    ),
     ("conformance.properties",),
     (
         "conformance.runner",
