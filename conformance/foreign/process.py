@@ -45,6 +45,7 @@ class ForeignProcess:
         self.process: subprocess.Popen[str] | None = None
         self.started: dict[str, Any] = {}  # the `start` reply of the running process
         self.starts = 0  # processes started: more than one, it was replaced
+        self.transcript: list[str] | None = None  # set to a list: every line sent and read
 
     def warm_up(self, callback: str | None = None) -> None:
         """Start the process, outside any run (a target's `conformance_warm_up`), and let
@@ -57,8 +58,9 @@ class ForeignProcess:
         foreign error it carries, or ForeignProcessEnded (`during` says in which hook)."""
         process = self._ensure_running()
         assert process.stdin is not None and process.stdout is not None
+        sent = codec.dumps({"protocol": PROTOCOL, **message})
         try:
-            process.stdin.write(codec.dumps({"protocol": PROTOCOL, **message}) + "\n")
+            process.stdin.write(sent + "\n")
             process.stdin.flush()
             line = process.stdout.readline()
         except BrokenPipeError:
@@ -66,6 +68,8 @@ class ForeignProcess:
         except BaseException:  # the time limit (ScenarioTimeout) stopped a hang
             self.end()
             raise
+        if self.transcript is not None:
+            self.transcript += [sent, line.rstrip("\n")] if line else [sent]
         if not line:
             status = self.end()
             raise ForeignProcessEnded(f"{self.label} ended with status {status} in {during}")

@@ -21,10 +21,11 @@ from conformance.harness.workspaces import WORKSPACES
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAUSE = "early_stopping.patience.counts-before-test"
+QUICK = ("--profile", "quick")
 
 
 def cli_run(target: str, tmp_path: Path, *options: str) -> tuple[Any, dict[str, Any]]:
-    """`callback-conformance run TARGET --profile quick ... --json` from the repository."""
+    """`callback-conformance run TARGET OPTIONS... --json REPORT` from the repository."""
     report = tmp_path / "report.json"
     result = subprocess.run(
         [
@@ -33,8 +34,6 @@ def cli_run(target: str, tmp_path: Path, *options: str) -> tuple[Any, dict[str, 
             "conformance",
             "run",
             target,
-            "--profile",
-            "quick",
             *options,
             "--json",
             str(report),
@@ -54,7 +53,7 @@ def verdict(report: dict[str, Any], clause: str) -> tuple[str, str]:
 
 
 def test_a_driver_that_exits_in_a_hook_fails_the_scenario_saying_so(tmp_path: Path) -> None:
-    result, report = cli_run("tests.foreign.exits", tmp_path, "-k", CLAUSE)
+    result, report = cli_run("tests.foreign.exits", tmp_path, *QUICK, "-k", CLAUSE)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     status, reason = verdict(report, CLAUSE)
@@ -66,7 +65,7 @@ def test_a_driver_that_exits_in_a_hook_fails_the_scenario_saying_so(tmp_path: Pa
 
 def test_a_driver_that_hangs_is_stopped_by_the_time_limit_and_replaced(tmp_path: Path) -> None:
     result, report = cli_run(
-        "tests.foreign.hangs", tmp_path, "-k", CLAUSE, "--scenario-timeout", "0.5"
+        "tests.foreign.hangs", tmp_path, *QUICK, "-k", CLAUSE, "--scenario-timeout", "0.5"
     )
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
