@@ -96,5 +96,40 @@ def schema_text() -> str:
 
 
 def write_schema() -> None:
-    """Write `protocol.schema.json` again, after a change to the types."""
+    """Write `protocol.schema.json` and `vectors.schema.json` again, after a change to
+    the types."""
     SCHEMA_FILE.write_text(schema_text(), encoding="utf-8")
+    VECTORS_SCHEMA_FILE.write_text(vectors_schema_text(), encoding="utf-8")
+
+
+# Test vectors (`conformance.foreign.vectors`): their schema is `vectors.schema.json`.
+
+VECTORS_SCHEMA_ID = "callback-conformance/vectors/1"
+VECTORS_SCHEMA_FILE = Path(__file__).with_name("vectors.schema.json")
+
+
+class Step(BaseModel):
+    """One request of a vector and the reference's reply to it."""
+
+    model_config = ConfigDict(extra="forbid")
+    request: Construct | Hook
+    expected: Ok | Failed
+
+
+class Vector(BaseModel):
+    """One scenario as a conversation, tagged with the clauses in play in it."""
+
+    model_config = ConfigDict(extra="forbid")
+    schema_: Literal["callback-conformance/vectors/1"] = Field(alias="schema")
+    id: str
+    callback: Literal["EarlyStopping"]
+    clauses: list[str]
+    steps: list[Step]
+
+
+def vectors_schema_text() -> str:
+    """The JSON Schema of a vector, as `vectors.schema.json` holds it."""
+    schema = Vector.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = VECTORS_SCHEMA_ID
+    return json.dumps(schema, indent=1) + "\n"

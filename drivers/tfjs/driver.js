@@ -158,7 +158,8 @@ async function serve() {
 }
 
 // Replay test vectors (conformance/foreign/vectors.schema.json): each vector's requests,
-// in order, on a fresh driver; the replies are the results (results.schema.json).
+// in order, on a fresh driver; its replies are its results, by the vector's id
+// (`callback-conformance judge VECTORS_DIR RESULTS` reads them: conformance/foreign/vectors.py).
 async function replay(out, files) {
   const results = { schema: 'callback-conformance/vector-results/1', implementation: 'TensorFlow.js', version: VERSION, results: {} };
   for (const file of files) {

@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "conformance.diagnosis",
         "conformance.divergences",
         "conformance.parallel",
+        "conformance.foreign.vectors",
     ),
     ("conformance.report", "conformance.reports", "conformance.report_formats", "conformance.diff"),
     (
