@@ -5,7 +5,11 @@ differently is declared, each with a witness that still diverges."""
 from __future__ import annotations
 
 import shlex
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from tests.foreign.conversations import ROOT, needs_tfjs
 from tests.foreign.test_foreign_processes import cli_run, verdict
@@ -46,3 +50,33 @@ def test_tfjs_runs_with_its_divergences_declared(tmp_path: Path) -> None:
     # restore_best_weights=True: tfjs throws, declared unsupported; the others are absent.
     assert "restore_best_weights=True" in result.stdout
     assert {verdicts[c] for c in verdicts if c.startswith("model_checkpoint.")} == {"not-run"}
+
+
+@needs_tfjs
+@pytest.mark.parametrize(
+    ("witness", "difference"),
+    [
+        (
+            "early_stopping.monitor.skipped-epochs",
+            "the reference stops after epoch 3; the target stops after epoch 1",
+        ),
+        (
+            "early_stopping.verbose.messages",
+            "the reference prints 'Epoch 2: early stopping\\n'; the target prints"
+            " 'Epoch 1: early stopping.\\n'",
+        ),
+    ],
+)
+def test_the_differences_the_run_cannot_show_replay(witness: str, difference: str) -> None:
+    """start_from_epoch ignored and tfjs's stop message, from their hand-written
+    witnesses (the divergences file says why the run does not judge them apart)."""
+    path = ROOT / "conformance" / "foreign" / "witnesses" / "tfjs" / f"{witness}.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", "replay", str(path), "conformance.foreign.tfjs"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert difference in result.stdout
