@@ -23,6 +23,7 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from conformance import PRECISIONS, PROFILE_NAMES, __version__
@@ -108,6 +109,7 @@ def _parser() -> argparse.ArgumentParser:
     diff.add_argument(
         "--markdown", metavar="PATH", default=None, help="write the comparison as Markdown here"
     )
+    _vector_parsers(commands)
     for command in (run, replay):
         command.add_argument(
             "--sandbox",
@@ -552,6 +554,10 @@ def main(argv: list[str] | None = None) -> int:
         return _render(args)
     if args.command == "diff":
         return _diff(args)
+    if args.command == "export-vectors":
+        return _export_vectors(args)
+    if args.command == "judge":
+        return _judge(args)
     from conformance.host import RunDeadline
 
     # SIGTERM ends the run as Ctrl-C does: the workers are stopped on the way out.
@@ -566,6 +572,62 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _vector_parsers(commands: Any) -> None:
+    """`export-vectors` and `judge`: portable test vectors (conformance.foreign.vectors)."""
+    export = commands.add_parser(
+        "export-vectors", help="write EarlyStopping test vectors any implementation can replay"
+    )
+    export.add_argument("directory", help="where to write them (made if missing)")
+    export.add_argument(
+        "--count", type=_positive_count, default=20, help="how many vectors (default: 20)"
+    )
+    judge = commands.add_parser(
+        "judge", help="judge an implementation's replies to test vectors, clause by clause"
+    )
+    judge.add_argument("vectors", metavar="VECTORS_DIR", help="a directory of export-vectors")
+    judge.add_argument(
+        "results", metavar="RESULTS", help="the replies, as a driver's --replay writes"
+    )
+
+
+def _positive_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"--count must be a positive whole number, got {text!r}")
+    return int(text)
+
+
+def _export_vectors(args: argparse.Namespace) -> int:
+    from conformance.foreign.vectors import export
+
+    try:
+        written = export(Path(args.directory), args.count)
+    except OSError as error:
+        _fail(f"DIRECTORY {args.directory!r} cannot be written: {error.strerror}")
+    print(f"{len(written)} vectors written to {args.directory}")
+    return 0
+
+
+def _judge(args: argparse.Namespace) -> int:
+    from conformance.foreign.vectors import VectorError, judge
+
+    try:
+        verdicts = judge(Path(args.vectors), Path(args.results))
+    except VectorError as error:
+        _fail(str(error))
+    for clause, difference in sorted(verdicts.items()):
+        if difference is None:
+            print(f"  pass  {clause}")
+        else:
+            print(
+                f"  FAIL  {clause}: {difference.vector}, request {difference.step}"
+                f" ({difference.request}): expected {json.dumps(difference.expected)},"
+                f" got {json.dumps(difference.found)}"
+            )
+    failed = sum(difference is not None for difference in verdicts.values())
+    print(f"{len(verdicts) - failed} pass, {failed} differ")
+    return 1 if failed else 0
 
 
 def _interrupted(signum: int, frame: Any) -> None:

@@ -199,7 +199,12 @@ def _observe_target(
 ) -> Observation | Examination:
     """The target's run of `scenario`, or the conclusive failure of a run that ended
     early (it timed out, or its process ended), wrote outside its run directory or
-    changed its class's state."""
+    changed its class's state. The callback is warmed up first, if it was not: a replay
+    or a witness may be the first run of it (a no-op once warmed up)."""
+    went_wrong = running.host.warm_up(prop.callback)
+    if went_wrong is not None:
+        reason = f"{prop.name}: the target's warm-up for {prop.callback} {went_wrong}"
+        return Examination(Observation(), None, reason, conclusive=True)
     ran = running.host.observe(
         prop.callback, running.target.unsupported.for_target(scenario), scenario_timeout
     )

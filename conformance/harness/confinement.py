@@ -2,7 +2,9 @@
 
 A `Confinement` is one workspace's: writes outside its run directory and `<tmp>` are
 refused (`PermissionError`) and recorded, through an audit hook (PEP 578), and so is
-starting a process during a run; `confined` runs a stretch of code in it (its working
+starting a process during a run (but one: a command registered with `allow_restarts`
+outside a run, which a target whose callbacks live in a subprocess may start again to
+replace it: `conformance.foreign`); `confined` runs a stretch of code in it (its working
 directory, `tempfile` and `TMPDIR` the workspace's), against a time limit;
 `confine_for_good` confines a whole process (`conformance.worker`). See
 docs/robustness.md, "Confinement".
@@ -108,6 +110,22 @@ class Confinement:
 
 _CONFINEMENT: Confinement | None = None  # the confinement in force, if any
 _HOOK_INSTALLED = False
+_RESTARTABLE: set[tuple[str, ...]] = set()  # commands a run may start (`allow_restarts`)
+
+
+def in_a_run() -> bool:
+    """Whether a run's confinement is in force (one that refuses starting processes)."""
+    return _CONFINEMENT is not None and _CONFINEMENT.active and _CONFINEMENT.refuses_processes
+
+
+def allow_restarts(command: list[str]) -> None:
+    """Let runs start `command` (a `subprocess.Popen` argument list, exactly): the
+    process a target started outside a run, where starting processes is allowed, and
+    replaces when it dies. Refused during a run, where a hook could otherwise lift the
+    refusal for anything it likes (PermissionError)."""
+    if in_a_run():
+        raise PermissionError(errno.EACCES, "allow_restarts is refused during a run")
+    _RESTARTABLE.add(tuple(command))
 
 
 def _audit(event: str, args: tuple[Any, ...]) -> None:
@@ -125,11 +143,18 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         for path_index, fd_index in _CHANGES[event]:
             dir_fd = args[fd_index] if fd_index is not None else None
             confinement.check(args[path_index], event, dir_fd)
-    elif event in _PROCESSES and confinement.refuses_processes:
+    elif event in _PROCESSES and confinement.refuses_processes and not _restart(event, args):
         what = f"{event} {str(args[:2])[:120]}"
         if what not in confinement.outside:
             confinement.outside.append(what)
         raise PermissionError(errno.EACCES, "callback-conformance refuses to start processes")
+
+
+def _restart(event: str, args: tuple[Any, ...]) -> bool:
+    """Whether the process being started is a registered restart (`allow_restarts`):
+    `subprocess.Popen` with an argument list registered as it is."""
+    command = args[1] if event == "subprocess.Popen" and len(args) > 1 else None
+    return isinstance(command, (list, tuple)) and tuple(map(str, command)) in _RESTARTABLE
 
 
 def _descriptor_path(descriptor: int) -> str:

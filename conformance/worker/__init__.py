@@ -29,6 +29,11 @@ says; every message carries `"protocol": 1`). A reply is `{"ok": value}` or
 
 A worker in another language implements the same requests for its callbacks
 (`start` naming what it runs; `observe` over the same scenarios and observations).
+Simpler, and what `conformance.foreign` does: keep this worker, and let it drive
+callbacks that live in a process of their own through the *callback protocol*, the same
+framing, envelope, version and codec one level down (`construct`, then one `hook`
+request per hook call, their effects in the reply; JSON Schema in
+`conformance/foreign/protocol.schema.json`).
 """
 
 from conformance.worker.client import Deadline, WorkerHost, connect

@@ -23,7 +23,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "conformance.unsupported",
     ),
     ("conformance.adapters",),
-    ("conformance.targets", "conformance.host", "conformance.running", "conformance.worker"),
+    (
+        "conformance.targets",
+        "conformance.host",
+        "conformance.running",
+        "conformance.worker",
+        "conformance.foreign",
+    ),
     ("conformance.properties",),
     (
         "conformance.runner",
@@ -32,6 +38,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "conformance.diagnosis",
         "conformance.divergences",
         "conformance.parallel",
+        "conformance.foreign.vectors",
     ),
     ("conformance.report", "conformance.reports", "conformance.report_formats", "conformance.diff"),
     (
