@@ -29,6 +29,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from conformance.harness.sim_model import SimModel
 
 HOOKS: tuple[str, ...] = (
@@ -224,9 +226,13 @@ class FitLoop:
 
 
 def _rates(model: SimModel) -> tuple[float, ...]:
-    """The optimizer's rate (each sub-optimizer's, for a multi-optimizer) right now."""
+    """The optimizer's rate (each sub-optimizer's, for a multi-optimizer) right now.
+    Read through NumPy, as Keras's callbacks read it (`convert_to_numpy`): a variable of
+    keras-core or Keras 3.0-3.4 has no `__float__`."""
     optimizers = getattr(model.optimizer, "optimizers", [model.optimizer])
-    return tuple(float(o.learning_rate) for o in optimizers if hasattr(o, "learning_rate"))
+    return tuple(
+        float(np.asarray(o.learning_rate)) for o in optimizers if hasattr(o, "learning_rate")
+    )
 
 
 def simulate_fit(
