@@ -4,9 +4,10 @@
 No adapter: keras-core's callbacks speak Keras's protocol, and this module gives them what
 the `keras` target gives Keras's (Keras's own optimizer, metric containers and embedding
 layer for the simulated model, TensorFlow's summary state restored), taken from
-keras-core. Install it with its period's pins, NumPy below 2: its ModelCheckpoint and
-EarlyStopping use `np.Inf`, which NumPy 2 removed (`tox -e keras-core`, and
-`tox -e keras-core-numpy2` for what it does under NumPy 2).
+keras-core. Install it with its period's pins (`tox -e keras-core`): NumPy below 2, since
+its ModelCheckpoint's constructor uses `np.Inf`, which NumPy 2 removed (under NumPy 2,
+every ModelCheckpoint raises AttributeError: `tox -e keras-core-numpy2` shows it), and the
+jax of its day. TensorFlow is left out: its TensorBoard is then not run, saying why.
 """
 
 from __future__ import annotations
