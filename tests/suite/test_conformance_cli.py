@@ -247,7 +247,7 @@ def test_a_wrong_implementation_fails_with_a_replayable_counterexample(tmp_path)
         "run",
         wrong,
         "--profile",
-        "default",
+        "quick",
         "-k",
         "early_stopping.nan.*",
         "--counterexamples",
