@@ -25,11 +25,13 @@ ROOT = Path(__file__).resolve().parents[2]
 DIVERGENCES = "conformance/adapters/skorch.divergences.toml"
 
 
-def _both(config: dict, *epochs: dict) -> tuple[Observation, Observation]:
-    """EarlyStopping on skorch, through the adapter, and on the reference."""
-    scenario = Scenario("EarlyStopping", config, fits=[FitPlan([EpochPlan(m) for m in epochs])])
-    ours = observe(adapter.EarlyStopping, scenario, adapt=adapter.conformance_adapt_model)
-    return ours, observe(reference.EarlyStopping, scenario)
+def _both(
+    config: dict, *epochs: dict, callback: str = "EarlyStopping"
+) -> tuple[Observation, Observation]:
+    """The scenario on skorch, through the adapter, and on the reference."""
+    scenario = Scenario(callback, config, fits=[FitPlan([EpochPlan(m) for m in epochs])])
+    ours = observe(getattr(adapter, callback), scenario, adapt=adapter.conformance_adapt_model)
+    return ours, observe(getattr(reference, callback), scenario)
 
 
 def test_patience_zero_stops_after_the_first_epoch_even_improving() -> None:
@@ -118,6 +120,30 @@ def test_restore_best_weights_is_load_best() -> None:
     assert ours.final_weights == keras.final_weights == 1.0  # after the best epoch's one step
 
 
+def test_the_checkpoint_extension_is_not_checked() -> None:
+    """model_checkpoint.init.extension: Keras refuses `.keras` for weights only."""
+    config = {"filepath": "m.keras", "monitor": "loss", "save_weights_only": True}
+    ours, keras = _both(config, {"loss": 1.0}, callback="ModelCheckpoint")
+    assert not keras.constructed and ours.constructed and ours.error is None
+
+
+def test_best_only_checkpoints_and_file_names_are_keras() -> None:
+    """save_best_only through PassthroughScoring's `<monitor>_best`; `{epoch}` and
+    `{val_loss:.1f}` through skorch's `{last_epoch[...]}`: the same files as Keras's."""
+    config = {
+        "filepath": "m{epoch:02d}-{val_loss:.1f}.weights.h5",
+        "monitor": "val_loss",
+        "mode": "min",
+        "save_best_only": True,
+        "save_weights_only": True,
+    }
+    epochs = [{"loss": 1.0, "val_loss": v} for v in (3.0, 1.0, 2.0, 0.5)]
+    ours, keras = _both(config, *epochs, callback="ModelCheckpoint")
+    assert ours.error is None
+    assert sorted(keras.files) == ["m01-3.0.weights.h5", "m02-1.0.weights.h5", "m04-0.5.weights.h5"]
+    assert ours.files == keras.files
+
+
 def test_the_divergences_command_exits_0_with_no_failure() -> None:
     words = ["run", "conformance.adapters.skorch", "--profile", "quick"]
     result = subprocess.run(
@@ -131,4 +157,4 @@ def test_the_divergences_command_exits_0_with_no_failure() -> None:
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     summary = result.stdout.strip().splitlines()[-1]
     assert "fail" not in summary and "stale" not in summary.lower(), summary
-    assert "3 divergent" in summary, summary
+    assert "4 divergent" in summary, summary
