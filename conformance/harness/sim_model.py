@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import io
 import json
+import pickle
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -371,6 +372,9 @@ def checkpoint_text(name: str, content: bytes) -> str:
 @functools.lru_cache(maxsize=4096)
 def _checkpoint_text(archive: bool, content: bytes) -> str:
     """`read_checkpoint` of a file holding `content` (parsed once per content)."""
+    state = _torch_state_dict(content)
+    if state is not None:
+        return f"weights: {_state_dict_labels(state)}"
     if archive:
         with zipfile.ZipFile(io.BytesIO(content)) as zipped:
             weights = h5py.File(io.BytesIO(zipped.read("model.weights.h5")), "r")
@@ -379,6 +383,52 @@ def _checkpoint_text(archive: bool, content: bytes) -> str:
         if "model_weights" in h5:
             return f"h5 model: {_labels(h5['model_weights'])}"
         return f"weights: {_labels(h5)}"
+
+
+class _ArraysOnly(pickle.Unpickler):
+    """Unpickles a mapping of numpy arrays, and nothing else (no torch tensor, no code)."""
+
+    ALLOWED = {
+        ("collections", "OrderedDict"),
+        ("_codecs", "encode"),
+        ("numpy", "ndarray"),
+        ("numpy", "dtype"),
+        ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy.core.multiarray", "_reconstruct"),
+    }
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"not an array: {module}.{name}")
+        return super().find_class(module, name)
+
+
+def _torch_state_dict(content: bytes) -> dict[str, np.ndarray] | None:
+    """The state dict a `torch.save(module.state_dict(), path)` file holds, when it is a
+    mapping of numpy arrays (a torch framework's checkpoint of a view of the simulated
+    model, `conformance.adapters`); None for any other file. torch's format is a zip
+    archive whose `<name>/data.pkl` is the pickled object."""
+    buffer = io.BytesIO(content)
+    if not zipfile.is_zipfile(buffer):
+        return None
+    with zipfile.ZipFile(buffer) as zipped:
+        pickles = [name for name in zipped.namelist() if name.endswith("/data.pkl")]
+        if len(pickles) != 1:
+            return None
+        state = _ArraysOnly(io.BytesIO(zipped.read(pickles[0]))).load()
+    return dict(state) if isinstance(state, dict) else None
+
+
+def _state_dict_labels(state: dict[str, np.ndarray]) -> str:
+    """A state dict's labels as `_labels` gives a weights file's: a key `<layer>/<name>`
+    (or torch's `<layer>.<name>`) is its layer's next weight."""
+    counts: dict[str, int] = {}
+    labels = []
+    for key, value in state.items():
+        layer = key.rpartition("/")[0] or key.rpartition(".")[0]
+        index = counts[layer] = counts.get(layer, -1) + 1
+        labels.append((layer, index, float(np.asarray(value).flat[0])))
+    return ", ".join(f"{layer}/{index}={label}" for layer, index, label in sorted(labels))
 
 
 def checkpoint_label(content: bytes) -> float:

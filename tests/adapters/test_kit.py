@@ -5,8 +5,11 @@ the suite's own `observe` on the simulated model."""
 
 from __future__ import annotations
 
+import pickle
+import zipfile
 from typing import Any
 
+import numpy as np
 import pytest
 
 from conformance.adapters import (
@@ -244,6 +247,35 @@ def test_weights_load_back_from_a_file_object(tmp_path: Any) -> None:
     assert model.label == 4.0 and model.calls[-1][0::2] == ("load_weights", 4.0)
     view.network.load_state_dict(view.network.state_dict())  # a round trip keeps them
     assert model.label == 4.0
+
+
+def _torch_layout(path: Any, obj: Any) -> None:
+    """`obj` pickled in torch.save's zip layout (`<name>/data.pkl`, which is all a
+    torch.save of tensor-free objects holds that a reader needs), without torch."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("m/data.pkl", pickle.dumps(obj))
+        archive.writestr("m/version", "3\n")
+
+
+def test_a_torch_saved_state_dict_reads_as_a_weights_file(tmp_path: Any) -> None:
+    """A torch framework's checkpointer writes `torch.save(view.state_dict(), path)`:
+    the suite reads it as the weights file Keras would write of the same weights."""
+    from conformance.harness.sim_model import SimModel
+
+    model = SimModel(ModelSpec())
+    model.set_label(3.0)
+    keras_path, torch_path = tmp_path / "k.weights.h5", tmp_path / "t.keras"
+    model.save_weights(str(keras_path))
+    _torch_layout(torch_path, TorchModelView(model).network.state_dict())
+    assert read_checkpoint(str(torch_path)) == read_checkpoint(str(keras_path))
+    _torch_layout(tmp_path / "t.pt", {"fc.weight": np.ones(2), "fc.bias": np.zeros(1) + 5})
+    assert read_checkpoint(str(tmp_path / "t.pt")) == "weights: fc/0=1.0, fc/1=5.0"
+
+
+def test_a_torch_file_holding_other_objects_is_not_unpickled(tmp_path: Any) -> None:
+    _torch_layout(tmp_path / "t.pt", {"w": ModelSpec()})
+    with pytest.raises(pickle.UnpicklingError, match="not an array"):
+        read_checkpoint(str(tmp_path / "t.pt"))
 
 
 def test_a_translated_class_passes_the_class_state_check() -> None:

@@ -1,0 +1,160 @@
+"""The skorch 1.4.0 adapter against the installed skorch: each declared divergence shown
+again on a scenario written by hand (a second route to its witness), the mappings that
+make it agree, and the divergences file's command. Skipped, saying why, without skorch:
+the `skorch` tox env installs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip(
+    "skorch", reason="skorch is not installed (pip install -e '.[skorch]', or tox -e skorch)"
+)
+
+import reference  # noqa: E402
+from conformance.adapters import skorch as adapter  # noqa: E402
+from conformance.harness.fit import EpochPlan, FitPlan  # noqa: E402
+from conformance.harness.observe import Observation, Scenario, observe  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+DIVERGENCES = "conformance/adapters/skorch.divergences.toml"
+
+
+def _both(
+    config: dict, *epochs: dict, callback: str = "EarlyStopping"
+) -> tuple[Observation, Observation]:
+    """The scenario on skorch, through the adapter, and on the reference."""
+    scenario = Scenario(callback, config, fits=[FitPlan([EpochPlan(m) for m in epochs])])
+    ours = observe(getattr(adapter, callback), scenario, adapt=adapter.conformance_adapt_model)
+    return ours, observe(getattr(reference, callback), scenario)
+
+
+def test_patience_zero_stops_after_the_first_epoch_even_improving() -> None:
+    """early_stopping.patience.counts-before-test (patience 0): misses_ == patience
+    holds at once, the first epoch's improvement notwithstanding."""
+    ours, keras = _both(
+        {"monitor": "loss", "mode": "min", "patience": 0},
+        {"loss": 3.0},
+        {"loss": 2.0},
+        {"loss": 2.5},
+    )
+    assert keras.epochs_run() == [0, 1, 2]
+    assert ours.epochs_run() == [0]
+
+
+def test_an_infinite_first_value_is_never_an_improvement() -> None:
+    """early_stopping.nan.first-value-becomes-best: the threshold starts at +inf."""
+    ours, keras = _both(
+        {"monitor": "loss", "mode": "min", "patience": 1},
+        {"loss": float("inf")},
+        {"loss": 5.0},
+        {"loss": 4.0},
+    )
+    assert keras.epochs_run() == [0, 1, 2]
+    assert ours.epochs_run() == [0]
+
+
+def test_a_negative_min_delta_is_not_made_absolute() -> None:
+    """early_stopping.min-delta.absolute: with threshold -1, 5 -> 5.5 improves."""
+    ours, keras = _both(
+        {"monitor": "loss", "mode": "min", "patience": 1, "min_delta": -1.0},
+        {"loss": 5.0},
+        {"loss": 5.5},
+        {"loss": 6.0},
+    )
+    assert keras.epochs_run() == [0, 1]
+    assert ours.epochs_run() == [0, 1, 2]
+
+
+def test_a_missing_monitor_raises_instead_of_warning() -> None:
+    """early_stopping.monitor.missing-warns: net.history[-1, "valid_loss"] raises."""
+    ours, keras = _both(
+        {"monitor": "val_loss", "mode": "min", "patience": 1}, {"loss": 1.0}, {"loss": 2.0}
+    )
+    assert keras.error is None and keras.epochs_run() == [0, 1] and keras.warnings
+    assert ours.error is not None and ours.error[0] == "KeyError"
+
+
+def test_skorch_compares_in_float64() -> None:
+    """1 + 2**-30 is 1 in float32: only a float64 comparison sees two improvements
+    before the repeated value misses. (The suite's monitor.precision is not judged apart
+    on skorch: its differences are the NaN entry's, at any precision.)"""
+    ours, _ = _both(
+        {"monitor": "loss", "mode": "max", "patience": 1},
+        {"loss": 1.0},
+        {"loss": 1.0 + 2**-30},
+        {"loss": 1.0 + 2**-29},
+        {"loss": 1.0 + 2**-29},
+        {"loss": 2.0},
+    )
+    assert ours.epochs_run() == [0, 1, 2, 3]
+
+
+def test_an_absolute_min_delta_and_the_validation_loss_agree_with_keras() -> None:
+    """min_delta is skorch's threshold in "abs" mode (its default, "rel", would need
+    2.75 > 2 * 1.5 and stop an epoch early), and val_loss its valid_loss."""
+    ours, keras = _both(
+        {"monitor": "val_loss", "mode": "max", "patience": 2, "min_delta": 0.5},
+        {"loss": 1.0, "val_loss": 2.0},
+        {"loss": 1.0, "val_loss": 2.75},
+        {"loss": 1.0, "val_loss": 3.0},
+        {"loss": 1.0, "val_loss": 3.1},
+        {"loss": 1.0, "val_loss": 9.0},
+    )
+    assert keras.epochs_run() == ours.epochs_run() == [0, 1, 2, 3]
+
+
+def test_restore_best_weights_is_load_best() -> None:
+    ours, keras = _both(
+        {"monitor": "loss", "mode": "min", "patience": 1, "restore_best_weights": True},
+        {"loss": 1.0},
+        {"loss": 2.0},
+        {"loss": 3.0},
+    )
+    assert keras.epochs_run() == ours.epochs_run() == [0, 1]
+    assert ours.final_weights == keras.final_weights == 1.0  # after the best epoch's one step
+
+
+def test_the_checkpoint_extension_is_not_checked() -> None:
+    """model_checkpoint.init.extension: Keras refuses `.keras` for weights only."""
+    config = {"filepath": "m.keras", "monitor": "loss", "save_weights_only": True}
+    ours, keras = _both(config, {"loss": 1.0}, callback="ModelCheckpoint")
+    assert not keras.constructed and ours.constructed and ours.error is None
+
+
+def test_best_only_checkpoints_and_file_names_are_keras() -> None:
+    """save_best_only through PassthroughScoring's `<monitor>_best`; `{epoch}` and
+    `{val_loss:.1f}` through skorch's `{last_epoch[...]}`: the same files as Keras's."""
+    config = {
+        "filepath": "m{epoch:02d}-{val_loss:.1f}.weights.h5",
+        "monitor": "val_loss",
+        "mode": "min",
+        "save_best_only": True,
+        "save_weights_only": True,
+    }
+    epochs = [{"loss": 1.0, "val_loss": v} for v in (3.0, 1.0, 2.0, 0.5)]
+    ours, keras = _both(config, *epochs, callback="ModelCheckpoint")
+    assert ours.error is None
+    assert sorted(keras.files) == ["m01-3.0.weights.h5", "m02-1.0.weights.h5", "m04-0.5.weights.h5"]
+    assert ours.files == keras.files
+
+
+def test_the_divergences_command_exits_0_with_no_failure() -> None:
+    words = ["run", "conformance.adapters.skorch", "--profile", "quick"]
+    result = subprocess.run(
+        [sys.executable, "-m", "conformance", *words, "--divergences", DIVERGENCES],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    summary = result.stdout.strip().splitlines()[-1]
+    assert "fail" not in summary and "stale" not in summary.lower(), summary
+    assert "4 divergent" in summary, summary
