@@ -83,10 +83,14 @@ class StateStyle:
     instead of `(number, logs)`. One state lives for the whole fit, made by `new_state()`
     at `set_model`; before each hook the kit writes into it, under the key `keys` gives
     each role, the model and the parameters (once), the hook's number and logs and the
-    model's stop flag; after the hook it reads back the logs and the stop flag."""
+    model's stop flag; after the hook it reads back the logs and the stop flag. A hook is
+    called with the state alone, or with the positional arguments `arguments(hook, state)`
+    makes of it (`hook` is the framework's name): Lightning's `(trainer, pl_module)`, a
+    trainer that is a view of the state."""
 
     keys: Mapping[Role, Hashable]
     new_state: Callable[[], MutableMapping[Any, Any]] = dict
+    arguments: Callable[[str, MutableMapping[Any, Any]], tuple[Any, ...]] | None = None
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ class KerasFacingCallback:
         """Keras's `hook` at `index` with `logs`, as the framework's hook."""
         name = self.protocol.hooks.get(hook)
         method = None if name is None else getattr(self.framework_callback, name, None)
-        if method is None:
+        if name is None or method is None:
             return
         number = None if index is None else self.protocol.number(hook, index)
         keys = self.protocol.logs.get(hook, LogKeys())
@@ -108,19 +108,26 @@ class KerasFacingCallback:
             method(framework_logs) if number is None else method(number, framework_logs)
             stopped = getattr(self.model, self.protocol.stop_attribute, False)
         else:
-            framework_logs, stopped = self._in_state(method, hook, number, framework_logs)
+            framework_logs, stopped = self._in_state(method, hook, name, number, framework_logs)
         if logs is not None:
             keys.copy_back(framework_logs, sent, logs)
         if stopped and not self.model.stop_training:  # the framework's flag is elsewhere
             self.model.stop_training = True
 
     def _in_state(
-        self, method: Callable[..., Any], hook: str, number: int | None, logs: dict[str, Any]
+        self,
+        method: Callable[..., Any],
+        hook: str,
+        name: str,
+        number: int | None,
+        logs: dict[str, Any],
     ) -> tuple[Any, bool]:
-        """Call `method(state)` with the hook's number, logs and stop flag in the
-        state; the logs and the stop flag it holds afterwards."""
-        assert self.protocol.state is not None
-        keys, state = self.protocol.state.keys, self._state
+        """Call `method(state)`, or `method(*arguments(name, state))`, with the hook's
+        number, logs and stop flag in the state; the logs and the stop flag it holds
+        afterwards."""
+        style = self.protocol.state
+        assert style is not None
+        keys, state = style.keys, self._state
         role: Role = "batch" if "_batch_" in hook else "epoch"
         if number is not None and role in keys:
             state[keys[role]] = number
@@ -128,7 +135,7 @@ class KerasFacingCallback:
             state[keys["stop"]] = bool(self.model.stop_training)
         if "logs" in keys:
             state[keys["logs"]] = logs
-        method(state)
+        method(*(style.arguments(name, state) if style.arguments else (state,)))
         stopped = bool(state[keys["stop"]]) if "stop" in keys else False
         return (state[keys["logs"]] if "logs" in keys else logs), stopped
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pickle
 import zipfile
+from collections.abc import MutableMapping
 from typing import Any
 
 import numpy as np
@@ -185,6 +186,56 @@ def test_a_state_style_factory_is_driven_through_its_state() -> None:
     assert SEEN == [("on_end_epoch", 0, {"loss": 0.0}), ("on_end_epoch", 1, {"loss": 1.0})]
     assert observation.epochs_run() == [0, 1]
     assert observation.history["best"] == [-1.0, -1.0]
+
+
+# A Lightning-like framework: hooks take `(trainer, module)`, the trainer a view of the state.
+class _Trainer:
+    def __init__(self, state: MutableMapping[str, Any]) -> None:
+        self.state = state
+
+    @property
+    def should_stop(self) -> bool:
+        return bool(self.state["stop"])
+
+    @should_stop.setter
+    def should_stop(self, value: bool) -> None:
+        self.state["stop"] = value
+
+
+class _TrainerStopper:
+    def __init__(self, stop_at: int) -> None:
+        self.stop_at = stop_at
+
+    def on_train_epoch_end(self, trainer: _Trainer, module: Any) -> None:
+        SEEN.append(("on_train_epoch_end", trainer.state["epoch"], dict(trainer.state["logs"])))
+        if trainer.state["epoch"] == self.stop_at and module is trainer.state["model"]:
+            trainer.should_stop = True
+
+
+TRAINER_PROTOCOL = HookProtocol(
+    hooks={"on_epoch_end": "on_train_epoch_end"},
+    state=StateStyle(
+        keys={"epoch": "epoch", "logs": "logs", "model": "model", "stop": "stop"},
+        arguments=lambda hook, state: (_Trainer(state), state["model"]),
+    ),
+)
+
+
+def test_a_state_can_be_given_as_other_arguments() -> None:
+    SEEN.clear()
+    stopper = as_keras_callback(
+        "EarlyStopping",
+        _TrainerStopper,
+        TRAINER_PROTOCOL,
+        ArgumentMap(renamed={"patience": "stop_at"}),
+    )
+    observation = observe(stopper, Scenario("EarlyStopping", {"patience": 1}, fits=[_fit(4)]))
+    assert observation.error is None
+    assert SEEN == [
+        ("on_train_epoch_end", 0, {"loss": 0.0}),
+        ("on_train_epoch_end", 1, {"loss": 1.0}),
+    ]
+    assert observation.epochs_run() == [0, 1]
 
 
 class _Saver:
