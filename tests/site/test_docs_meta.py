@@ -23,8 +23,11 @@ from tools.docs_site.examples import EXAMPLES, prose_only
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-# Pages other workers write (they are linked from the nav, not checked here).
+# Pages other workers write, and pages generated from reports (they are linked from the
+# nav and checked by `mkdocs build --strict`, not here; each generated page has a test of
+# its own: tests/site/test_version_matrix_page.py, test_ecosystem_page.py).
 OTHERS = {
+    "ecosystem.md",
     "kill_matrix.md",
     "mutation_testing.md",
     "robustness.md",
