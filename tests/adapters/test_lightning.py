@@ -1,14 +1,9 @@
 """The Lightning 2.6 adapter against the installed Lightning: each declared divergence on a
-hand-made scenario (a second route to what the witnesses show), and the quick profile's
-command with the divergences file exits 0. Skipped, saying why, without Lightning: the
-`lightning` tox env installs it."""
+hand-made scenario (a second route to what the witnesses show); its quick run is
+`test_shipped_adapters.py`'s. Skipped, saying why, without Lightning: the `lightning` tox
+env installs it."""
 
 from __future__ import annotations
-
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -21,10 +16,7 @@ import reference  # noqa: E402
 from conformance.adapters import lightning as adapter  # noqa: E402
 from conformance.harness.fit import EpochPlan, FitPlan  # noqa: E402
 from conformance.harness.observe import Observation, Scenario, observe  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-DIVERGENCES = "conformance/adapters/lightning.divergences.toml"
-DONE = ["-m", "conformance", "run", "conformance.adapters.lightning", "--profile", "quick"]
+from tests.adapters.runs import on_both  # noqa: E402
 
 NAN, INF = float("nan"), float("inf")
 WEIGHTS_ONLY = {"save_weights_only": True, "monitor": "loss", "mode": "min"}
@@ -32,9 +24,7 @@ WEIGHTS_ONLY = {"save_weights_only": True, "monitor": "loss", "mode": "min"}
 
 def _both(callback: str, config: dict, *epochs: dict) -> tuple[Observation, Observation]:
     """The scenario on Lightning (through the adapter) and on the reference."""
-    scenario = Scenario(callback, config, fits=[FitPlan([EpochPlan(m) for m in epochs])])
-    ours = observe(getattr(adapter, callback), scenario, adapt=adapter.conformance_adapt_model)
-    return ours, observe(getattr(reference, callback), scenario)
+    return on_both(adapter, callback, config, list(epochs))
 
 
 def test_stops_where_keras_stops_without_a_declared_divergence() -> None:
@@ -135,18 +125,3 @@ def test_a_fixed_name_is_overwritten_each_epoch_as_keras_does() -> None:
     assert ours.error is None
     assert ours.files == keras.files and ours.files["ckpt/m.weights.h5"].startswith("weights: ")
     assert [c[:2] for c in ours.model_calls] == [c[:2] for c in keras.model_calls]
-
-
-def test_the_quick_profile_exits_0_with_its_divergences() -> None:
-    result = subprocess.run(
-        [sys.executable, *DONE, "--divergences", DIVERGENCES],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    summary = result.stdout.strip().splitlines()[-1]
-    assert "fail" not in summary and "stale" not in summary.lower(), summary
-    assert "6 divergent" in summary, summary

@@ -4,12 +4,8 @@ code is the adapter's, its command exits 0). Skipped, saying why, without poutyn
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -17,20 +13,16 @@ pytest.importorskip(
     "poutyne", reason="poutyne is not installed (pip install -e '.[poutyne]', or tox -e poutyne)"
 )
 
-import reference  # noqa: E402
 from conformance.adapters import poutyne as adapter  # noqa: E402
-from conformance.harness.fit import EpochPlan, FitPlan  # noqa: E402
-from conformance.harness.observe import Observation, Scenario, observe  # noqa: E402
+from conformance.harness.observe import Observation  # noqa: E402
+from tests.adapters.runs import ROOT, on_both, run_suite  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "guide-check-your-implementation.md"
 
 
 def _both(callback: str, config: dict, *epochs: dict) -> tuple[Observation, Observation]:
     """The scenario on poutyne (through the adapter) and on the reference."""
-    scenario = Scenario(callback, config, fits=[FitPlan([EpochPlan(m) for m in epochs])])
-    ours = observe(getattr(adapter, callback), scenario, adapt=adapter.conformance_adapt_model)
-    return ours, observe(getattr(reference, callback), scenario)
+    return on_both(adapter, callback, config, list(epochs))
 
 
 def test_an_infinite_first_value_is_never_best() -> None:
@@ -91,8 +83,10 @@ def test_restore_best_weights_is_best_model_restore() -> None:
 
 
 def _section() -> str:
+    """The guide's section 8, up to the next section."""
     text = GUIDE.read_text(encoding="utf-8")
-    return text[text.index("## 8. A framework with another hook API") :]
+    section = text[text.index("## 8. A framework with another hook API") :]
+    return section.split("\n## ", 1)[0]
 
 
 def test_the_guides_code_is_the_adapters() -> None:
@@ -102,18 +96,11 @@ def test_the_guides_code_is_the_adapters() -> None:
         assert line in source.splitlines(), line
 
 
-def test_the_guides_command_exits_0_with_no_failure(tmp_path: Path) -> None:
+def test_the_guides_command_exits_0_with_no_failure() -> None:
     (command,) = re.findall(r"```sh\n(.*?)\n```", _section(), re.S)
     words = shlex.split(command)
     assert words[:3] == ["python", "-m", "conformance"]
-    result = subprocess.run(
-        [sys.executable, *words[1:]],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    result = run_suite(*words[3:])
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
     summary = result.stdout.strip().splitlines()[-1]
     assert "fail" not in summary and "stale" not in summary.lower(), summary

@@ -1,14 +1,9 @@
 """The skorch 1.4.0 adapter against the installed skorch: each declared divergence shown
-again on a scenario written by hand (a second route to its witness), the mappings that
-make it agree, and the divergences file's command. Skipped, saying why, without skorch:
-the `skorch` tox env installs it."""
+again on a scenario written by hand (a second route to its witness), and the mappings that
+make it agree; its quick run is `test_shipped_adapters.py`'s. Skipped, saying why, without
+skorch: the `skorch` tox env installs it."""
 
 from __future__ import annotations
-
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -16,22 +11,16 @@ pytest.importorskip(
     "skorch", reason="skorch is not installed (pip install -e '.[skorch]', or tox -e skorch)"
 )
 
-import reference  # noqa: E402
 from conformance.adapters import skorch as adapter  # noqa: E402
-from conformance.harness.fit import EpochPlan, FitPlan  # noqa: E402
-from conformance.harness.observe import Observation, Scenario, observe  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-DIVERGENCES = "conformance/adapters/skorch.divergences.toml"
+from conformance.harness.observe import Observation  # noqa: E402
+from tests.adapters.runs import on_both  # noqa: E402
 
 
 def _both(
     config: dict, *epochs: dict, callback: str = "EarlyStopping"
 ) -> tuple[Observation, Observation]:
     """The scenario on skorch, through the adapter, and on the reference."""
-    scenario = Scenario(callback, config, fits=[FitPlan([EpochPlan(m) for m in epochs])])
-    ours = observe(getattr(adapter, callback), scenario, adapt=adapter.conformance_adapt_model)
-    return ours, observe(getattr(reference, callback), scenario)
+    return on_both(adapter, callback, config, list(epochs))
 
 
 def test_patience_zero_stops_after_the_first_epoch_even_improving() -> None:
@@ -142,19 +131,3 @@ def test_best_only_checkpoints_and_file_names_are_keras() -> None:
     assert ours.error is None
     assert sorted(keras.files) == ["m01-3.0.weights.h5", "m02-1.0.weights.h5", "m04-0.5.weights.h5"]
     assert ours.files == keras.files
-
-
-def test_the_divergences_command_exits_0_with_no_failure() -> None:
-    words = ["run", "conformance.adapters.skorch", "--profile", "quick"]
-    result = subprocess.run(
-        [sys.executable, "-m", "conformance", *words, "--divergences", DIVERGENCES],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    summary = result.stdout.strip().splitlines()[-1]
-    assert "fail" not in summary and "stale" not in summary.lower(), summary
-    assert "4 divergent" in summary, summary

@@ -1,13 +1,11 @@
 """The torchbearer 0.5.5 adapter against the installed torchbearer: each declared divergence
-shown again on a scenario written by hand (a second route to its witness), a checkpoint
-torch.save wrote read back as Keras's weights file, and the divergences file's command.
-Skipped, saying why, without torchbearer: the `torchbearer` tox env installs it."""
+shown again on a scenario written by hand (a second route to its witness), and a
+checkpoint torch.save wrote read back as Keras's weights file; its quick run is
+`test_shipped_adapters.py`'s. Skipped, saying why, without torchbearer: the `torchbearer`
+tox env installs it."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,23 +17,16 @@ pytest.importorskip(
 
 import torch  # noqa: E402
 
-import reference  # noqa: E402
 from conformance.adapters import torchbearer as adapter  # noqa: E402
-from conformance.harness.fit import EpochPlan, FitPlan  # noqa: E402
-from conformance.harness.observe import Observation, Scenario, observe  # noqa: E402
+from conformance.harness.observe import Observation  # noqa: E402
 from conformance.harness.sim_model import read_checkpoint  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-DIVERGENCES = "conformance/adapters/torchbearer.divergences.toml"
+from tests.adapters.runs import on_both  # noqa: E402
 
 
 def _both(callback: str, config: dict, *fits: list[dict]) -> tuple[Observation, Observation]:
     """The scenario (one fit per list of epoch metrics) on torchbearer, through the
     adapter, and on the reference."""
-    plans = [FitPlan([EpochPlan(metrics) for metrics in fit]) for fit in fits]
-    scenario = Scenario(callback, config, fits=plans)
-    ours = observe(getattr(adapter, callback), scenario, adapt=adapter.conformance_adapt_model)
-    return ours, observe(getattr(reference, callback), scenario)
+    return on_both(adapter, callback, config, *fits)
 
 
 def test_a_negative_min_delta_is_not_made_absolute() -> None:
@@ -119,19 +110,3 @@ def test_best_only_saves_the_best_epochs_weights_with_torch_save(tmp_path: Path)
     path = tmp_path / "direct.pt"
     torch.save({"dense/w0": torch.zeros(1).numpy() + 2.5, "dense/w1": torch.ones(2).numpy()}, path)
     assert read_checkpoint(str(path)) == "weights: dense/0=2.5, dense/1=1.0"
-
-
-def test_the_divergences_command_exits_0_with_no_failure() -> None:
-    words = ["run", "conformance.adapters.torchbearer", "--profile", "quick"]
-    result = subprocess.run(
-        [sys.executable, "-m", "conformance", *words, "--divergences", DIVERGENCES],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    summary = result.stdout.strip().splitlines()[-1]
-    assert "fail" not in summary and "stale" not in summary.lower(), summary
-    assert "5 divergent" in summary, summary

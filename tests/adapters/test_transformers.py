@@ -1,15 +1,9 @@
 """The transformers 5.18 adapter against the installed transformers: each declared
-divergence on a hand-made scenario (a second route to what the witnesses show), what the
-quick profile cannot reach behind them, and the quick profile's command with the
-divergences file exits 0. Skipped, saying why, without transformers: the `transformers`
-tox env installs it."""
+divergence on a hand-made scenario (a second route to what the witnesses show), and what
+the quick profile cannot reach behind them; its quick run is `test_shipped_adapters.py`'s.
+Skipped, saying why, without transformers: the `transformers` tox env installs it."""
 
 from __future__ import annotations
-
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -18,22 +12,16 @@ pytest.importorskip(
     reason="transformers is not installed (pip install -e '.[transformers]', tox -e transformers)",
 )
 
-import reference  # noqa: E402
 from conformance.adapters import transformers as adapter  # noqa: E402
-from conformance.harness.fit import EpochPlan, FitPlan  # noqa: E402
-from conformance.harness.observe import Observation, Scenario, observe  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
-DIVERGENCES = "conformance/adapters/transformers.divergences.toml"
-DONE = ["-m", "conformance", "run", "conformance.adapters.transformers", "--profile", "quick"]
+from conformance.harness.observe import Observation  # noqa: E402
+from tests.adapters.runs import on_both  # noqa: E402
 
 
 def _both(config: dict, *losses: float) -> tuple[Observation, Observation]:
     """EarlyStopping monitoring `loss` in `config`, over a fit of these epoch losses, on
     transformers (through the adapter) and on the reference."""
-    fit = FitPlan([EpochPlan({"loss": loss}) for loss in losses])
-    scenario = Scenario("EarlyStopping", {"monitor": "loss", **config}, fits=[fit])
-    return observe(adapter.EarlyStopping, scenario), observe(reference.EarlyStopping, scenario)
+    epochs = [{"loss": loss} for loss in losses]
+    return on_both(adapter, "EarlyStopping", {"monitor": "loss", **config}, epochs)
 
 
 def test_stops_where_keras_stops_without_a_declared_divergence() -> None:
@@ -71,18 +59,3 @@ def test_transformers_compares_in_float64() -> None:
     """1 + 2**-30 is 1 in float32: only a float64 comparison sees an improvement."""
     ours, _ = _both({"mode": "max", "patience": 1}, 1.0, 1.0 + 2**-30, 1.0 + 2**-29)
     assert ours.epochs_run() == [0, 1, 2]
-
-
-def test_the_quick_profile_exits_0_with_its_divergences() -> None:
-    result = subprocess.run(
-        [sys.executable, *DONE, "--divergences", DIVERGENCES],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-    summary = result.stdout.strip().splitlines()[-1]
-    assert "fail" not in summary and "stale" not in summary.lower(), summary
-    assert "3 divergent" in summary, summary
