@@ -16,7 +16,10 @@ __all__ = [
     "conformance_adapt_model",
 ]
 
-_REASON = "conformance_adapt_model returned NoneType, not the model it was given"
+_REASON = (
+    "conformance_adapt_model returned NoneType: neither the model it was given nor a facade"
+    " carrying it as `simulated_model`"
+)
 EXPECTED = {
     "EarlyStopping": ("fail", _REASON, ("early_stopping.patience.counts-before-test",)),
     "LearningRateScheduler": (
