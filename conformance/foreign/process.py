@@ -9,8 +9,7 @@ from typing import IO, Any
 
 from conformance.harness.confinement import allow_restarts
 from conformance.worker import codec
-
-PROTOCOL = 1
+from conformance.worker.server import PROTOCOL  # one protocol: the worker's version
 
 
 class ForeignError(Exception):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.adapters.runs import run_suite
-from tests.site.test_ecosystem_page import page
+from tools import ecosystem_page as page
 
 SHIPPED = [
     implementation

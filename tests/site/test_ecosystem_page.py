@@ -5,30 +5,14 @@ divergences file `ecosystem/implementations.toml` names, and none has a failing 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from conformance.clauses import CLAUSES
+from tools import ecosystem_page as page
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "ecosystem_page", ROOT / "tools" / "ecosystem_page.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-page = _load()
 IMPLEMENTATIONS = page.load_implementations()
 
 

@@ -5,33 +5,15 @@ every difference in the reports is explained there, and every explanation is bor
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import json
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from conformance.reports import check
 from conformance.reports.model import VERDICTS
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "version_matrix_page", ROOT / "tools" / "version_matrix_page.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-page = _load()
+from tools import version_matrix_page as page
 
 
 def test_the_committed_page_is_the_scripts_output() -> None:
