@@ -32,8 +32,10 @@ A property's differences are also explained when a clause it `follows` is blamed
 rate logged follows from the rate set, so a wrong schedule call is not also blamed on
 the logging rule. A clause that touches differences that a blamed clause explains is
 *explained*:
-it could not be judged apart from that clause (`not-run`, with the reason). A clause
-whose regime no drawn scenario reached is *unreached* (`not-run`).
+it could not be judged apart from that clause on those scenarios. It is judged on the
+others of its regime, where none of its properties differs (`apart`): it passes there,
+saying how many scenarios it was not judged on and why, and is `not-run` only when none
+is left. A clause whose regime no drawn scenario reached is *unreached* (`not-run`).
 """
 
 from __future__ import annotations
@@ -109,9 +111,17 @@ class Blame:
             clause: {
                 index
                 for index, judged in enumerate(scenarios)
-                if clause in judged.in_play and props.intersection(judged.differing)
+                if clause in judged.in_play
+                and clause not in judged.declared
+                and props.intersection(judged.differing)
             }
             for clause, props in properties_of.items()
+        }
+        # The scenarios of its regime where none of its properties differs: the ones a
+        # clause is judged on apart from any other.
+        self.apart = {
+            clause: self.in_regime[clause] - len(touched)
+            for clause, touched in self._touches.items()
         }
         self.blamed: list[str] = []
         self.unexplained = {
@@ -253,11 +263,19 @@ class Blame:
 
     @property
     def explained_by(self) -> dict[str, tuple[str, ...]]:
-        """Each clause not blamed whose differences blamed clauses explain: by which."""
+        """Each clause not blamed whose differences blamed clauses, or declared
+        divergences known there, explain: by which."""
         explaining = {}
         for clause, touched in self._touches.items():
             if touched and clause not in self.blamed:
-                explaining[clause] = tuple(
-                    other for other in self.blamed if self._shows[other] & touched
-                ) or tuple(self.blamed)
+                declared = [
+                    other
+                    for judged in (self.scenarios[index] for index in sorted(touched))
+                    for other in judged.declared
+                    if self._explaining(judged, (other,))
+                ]
+                showing = [other for other in self.blamed if self._shows[other] & touched]
+                explaining[clause] = tuple(dict.fromkeys(showing + declared)) or tuple(
+                    self.blamed
+                )
         return explaining

@@ -27,8 +27,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
-from hypothesis.errors import Flaky
+from hypothesis import HealthCheck, Phase, Verbosity, given, reject, seed, settings
+from hypothesis.errors import Flaky, Unsatisfiable
 from hypothesis.internal.conjecture import engine
 
 from conformance.blame import Blame, Judged
@@ -469,7 +469,9 @@ def _draw(
         if declaration is not None:
             in_play = frozenset().union(*(prop.in_play(scenario) for prop in group))
             draw.left_out.append((in_play, declaration))
-            return
+            # Not an example: Hypothesis draws another, so that the target is judged on
+            # as many supported scenarios as any other (up to its limit on rejections).
+            reject()
         seen, first_difference = _judge(draw, running, scenario, scenario_timeout)
         draw.declared_out.update(seen.declared)
         if first_difference is not None and first_difference[2].conclusive:
@@ -480,6 +482,8 @@ def _draw(
 
     try:
         seed(draw.seed)(judged_by_all)()
+    except Unsatisfiable:  # every scenario drawn was unsupported: `draw.left_out` says so
+        pass
     except _Abandon:
         scenario, examination = concluded[0]
         ran = len(draw.judged) + 1  # the scenario that ended it counts
@@ -718,11 +722,24 @@ def _judged_outcome(
     explained_by = blame.explained_by
     if clause in explained_by:
         others = explained_by[clause]
+        apart = blame.apart[clause]
+        if apart == 0:
+            return ClauseOutcome(
+                clause,
+                "not-run",
+                in_regime,
+                "not judged apart: every difference in its regime is explained by"
+                f" {', '.join(others)}",
+                explained_by=others,
+            )
+        # Judged where nothing it checks differs: the runs that differ are another
+        # rule's, and tell nothing of this one.
         return ClauseOutcome(
             clause,
-            "not-run",
-            in_regime,
-            f"not judged apart: every difference in its regime is explained by {', '.join(others)}",
+            "pass",
+            apart,
+            f"judged apart on {apart} of the {in_regime} runs of its regime (not on those"
+            f" where a difference is explained by {', '.join(others)})",
             explained_by=others,
         )
     if in_regime == 0:
@@ -847,13 +864,13 @@ def run(
 
 
 # Which of a clause's outcomes from several groups speaks for it: a failure anywhere, then
-# a difference it could not be judged apart from, then a pass, then reached only where the
+# a pass, then differences it could not be judged apart from, then reached only where the
 # target does not support it, then not reached at all.
-_PRECEDENCE = ("fail", "explained", "pass", "unsupported", "not-run")
+_PRECEDENCE = ("fail", "pass", "explained", "unsupported", "not-run")
 
 
 def _rank(outcome: ClauseOutcome) -> int:
-    if outcome.explained_by:
+    if outcome.verdict == "not-run" and outcome.explained_by:
         return _PRECEDENCE.index("explained")
     return _PRECEDENCE.index(outcome.verdict)
 
@@ -883,7 +900,9 @@ def clause_verdicts(
             verdicts.append(ClauseResult(clause, "not-run", 0, _unchecked_reason(clause), None))
             continue
         speaking = min(outcomes, key=_rank)
-        examples = sum(outcome.examples for outcome in outcomes)
+        # A pass counts the runs it was judged on, not those of a group that could not
+        # judge it apart.
+        examples = sum(o.examples for o in outcomes if _rank(o) == _rank(speaking))
         left_out = sum(outcome.left_out for outcome in outcomes)
         verdicts.append(
             ClauseResult(

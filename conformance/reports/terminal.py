@@ -72,11 +72,12 @@ def table(report: Report | Mapping[str, Any], colour: bool = False) -> str:
         said = clause.reason.split(" — ")
         diagnosis = [part for part in said if part.startswith("behaves like `")]
         reason = " — ".join(part for part in said if part not in diagnosis)
-        if verdict == "pass" and clause.examples < THIN:
+        # A pass judged apart says on how many runs already.
+        if verdict == "pass" and clause.examples < THIN and not reason.startswith("judged"):
             thin = f"judged on {clause.examples} runs of its regime only (fewer than {THIN})"
             reason = f"{thin}; {reason}" if reason else thin
         if verdict in ("fail", "stale", "divergent", "unsupported") or reason.startswith(
-            ("not judged apart", "none of the", "judged on")
+            ("not judged apart", "none of the", "judged")
         ):
             lines.append(_paint(f"            {reason[:300]}", "reason", colour))
         lines += [_paint(f"            {part[:300]}", "reason", colour) for part in diagnosis]

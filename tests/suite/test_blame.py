@@ -50,6 +50,29 @@ def test_a_difference_only_where_values_tie_is_blamed_on_the_tie_rule() -> None:
         "restore": ("ties",),
     }
     assert blame.in_regime == {"patience": 4, "ties": 2, "nan": 2, "restore": 4}
+    # ... and are judged on the rest of their regime, where none of their properties differs
+    assert blame.apart == {"patience": 2, "ties": 0, "nan": 1, "restore": 3}
+
+
+def test_a_declared_divergence_explains_and_its_own_clause_is_not_judged_there() -> None:
+    """Where a declared divergence of `ties` is known (a scoped declaration), its
+    difference is explained by it: `ties` is not judged there, the others name it."""
+    declared = Judged(
+        frozenset({"patience", "restore", "ties"}),
+        (STOPS,),
+        frozenset({"patience", "ties"}),
+        frozenset({"ties"}),
+        declared=frozenset({"ties"}),
+    )
+    blame = Blame(CLAUSES, [declared, judged("ties")], SPECIFIC, FOLLOWS)
+    assert settle(blame) == []
+    assert blame.explained_by == {"patience": ("ties",)}
+    assert blame.in_regime["ties"] == 1 and blame.apart == {
+        "patience": 1,
+        "ties": 1,
+        "nan": 0,
+        "restore": 2,
+    }
 
 
 def test_a_difference_everywhere_is_the_general_rule_s_not_a_specific_one_s() -> None:
