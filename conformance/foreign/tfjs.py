@@ -19,6 +19,7 @@ import shutil
 from pathlib import Path
 
 from conformance.foreign import ForeignProcess, foreign_callback
+from conformance.harness.observe import Scenario
 from conformance.unsupported import Unsupported
 
 DRIVER = Path(
@@ -40,11 +41,31 @@ conformance_version = _LOCK["packages"]["node_modules/@tensorflow/tfjs-layers"][
 # tfjs compares `current - minDelta` with the best in JavaScript numbers: doubles
 # (callbacks.ts, `less` and `greater`), on the logs' values as given.
 conformance_precision = "float64"
+
+
+def logs_a_value_not_a_number(scenario: Scenario) -> bool:
+    """Whether an epoch end of `scenario` logs a value that is not a number (None, an
+    array): tfjs's logs hold numbers or scalar tensors, nothing else."""
+    return any(
+        not isinstance(value, int | float) or isinstance(value, bool)
+        for fit in scenario.fits
+        for epoch in fit.epochs
+        for logs in (epoch.metrics, epoch.validation or {})
+        for value in logs.values()
+    )
+
+
 conformance_unsupported = [
     Unsupported(
         "EarlyStopping",
         "restore_best_weights",
         values=(True,),
         reason="tfjs throws NotImplementedError: restoreBestWeights = True is not implemented",
+    ),
+    Unsupported(
+        "EarlyStopping",
+        when=logs_a_value_not_a_number,
+        reason="tfjs logs hold numbers or scalar tensors: resolveScalarsInLogs (logs.ts) calls"
+        " .data() on any other value, so a None throws TypeError",
     ),
 ]
