@@ -275,7 +275,5 @@ class Blame:
                     if self._explaining(judged, (other,))
                 ]
                 showing = [other for other in self.blamed if self._shows[other] & touched]
-                explaining[clause] = tuple(dict.fromkeys(showing + declared)) or tuple(
-                    self.blamed
-                )
+                explaining[clause] = tuple(dict.fromkeys(showing + declared)) or tuple(self.blamed)
         return explaining

@@ -368,9 +368,7 @@ def _connect(
     from conformance.worker import connect
 
     try:
-        return connect(
-            spec, path=sys.path, sandboxed=sandboxed, deadline=deadline, options=options
-        )
+        return connect(spec, path=sys.path, sandboxed=sandboxed, deadline=deadline, options=options)
     except TargetError as error:
         _fail(str(error))
 

@@ -93,9 +93,7 @@ def run_parallel(
         max_workers=jobs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(
-            spec, list(sys.path), hypothesis_home, divergences, sandboxed, deadline, options
-        ),
+        initargs=(spec, list(sys.path), hypothesis_home, divergences, sandboxed, deadline, options),
     ) as pool:
         groups = callback_groups(properties)
         futures = [
