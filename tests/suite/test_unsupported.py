@@ -158,6 +158,15 @@ def test_a_target_without_baseline_is_unsupported_on_the_baseline_clauses() -> N
     assert {v.verdict for c, v in verdicts.items() if c not in unsupported} == {"pass"}
 
 
+def test_a_target_is_judged_on_as_many_supported_scenarios_as_the_reference() -> None:
+    """Unsupported scenarios are rejected, not counted: Hypothesis draws supported ones
+    in their place, so the general rule has as many examples as on the reference."""
+    general = "early_stopping.patience.counts-before-test"
+    partial = _verdicts("tests.partial_targets.no_auto_mode")[general]
+    assert partial.left_out > 0
+    assert partial.examples == _verdicts("reference")[general].examples
+
+
 def test_a_bug_outside_the_unsupported_space_still_fails_its_own_clause() -> None:
     """The no-auto fixture with a tie counted as an improvement: the strict-improvement
     rule fails, with a counterexample that names a direction."""
