@@ -28,17 +28,19 @@ counterexamples (each failing clause has its own; clauses blamed together share 
    scenario are compared. Equal: **same behaviour**. Different: **behaviour changed**,
    and the witness shows it: the same scenario, a different observation.
 2. Different scenarios (or a different property failing the clause), but the two runs are
-   *comparable*: the same suite version, profile and seed. A run without a seed is
+   *comparable*: the same suite version, Hypothesis version, profile and seed (a report
+   made before the Hypothesis version was recorded has none). A run without a seed is
    derandomized, each property seeded by its name, so a target that behaves the same draws
    the same examples and shrinks them to the same counterexample; a different
    counterexample means the target behaved differently on some example drawn or tried
    while shrinking: **behaviour changed** (the failure may still read the same). The
    target is as it ran: with its backend and the packages beside it (TensorBoard's
    summaries, say, are written by the installed TensorFlow).
-3. Otherwise **unknown**: runs with different seeds, profiles or suite versions draw
-   different examples, so different counterexamples say nothing. Unknown too when one of
-   the two is a `divergent` clause's counterexample: that is the declared witness (read
-   from the divergences file, not found by the run), so another one says nothing either.
+3. Otherwise **unknown**: runs with different seeds, profiles, suite or Hypothesis
+   versions draw different examples, so different counterexamples say nothing. Unknown
+   too when one of the two is a `divergent` clause's counterexample: that is the declared
+   witness (read from the divergences file, not found by the run), so another one says
+   nothing either.
 
 A clause failing without a counterexample (a stale declared divergence has none, nor has a
 property the suite could not run) is compared by its reason: no counterexample in either
@@ -96,13 +98,17 @@ class Run:
 
     target: TargetInfo
     suite: str
+    hypothesis: str | None  # absent from reports made before it was recorded
     profile: str
     seed: int | None
     summary: Summary
 
     @classmethod
     def of(cls, report: Report) -> Run:
-        return cls(report.target, report.suite.version, report.profile, report.seed, report.summary)
+        suite, summary = report.suite, report.summary
+        return cls(
+            report.target, suite.version, suite.hypothesis, report.profile, report.seed, summary
+        )
 
     @property
     def name(self) -> str:
@@ -246,6 +252,12 @@ def runs_comparable(old: Run, new: Run) -> tuple[bool, str]:
         for what, a, b in settings
         if a != b or a is None
     ]
+    # Another Hypothesis draws other examples from the same seed (unknown on both sides:
+    # two reports older than the field, compared as they always were).
+    if old.hypothesis != new.hypothesis:
+        differences.append(
+            f"Hypothesis {old.hypothesis or 'unknown'} vs {new.hypothesis or 'unknown'}"
+        )
     if differences:
         return False, ", ".join(differences)
     return True, f"suite version {old.suite}, profile {old.profile}, {old.seed_text}"

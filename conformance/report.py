@@ -28,11 +28,15 @@ counterexample, when any: `conformance.diagnosis`). So was `"refused_at_import"`
 `target`: the writes outside its run directory the target's import tried, refused
 (`conformance.worker`), and `"precision"` in `target`: how it compared monitored values
 (its `conformance_precision`, or `run --precision`), which the reference compared at too.
+So was `"hypothesis"` in `suite`: the Hypothesis version that drew the scenarios (`diff`
+says when two reports' differ).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+import hypothesis
 
 from conformance import __version__
 from conformance.harness.observe import Observation, Scenario
@@ -56,7 +60,7 @@ def build(
     return Report.model_validate(
         {
             "schema": SCHEMA,
-            "suite": {"version": __version__},
+            "suite": {"version": __version__, "hypothesis": hypothesis.__version__},
             "target": running.describe(),
             "profile": profile,
             "seed": seed,

@@ -49,6 +49,8 @@ class _Part(BaseModel):
 
 class Suite(_Part):
     version: str
+    hypothesis: str | None = None
+    """The Hypothesis version that drew the scenarios: another draws others from one seed."""
 
 
 class TargetInfo(_Part):

@@ -197,6 +197,10 @@ def test_a_different_counterexample_in_comparable_runs_is_a_changed_behaviour(
         (lambda report: report.update(seed=1234), "seed"),
         (lambda report: report.update(profile="default"), "profile"),
         (lambda report: report.update(suite={"version": "0.2.0"}), "suite version"),
+        (
+            lambda report: report["suite"].update(hypothesis="6.0.0"),
+            "Hypothesis unknown vs 6.0.0",
+        ),
     ],
 )
 def test_a_different_counterexample_in_runs_that_drew_other_examples_is_unknown(
