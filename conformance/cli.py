@@ -1,8 +1,11 @@
-"""The command line: `callback-conformance run`, `replay`, `render` and `diff`.
+"""The command line: `callback-conformance run`, `replay`, `render`, `diff`,
+`compare-installed`, `export-vectors` and `judge`.
 
 `run TARGET` checks a target clause by clause and writes the reports; `replay FILE TARGET`
 re-runs a saved counterexample; `render REPORT.json` renders a saved JSON report again;
-`diff OLD.json NEW.json` compares two reports (`conformance.diff`). Exit status: 0 when no
+`diff OLD.json NEW.json` compares two reports (`conformance.diff`), and
+`compare-installed OLD_SPEC NEW_SPEC` runs `keras` under two pip-installed Kerases and
+diffs them (`conformance.compare_installed`). Exit status: 0 when no
 clause fails (`diff`: nothing changed), 1 when one does (a declared divergence gone stale
 counts; `diff`: something changed), 2 with a one-line message for a usage error, a bad
 file or a target that cannot be used. The clause table is coloured on a terminal
@@ -110,6 +113,7 @@ def _parser() -> argparse.ArgumentParser:
         "--markdown", metavar="PATH", default=None, help="write the comparison as Markdown here"
     )
     _vector_parsers(commands)
+    _compare_installed_parser(commands)
     for command in (run, replay):
         command.add_argument(
             "--sandbox",
@@ -556,6 +560,8 @@ def main(argv: list[str] | None = None) -> int:
         return _export_vectors(args)
     if args.command == "judge":
         return _judge(args)
+    if args.command == "compare-installed":
+        return _compare_installed(args)
     from conformance.host import RunDeadline
 
     # SIGTERM ends the run as Ctrl-C does: the workers are stopped on the way out.
@@ -626,6 +632,62 @@ def _judge(args: argparse.Namespace) -> int:
     failed = sum(difference is not None for difference in verdicts.values())
     print(f"{len(verdicts) - failed} pass, {failed} differ")
     return 1 if failed else 0
+
+
+def _compare_installed_parser(commands: Any) -> None:
+    compare = commands.add_parser(
+        "compare-installed",
+        help="run the suite under two Keras versions, each pip-installed in an environment"
+        " of its own, and diff the reports",
+    )
+    compare.add_argument("old", metavar="OLD_SPEC", help="a pip requirement: keras==3.14.1")
+    compare.add_argument("new", metavar="NEW_SPEC", help="a pip requirement: keras-nightly")
+    compare.add_argument("--profile", choices=PROFILE_NAMES, default="default")
+    compare.add_argument(
+        "-k", dest="pattern", default=None, help="only clauses whose id matches (glob or substring)"
+    )
+    compare.add_argument(
+        "--work",
+        metavar="DIR",
+        default=None,
+        help="where the environments and the two reports go (made if missing; default: a"
+        " temporary directory, removed after)",
+    )
+    compare.add_argument(
+        "--markdown", metavar="PATH", default=None, help="write the comparison as Markdown here"
+    )
+
+
+def _compare_installed(args: argparse.Namespace) -> int:
+    from conformance.compare_installed import CompareError, Side, prepare, run_suite
+    from conformance.diff import compare, has_changes
+    from conformance.reports import load
+    from conformance.reports.diff import markdown, terminal
+
+    _writable(args.markdown, "Markdown comparison")
+    words = ["--profile", args.profile, *(["-k", args.pattern] if args.pattern else [])]
+    with contextlib.ExitStack() as stack:
+        if args.work is None:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="compare-")))
+        else:
+            work = Path(args.work)
+            try:
+                work.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                _fail(f"--work {args.work!r} cannot be made: {error.strerror or error}")
+        sides = [Side("old", args.old, work), Side("new", args.new, work)]
+        try:
+            for side in sides:
+                print(f"{side.label}: installing {side.spec} in {side.environment}", flush=True)
+                prepare(side)
+                run_suite(side, words)
+        except CompareError as error:
+            _fail(str(error))
+        comparison = compare(load(str(sides[0].report)), load(str(sides[1].report)))
+    print(terminal(comparison))
+    if args.markdown:
+        _write(args.markdown, markdown(comparison), "Markdown comparison")
+    return 1 if has_changes(comparison) else 0
 
 
 def _interrupted(signum: int, frame: Any) -> None:

@@ -43,6 +43,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("conformance.report", "conformance.reports", "conformance.report_formats", "conformance.diff"),
     (
         "conformance.cli",
+        "conformance.compare_installed",
         "conformance.__main__",
         "conformance.pytest_plugin",
         "conformance.test_conformance",
