@@ -53,3 +53,20 @@ def test_the_recipe_compares_two_installed_kerases_and_writes_the_summary(
         check=True,
     )
     assert step_summary.read_text(encoding="utf-8") == changes
+
+
+def test_a_spec_pip_cannot_install_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "conformance", "compare-installed", "keras==0.0.0", "keras"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 2
+    assert run.stderr.startswith(
+        "callback-conformance: error: old environment: could not install 'keras==0.0.0'"
+    )
+    assert "Traceback" not in run.stderr and len(run.stderr.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []  # nothing written where the user did not ask
