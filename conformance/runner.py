@@ -883,9 +883,13 @@ def clause_verdicts(
     the differences of one of `clauses` is given too, chosen or not: its failure is why
     that clause could not be judged."""
     by_clause: dict[str, dict[int, ClauseOutcome]] = {}
+    # the callbacks whose properties checking a clause did not run, and why
+    unrun: dict[str, dict[str, str]] = {}
     for result in results:
         for clause_id, outcome in result.clauses.items():
             by_clause.setdefault(clause_id, {})[id(outcome)] = outcome
+            if result.verdict == "not-run":
+                unrun.setdefault(clause_id, {})[result.property.callback] = result.reason
     chosen = {clause.id for clause in clauses}
     explaining = {
         other
@@ -904,17 +908,26 @@ def clause_verdicts(
         # judge it apart.
         examples = sum(o.examples for o in outcomes if _rank(o) == _rank(speaking))
         left_out = sum(outcome.left_out for outcome in outcomes)
+        reason = speaking.reason
+        if speaking.verdict == "pass" and clause.id in unrun:
+            reason = " — ".join(filter(None, [_partly_judged(unrun[clause.id]), reason]))
         verdicts.append(
             ClauseResult(
                 clause,
                 speaking.verdict,
                 examples,
-                speaking.reason,
+                reason,
                 speaking.counterexample,
                 left_out=left_out,
             )
         )
     return verdicts
+
+
+def _partly_judged(unrun: dict[str, str]) -> str:
+    """A pass judged by some callbacks' properties only: which did not run, and why."""
+    said = "; ".join(f"{callback}'s did not run ({why})" for callback, why in unrun.items())
+    return f"judged only by the properties that ran: {said}"
 
 
 def _unchecked_reason(clause: Clause) -> str:

@@ -73,7 +73,7 @@ def table(report: Report | Mapping[str, Any], colour: bool = False) -> str:
         diagnosis = [part for part in said if part.startswith("behaves like `")]
         reason = " — ".join(part for part in said if part not in diagnosis)
         # A pass judged apart says on how many runs already.
-        if verdict == "pass" and clause.examples < THIN and not reason.startswith("judged"):
+        if verdict == "pass" and clause.examples < THIN and not reason.startswith("judged apart"):
             thin = f"judged on {clause.examples} runs of its regime only (fewer than {THIN})"
             reason = f"{thin}; {reason}" if reason else thin
         if verdict in ("fail", "stale", "divergent", "unsupported") or reason.startswith(
