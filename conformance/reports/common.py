@@ -78,21 +78,29 @@ def counterexamples(report: Report) -> list[Group]:
     return list(groups.values())
 
 
+# Said under the counterexamples' heading: why a report may list fewer than were written.
+FILES_NOTE = (
+    "`run --counterexamples DIR` writes one file per failing clause, named by the clause;"
+    " clauses that share a counterexample are listed together under it."
+)
+
+
+def file_name(clause: Clause) -> str:
+    """The counterexample file of a failing clause, as `run --counterexamples` names it."""
+    return f"{clause.id}.json"
+
+
 def numbering(groups: list[Group]) -> dict[str, int]:
     """Clause id -> the number (from 1) of its counterexample."""
     return {c.id: n for n, g in enumerate(groups, 1) for c in g.clauses}
 
 
-def replay_commands(
-    report: Report,
-    counterexample: Counterexample,
-    clause: Clause,
-    report_path: str | None = None,
-) -> list[str]:
-    """Commands that replay the counterexample against the report's target: from the
-    saved counterexample file, and from the JSON report when its path is known."""
+def replay_commands(report: Report, clause: Clause, report_path: str | None = None) -> list[str]:
+    """Commands that replay the failing clause's counterexample against the report's
+    target: from its saved counterexample file, and from the JSON report when its path is
+    known."""
     target = shlex.quote(report.target.spec)
-    name = shlex.quote(f"{counterexample.property}.json")
+    name = shlex.quote(file_name(clause))
     commands = [f"callback-conformance replay {name} {target}"]
     if report_path:
         commands.append(

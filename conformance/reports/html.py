@@ -24,11 +24,13 @@ from markupsafe import Markup
 
 from conformance.reports import as_report, facts
 from conformance.reports.common import (
+    FILES_NOTE,
     LEVEL_ORDER,
     VERDICT_LABELS,
     Group,
     by_callback,
     counterexamples,
+    file_name,
     headline,
     numbering,
     replay_commands,
@@ -98,6 +100,7 @@ def render(report: Report | Mapping[str, Any], report_path: str | None = None) -
         colours=COLOURS,
         callbacks=_callback_sections(report),
         numbers=numbering(groups),
+        files_note=FILES_NOTE,
         counterexamples=[
             _counterexample(report, number, group, report_path)
             for number, group in enumerate(groups, 1)
@@ -122,7 +125,7 @@ def _counterexample(
 ) -> _CounterexampleView:
     counterexample = group.counterexample
     run = facts.run(counterexample)
-    name = f"{counterexample.property}.json"
+    name = file_name(group.clauses[0])
     data = json.dumps(facts.replay_file(counterexample), indent=2, allow_nan=True)
     return _CounterexampleView(
         number=number,
@@ -143,7 +146,7 @@ def _counterexample(
         differences=_differences(facts.differences(counterexample)),
         replay_file=name,
         replay_href="data:application/json;charset=utf-8," + urllib.parse.quote(data),
-        commands=replay_commands(report, counterexample, group.clauses[0], report_path),
+        commands=replay_commands(report, group.clauses[0], report_path),
     )
 
 

@@ -107,5 +107,5 @@ def _failure_text(clause: Clause, report: Report, report_path: str | None) -> st
         if counterexample.table:
             parts += ["", _text(counterexample.table)]
         parts += ["", "Replay:"]
-        parts += replay_commands(report, counterexample, clause, report_path)
+        parts += replay_commands(report, clause, report_path)
     return "\n".join(parts)

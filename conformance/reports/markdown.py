@@ -10,6 +10,7 @@ from typing import Any
 
 from conformance.reports import as_report, facts
 from conformance.reports.common import (
+    FILES_NOTE,
     VERDICT_LABELS,
     Group,
     counterexamples,
@@ -93,7 +94,7 @@ def render(report: Report | Mapping[str, Any], report_path: str | None = None) -
             )
         out.append("")
     if groups:
-        out += [f"### Counterexamples ({len(groups)})", ""]
+        out += [f"### Counterexamples ({len(groups)})", "", FILES_NOTE, ""]
         for number, group in enumerate(groups, 1):
             out += _counterexample(report, number, group, report_path)
     for verdict, title in (
@@ -162,7 +163,7 @@ def _counterexample(
             ours_text, theirs_text = (code(_json(v), 300, table=False) for v in (ours, theirs))
             out.append(f"- {code(name, table=False)}: reference {ours_text}, target {theirs_text}")
         out.append("")
-    commands = replay_commands(report, counterexample, group.clauses[0], report_path)
+    commands = replay_commands(report, group.clauses[0], report_path)
     out += ["Replay (the counterexample file is what `--counterexamples DIR` writes):", ""]
     out += ["```sh", *commands, "```", "", "</details>", ""]
     return out

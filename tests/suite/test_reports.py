@@ -176,12 +176,14 @@ def test_the_html_download_is_a_counterexample_file_replay_reads(report):
     assert len(downloads) == len(groups)
     for (name, data), group in zip(downloads, groups, strict=True):
         saved = json.loads(urllib.parse.unquote(data.replace("&amp;", "&")))
-        assert name == f"{group.counterexample.property}.json"
+        # named as `run --counterexamples` names the file: by the (first) clause
+        assert name == f"{group.clauses[0].id}.json"
         assert saved["property"] == group.counterexample.property
         assert isinstance(from_data(saved["scenario"]), Scenario)
     # without the report's path, the command replays the saved file
     spec = report["target"]["spec"]
-    assert f"callback-conformance replay {groups[0].counterexample.property}.json {spec}" in page
+    assert f"callback-conformance replay {groups[0].clauses[0].id}.json {spec}" in page
+    assert "one file per failing clause" in page
 
 
 def test_the_early_stopping_plots_mark_where_each_side_stopped(report):
