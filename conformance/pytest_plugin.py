@@ -10,6 +10,8 @@ registered through the `pytest11` entry point, so installing the package is enou
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,8 +39,12 @@ def conformance_target(request: pytest.FixtureRequest) -> Iterator[Any]:
     spec = request.config.getoption("--target")
     if spec is None:
         pytest.skip("no --target given")
+    # As the command line does: a module in the working directory is a target, also when
+    # pytest is run as `pytest`, which does not put that directory on sys.path.
+    here = os.getcwd()
+    path = sys.path if here in sys.path or "" in sys.path else [here, *sys.path]
     try:
-        running = connect(spec)
+        running = connect(spec, path=path)
     except TargetError as error:
         pytest.exit(str(error), returncode=2)
     try:

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -291,6 +292,25 @@ def test_properties_run_inside_a_third_party_pytest_session(tmp_path):
     parallel = pytest_run("conformance.catalogue.lrs_rate_not_logged", "-n", "2")
     assert parallel.returncode == 1
     assert _counts(parallel.stdout) == _counts(failing.stdout)
+
+
+def test_the_readme_s_pytest_line_finds_a_port_in_the_working_directory(tmp_path):
+    """`pytest --pyargs conformance --target=myport.callbacks`, as the README has it, run
+    by the `pytest` command (not `python -m pytest`) from the port's directory."""
+    port = tmp_path / "myport"
+    port.mkdir()
+    (port / "__init__.py").write_text("")
+    (port / "callbacks.py").write_text("from reference import LearningRateScheduler\n")
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("pytest")), "--pyargs", "conformance", "-q"]
+        + ["-p", "no:cacheprovider", "--target=myport.callbacks", "-k", "learning_rate_sch"],
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    assert " passed" in result.stdout
 
 
 def _counts(pytest_output: str) -> list[str]:
