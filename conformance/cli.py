@@ -9,7 +9,8 @@ diffs them (`conformance.compare_installed`). Exit status: 0 when no
 clause fails (`diff`: nothing changed), 1 when one does (a declared divergence gone stale
 counts; `diff`: something changed), 2 with a one-line message for a usage error, a bad
 file or a target that cannot be used. The clause table is coloured on a terminal
-(not when NO_COLOR is set, nor when piped); a progress line goes to stderr on a terminal.
+(not when NO_COLOR is set, nor when piped); a progress line goes to stderr on a terminal,
+and when piped a line per callback whose properties are done, with the time taken.
 Hypothesis's cache goes to a temporary directory the command removes (not
 `.hypothesis/` in the working directory), unless HYPOTHESIS_STORAGE_DIRECTORY names one.
 """
@@ -436,6 +437,7 @@ def _check(
                     progress=progress,
                     scenario_timeout=args.scenario_timeout,
                 )
+        progress.finish()
     finally:
         progress.close()
     verdicts = clause_verdicts(running.target, results, clauses)

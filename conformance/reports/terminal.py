@@ -99,9 +99,11 @@ def table(report: Report | Mapping[str, Any], colour: bool = False) -> str:
 
 class Progress:
     """One line on `stream` (a terminal) saying which property of which callback is being
-    checked, how far the run is, and for how long this property has run. It draws
-    nothing when the stream is not a terminal. Call it as the runner's `progress`
-    callback; `close()` clears the line."""
+    checked, how far the run is, and for how long this property has run. When the stream
+    is not a terminal (a CI log), a line per callback whose properties are done instead,
+    with the time they took and the time so far, so that a long run is not silent. Call
+    it as the runner's `progress` callback (at the start of each callback's properties),
+    `finish()` when the run is done, and `close()` to clear the line."""
 
     def __init__(self, stream: TextIO, enabled: bool | None = None, tick: float = 0.5) -> None:
         self.stream = stream
@@ -110,12 +112,16 @@ class Progress:
         self.tick = tick
         self.state: tuple[int, int, str, str, tuple[str, ...]] | None = None
         self.started = time.monotonic()
+        self.run_started = self.started
         self.lock = threading.Lock()
         self.done = threading.Event()
         self.thread: threading.Thread | None = None
 
     def __call__(self, number: int, total: int, prop: Any) -> None:
         if not self.enabled:
+            self._done_line(number)
+            self.state = (number, total, str(prop.callback), str(prop.name), ())
+            self.started = time.monotonic()
             return
         with self.lock:
             clauses = tuple(getattr(prop, "clauses", ()) or ())
@@ -149,6 +155,25 @@ class Progress:
     def _ticker(self) -> None:
         while not self.done.wait(self.tick):
             self.draw()
+
+    def finish(self) -> None:
+        """The run is done: when logging, the last callback's line."""
+        if not self.enabled and self.state is not None:
+            self._done_line(self.state[1])
+            self.state = None
+
+    def _done_line(self, next_number: int) -> None:
+        """When logging: the line of the callback whose properties ran up to (not
+        including) property `next_number`."""
+        if self.state is None:
+            return
+        first, total, callback, _, _ = self.state
+        now = time.monotonic()
+        self.stream.write(
+            f"[{first + 1}-{next_number}/{total}] {callback}: done in {now - self.started:.0f} s"
+            f" ({now - self.run_started:.0f} s in all)\n"
+        )
+        self.stream.flush()
 
     def close(self) -> None:
         self.done.set()

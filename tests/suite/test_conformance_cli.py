@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -384,3 +385,11 @@ def test_reports_go_where_the_command_was_invoked_though_the_target_moves(tmp_pa
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "report.json").is_file() and (tmp_path / "summary.md").is_file()
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_piped_run_says_on_stderr_when_each_callback_is_done():
+    """Not silent in a CI log: a line per callback whose properties are done."""
+    result = cli("run", "reference", "--profile", "quick", "-k", "learning_rate_scheduler")
+    assert result.returncode == 0
+    done = re.compile(r"^\[\d+-\d+/\d+\] LearningRateScheduler: done in \d+ s \(\d+ s in all\)$")
+    assert [line for line in result.stderr.splitlines() if done.match(line)], result.stderr

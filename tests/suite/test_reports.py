@@ -454,7 +454,12 @@ def test_the_progress_line_names_the_callback_and_property_on_a_terminal_only(mo
     quiet = Progress(piped)
     quiet(0, 1, Prop())
     quiet.close()
-    assert piped.getvalue() == ""
+    assert piped.getvalue() == ""  # an interrupted run says nothing is done
+    logged = io.StringIO()
+    log = Progress(logged)
+    log(0, 3, Prop())
+    log.finish()
+    assert re.fullmatch(r"\[1-3/3\] EarlyStopping: done in 0 s \(0 s in all\)\n", logged.getvalue())
 
 
 # --------------------------------------------------------------------------------------
