@@ -5,7 +5,7 @@
 wrapped so that every hook it receives is traced: the logs it got, the model calls it
 made, `stop_training`, warnings, printed lines, the exception it raised, and the
 attributes the example watches. The table is built from that trace, so what the docs
-show is what the reference does when the site is built.
+show is what the reference does (`tables` commits it in the pages and checks it).
 
 Table styles:
 
@@ -257,9 +257,13 @@ def _drive(
 _RUN_DIR = re.compile(r"(?:/[^/\s'\"`]+)*/conformance-[A-Za-z0-9_]+(?:/run)?")
 
 
+_ADDRESS = re.compile(r"( object at )0x[0-9a-fA-F]+>")
+
+
 def relative(text: str) -> str:
-    """`text` with the scenario's temporary run directory written as `<run>`."""
-    return _RUN_DIR.sub("<run>", text)
+    """`text` with the scenario's temporary run directory written as `<run>`, and object
+    addresses, which change from run to run, as `0x…` (the pages commit the tables)."""
+    return _ADDRESS.sub(r"\g<1>0x…>", _RUN_DIR.sub("<run>", text))
 
 
 def show(value: Any) -> str:
