@@ -300,6 +300,25 @@ def test_save_freq_best_only_with_threshold_crashes_at_first_save(
         callback.on_train_batch_end(0, {"loss": 1.0})
 
 
+@pytest.mark.parametrize("save_freq", [3, 4, 5])
+def test_save_freq_best_only_one_save_before_first_epoch_end_never_crashes(
+    checkpoint: type, tmp_path: pathlib.Path, save_freq: int
+) -> None:
+    """MC-13 needs two comparing saves before the first epoch end: with 4 batches an
+    epoch, save_freq 3, 4 or 5 saves at most once in epoch 0, and 3 epochs run through."""
+    callback = checkpoint(
+        str(tmp_path / "m.keras"), monitor="loss", save_best_only=True, save_freq=save_freq
+    )
+    model = attach(callback)
+    losses = iter([1.0 - 0.05 * step for step in range(12)])  # every save improves
+    for epoch in range(3):
+        callback.on_epoch_begin(epoch, {})
+        for batch in range(4):
+            callback.on_train_batch_end(batch, {"loss": next(losses)})
+        callback.on_epoch_end(epoch, {"loss": 0.5})
+    assert len(model.calls) == 12 // save_freq
+
+
 def test_save_freq_best_only_fine_after_first_epoch_end(
     checkpoint: type, tmp_path: pathlib.Path
 ) -> None:

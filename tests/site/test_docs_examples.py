@@ -1,8 +1,9 @@
 """Every clause's docs example runs on the reference and shows what its page claims.
 
-The docs build runs the same examples (`<!-- example: <id> -->`); here each is rendered
-once, and the texts it `expect`s must appear in its table, so a change of the reference
-that contradicts a page fails the tests, not only the build.
+The pages commit each example's run (`tools/docs_site/tables.py`, checked by
+`test_docs_tables.py`); here each is rendered once, and the texts it `expect`s must appear
+in its table, so a change of the reference that contradicts a page fails the tests, not
+only the build.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 import pytest
 
 from conformance.clauses import CLAUSES
-from tools.docs_site import hook
+from tools.docs_site import hook, tables
 from tools.docs_site.example import contains, render
 from tools.docs_site.examples import EXAMPLES, page_examples
 
@@ -39,8 +40,10 @@ def test_markers_expand_into_tables_and_links() -> None:
         "```\n\n"
         "<!-- refs: early_stopping.patience.zero-is-one -->\n"
     )
-    expanded = hook.expand(markdown, page)
-    assert "<!--" not in expanded
+    with pytest.raises(tables.StalePage, match="example early_stopping.patience.zero-is-one"):
+        hook.expand(markdown, page)  # the blocks the page should commit are missing
+    expanded = hook.expand(tables.regenerate(page, markdown), page)
+    assert "<!--" not in expanded and "```python" not in expanded
     assert "[`early_stopping.patience.zero-is-one`](early_stopping.md#early_stopping" in expanded
     assert '!!! example "Example run' in expanded
     assert "(code/reference/early_stopping.md#L" in expanded

@@ -12,8 +12,17 @@ imports it (`tests/suite/test_package_contents.py`).
 * `sources`: where each clause lives in the code (its `Clause <id>` / `Quirk <id>`
   comments, or the code a fit clause cites) and what checks it (properties, fidelity
   tests), as links into the site's generated source pages.
-* `hook`: the MkDocs hook. It adds the source pages and replaces the markers
-  `<!-- example: <id> -->`, `<!-- refs: <id> -->` and `<!-- clauses: <callback> -->`.
+* `tables`: what the pages commit under their markers, generated from the reference:
+  after an example's Python block (`<!-- example: <id> -->`) its run, and after
+  `<!-- clauses: <callback> -->` the callback's table of clauses, each between
+  `<!-- generated: <kind> <argument> -->` and `<!-- /generated -->`, so a page reads
+  whole on GitHub. `python -m tools.docs_site.tables --write` writes them; `--check`
+  exits 1 naming the stale pages (`tests/site/test_docs_tables.py` runs it).
+  `<!-- refs: <id> -->` is not committed: it links the source pages only the built site
+  has, at line numbers that move with every edit of the reference.
+* `hook`: the MkDocs hook. It adds the source pages, refuses a page whose committed
+  blocks are stale, and replaces the markers `<!-- example: <id> -->` (with its Python
+  and generated blocks), `<!-- refs: <id> -->` and `<!-- clauses: <callback> -->`.
 
 Nothing here imports MkDocs: the hook functions take MkDocs's objects duck-typed, so the
 tests (`tests/site/test_docs*.py`) run without the `docs` extra.

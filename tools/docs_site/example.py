@@ -5,7 +5,7 @@
 wrapped so that every hook it receives is traced: the logs it got, the model calls it
 made, `stop_training`, warnings, printed lines, the exception it raised, and the
 attributes the example watches. The table is built from that trace, so what the docs
-show is what the reference does when the site is built.
+show is what the reference does (`tables` commits it in the pages and checks it).
 
 Table styles:
 
@@ -67,7 +67,8 @@ class Example:
     labels: tuple[str, ...] = ()
     """`cases` style: the first cell of each row (default: the constructor call)."""
     tags: str = ""
-    """`records` style: a regular expression the shown tags must match (all when empty)."""
+    """`records` style: a regular expression the shown tags must match (all when empty);
+    the table says so, and names the tags it leaves out."""
     note: str = ""
     """Markdown shown under the table."""
     expect: tuple[str, ...] = ()
@@ -257,9 +258,13 @@ def _drive(
 _RUN_DIR = re.compile(r"(?:/[^/\s'\"`]+)*/conformance-[A-Za-z0-9_]+(?:/run)?")
 
 
+_ADDRESS = re.compile(r"( object at )0x[0-9a-fA-F]+>")
+
+
 def relative(text: str) -> str:
-    """`text` with the scenario's temporary run directory written as `<run>`."""
-    return _RUN_DIR.sub("<run>", text)
+    """`text` with the scenario's temporary run directory written as `<run>`, and object
+    addresses, which change from run to run, as `0x…` (the pages commit the tables)."""
+    return _ADDRESS.sub(r"\g<1>0x…>", _RUN_DIR.sub("<run>", text))
 
 
 def show(value: Any) -> str:
@@ -650,6 +655,8 @@ def _extras(run_: Run, example: Example) -> str:
         error = next((s.error for s in run_.steps if s.error), None)
         if error:
             lines.append(f"The run **raises** {code(error)}.")
+        if example.tags:
+            lines.append(_hidden_tags(run_, example.tags))
         files = ", ".join(code(_in_log_dir(f, run_.scenario)) for f in run_.observation.event_files)
         lines.append(f"Event files: {files or 'none'}.")
     if example.show_history:
@@ -661,6 +668,30 @@ def _extras(run_: Run, example: Example) -> str:
         )
         lines.append(f"Files written: {listing or 'none'}.")
     return "  \n".join(lines)
+
+
+def _hidden_tags(run_: Run, tags: str, most: int = 6) -> str:
+    """What a `records` table filtered by `tags` leaves out, so no record looks absent."""
+    pattern = re.compile(tags)
+    hidden: dict[str, int] = {}
+    for record in run_.observation.summaries:
+        if not pattern.search(record.tag):
+            name = f"{_in_log_dir(record.run, run_.scenario)}/{record.tag}"
+            hidden[name] = hidden.get(name, 0) + 1
+    shown = f"Only the tags matching `{tags}` are shown"  # not a table cell: no escapes
+    if not hidden:
+        return shown + "; the run wrote no other tag."
+    names = [
+        f"{code(name)} ({count} record{'s' if count > 1 else ''})"
+        for name, count in list(hidden.items())[:most]
+    ]
+    more = len(hidden) - most
+    return (
+        f"{shown}; the run also wrote "
+        + ", ".join(names)
+        + (f" and {more} other tags" if more > 0 else "")
+        + "."
+    )
 
 
 def _plain(text: str) -> str:

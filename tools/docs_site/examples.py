@@ -13,11 +13,12 @@ its page (`docs/<page>.md`), so it reads on GitHub as the scenario it runs:
     ```
 
 The block is one expression, evaluated with this module's names (`es`, `lrs`, `mc`, `tb`,
-`probe`, `fit`, `Example`, `ModelSpec`, `Shown`, `MISSING`, ...); when the site is built,
-the hook replaces marker and block with the run's table, computed from the reference.
-`expect` holds what the docs say the run shows: `tests/site/test_docs_examples.py` renders
-every example and requires it, so a change of the reference that contradicts a page fails
-the tests, not only the build. Out-of-scope clauses have no example (`prose_only`).
+`probe`, `fit`, `Example`, `ModelSpec`, `Shown`, `MISSING`, ...). The page commits the
+run's table under the block (`tables`: `python -m tools.docs_site.tables --write`), and
+the site shows that table in place of marker and block. `expect` holds what the docs say
+the run shows: `tests/site/test_docs_examples.py` renders every example and requires it,
+so a change of the reference that contradicts a page fails the tests, not only the build.
+Out-of-scope clauses have no example (`prose_only`).
 """
 
 from __future__ import annotations

@@ -2,21 +2,21 @@
 
 * `on_files` adds a generated page per file of `sources.code_files()` (`code/...md`),
   each line anchored `#L<n>`, so links into the code resolve in the built site.
-* `on_page_markdown` replaces, on every page:
-  - `<!-- example: <id> -->` and the Python block under it (the example, as the page
-    writes it: `examples.page_examples`) with the clause's example run, computed now from
-    the reference;
-  - `<!-- refs: <id> -->` with where the clause is implemented and what checks it;
-  - `<!-- clauses: <callback> -->` with a table of that callback's clauses.
+* `on_page_markdown` first checks the blocks the page commits (`tables`: each example's
+  run and each clause table, generated from the reference): a page whose blocks are not
+  what the generator writes now stops the build (`tables.StalePage`, naming the blocks
+  and `python -m tools.docs_site.tables --write`). Then it replaces, on every page:
+  - `<!-- example: <id> -->`, the Python block under it (the example, as the page writes
+    it: `examples.page_examples`) and its committed run with that run in an example box;
+  - `<!-- clauses: <callback> -->` and its committed table with the table;
+  - `<!-- refs: <id> -->` with where the clause is implemented and what checks it.
 
 An unknown id, a clause without an example, or an example whose run does not show what
-it `expect`s stops the build.
+it `expect`s stops the build too.
 """
 
 from __future__ import annotations
 
-import html
-import posixpath
 import re
 import sys
 from pathlib import Path
@@ -31,42 +31,13 @@ if _REPOSITORY not in sys.path:
     sys.path.insert(0, _REPOSITORY)
 
 from conformance.clauses import CLAUSES, clause  # noqa: E402
-from tools.docs_site import sources  # noqa: E402
-from tools.docs_site.example import contains, render  # noqa: E402
-from tools.docs_site.examples import (  # noqa: E402
-    EXAMPLE_BLOCK,
-    Example,
-    page_examples,
-    prose_only,
-)
+from tools.docs_site import sources, tables  # noqa: E402
+from tools.docs_site.examples import EXAMPLE_BLOCK  # noqa: E402
+from tools.docs_site.tables import LITERAL, clauses_markdown, link  # noqa: E402
+
+__all__ = ["LITERAL", "MARKER", "break_ids", "clauses_markdown", "expand", "link"]
 
 MARKER = re.compile(r"<!--\s*(example|refs|clauses):\s*(\S+)\s*-->")
-
-
-def link(from_page: str, to: str) -> str:
-    """A Markdown link target from the page `from_page` to `to` (both relative to docs/)."""
-    path, _, anchor = to.partition("#")
-    relative = posixpath.relpath(path, posixpath.dirname(from_page) or ".")
-    return relative + (f"#{anchor}" if anchor else "")
-
-
-def _indent(text: str) -> str:
-    return "\n".join(("    " + line) if line else "" for line in text.splitlines())
-
-
-def example_markdown(id_: str, example: Example) -> str:
-    entry = clause(id_)
-    if prose_only(entry):
-        raise ValueError(f"{id_} is out of scope, so prose-only, but has an example")
-    rendered = render(example)
-    missing = [text for text in example.expect if not contains(rendered, text)]
-    if missing:
-        raise ValueError(f"the example of {id_} does not show {missing}:\n{rendered}")
-    if entry.callback == "fit":
-        title = "The simulated fit, traced when this page was built"
-    else:
-        title = "Example run, computed from the reference when this page was built"
-    return f'!!! example "{title}"\n\n{_indent(rendered)}\n'
 
 
 def refs_markdown(id_: str, page: str) -> str:
@@ -96,45 +67,33 @@ def refs_markdown(id_: str, page: str) -> str:
     )
 
 
-def clauses_markdown(callback: str, page: str) -> str:
-    rows = ["| clause | level | rule |", "|---|---|---|"]
-    for entry in CLAUSES:
-        if entry.callback != callback:
-            continue
-        target = link(page, entry.anchor)
-        statement = html.escape(entry.statement, quote=False).replace("|", "\\|")
-        rows.append(f"| [`{entry.id}`]({target}) | {entry.level} | {statement} |")
-    if len(rows) == 2:
-        raise ValueError(f"no clauses for callback {callback!r}")
-    return "\n".join(rows) + "\n"
-
-
-LITERAL = re.compile(r"^(`{4,})[^\n]*\n.*?^\1[ \t]*$", re.MULTILINE | re.DOTALL)
-"""A block fenced with four or more backticks: Markdown shown as it is written (the
-contributing guide's clause section), whose markers are not expanded."""
-
-
 def expand(markdown: str, page: str) -> str:
-    """`markdown` (the page `page`, relative to docs/) with its markers replaced, except in
-    `LITERAL` blocks."""
-    parts, start = [], 0
-    for literal in LITERAL.finditer(markdown):
-        parts += [_expand(markdown[start : literal.start()], page), literal.group(0)]
-        start = literal.end()
-    return "".join([*parts, _expand(markdown[start:], page)])
+    """`markdown` (the page `page`, relative to docs/) as the site shows it, its markers
+    replaced, except in `LITERAL` blocks; `tables.StalePage` if its committed blocks are
+    not what the generator writes now."""
+    parts = tables.outside_literals(markdown)
+    return "".join(text if literal else _expand(text, page) for literal, text in parts)
 
 
 def _expand(markdown: str, page: str) -> str:
-    examples = page_examples(page, markdown)
-    markdown = EXAMPLE_BLOCK.sub(lambda m: example_markdown(m[1], examples[m[1]]), markdown)
+    fresh, blocks = tables.generate(page, markdown)
+    if fresh != markdown:
+        stale = ", ".join(tables.stale_blocks(markdown, fresh))
+        raise tables.StalePage(
+            f"docs/{page}: generated blocks are stale ({stale}); run "
+            f"`{tables.COMMAND}` and commit the page"
+        )
+    markdown = tables.strip(markdown)
+    # The site shows an example's run, not the expression that describes it.
+    markdown = EXAMPLE_BLOCK.sub(lambda m: blocks[("example", m[1])].site(), markdown)
 
     def replace(match: re.Match[str]) -> str:
         kind, argument = match.group(1), match.group(2)
-        if kind == "example":
-            raise ValueError(f"{page}: the example marker of {argument} has no Python block")
         if kind == "refs":
             return refs_markdown(argument, page)
-        return clauses_markdown(argument, page)
+        if kind == "clauses":
+            return blocks[("clauses", argument)].site()
+        raise ValueError(f"{page}: the example marker of {argument} has no Python block")
 
     return MARKER.sub(replace, markdown)
 
