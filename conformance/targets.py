@@ -8,7 +8,8 @@
   `EarlyStopping`, `LearningRateScheduler`, `ModelCheckpoint` and `TensorBoard`.
 
 A target that cannot be used is a TargetError of one line: an import that fails says
-where (the file and line, in the target's own code) and holds the Python traceback.
+where (the file and line, in the target's own code) and holds the Python traceback; a
+file path is refused with the module name to give instead.
 
 The named ones are a registry (`NAMED_TARGETS`), each registered with `named` where it is
 defined; any other spec is a module's.
@@ -36,6 +37,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import sys
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -178,7 +180,7 @@ def named(name: str) -> Callable[[NamedTarget], NamedTarget]:
 def resolve(spec: str, here: str | None = None) -> Target:
     """The target named `spec`: a named one, else a module (or an object in one);
     TargetError with a one-line reason. `here` is the user's working directory (default:
-    this process's), to which the files it names are relative."""
+    this process's), where a file path is found, and the files it names relative to."""
     resolver = NAMED_TARGETS.get(spec)
     return _module_target(spec, here or os.getcwd()) if resolver is None else resolver()
 
@@ -242,6 +244,22 @@ def _shown(path: str, here: str) -> str:
     it, else whole."""
     relative = os.path.relpath(path, here)
     return path if relative.startswith(os.pardir) else relative
+
+
+def _file_path(module_name: str, attribute: str, here: str) -> str:
+    """What to give instead of the file path `module_name` (`:attribute` kept): the
+    module's dotted name, from the directory above its outermost package, and that
+    directory to run from if it is not importable already."""
+    directory, file = os.path.split(os.path.normpath(os.path.join(here, module_name)))
+    parts = [] if file == "__init__.py" else [file.removesuffix(".py")]
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        directory, package = os.path.split(directory)
+        parts.insert(0, package)
+    name = ".".join(parts) + (f":{attribute}" if attribute else "")
+    if directory == here or directory in sys.path:
+        return f"give the module name, not a file path: {name!r}"
+    where = _shown(directory, here)
+    return f"give the module name, not a file path: run from {where}/ with {name!r}"
 
 
 def _classes(holder: Any) -> tuple[dict[str, type | None], dict[str, str]]:
@@ -309,6 +327,8 @@ def _tf_keras_target() -> Target:
 
 def _module_target(spec: str, here: str) -> Target:
     module_name, _, attribute = spec.partition(":")
+    if module_name.endswith(".py") or "/" in module_name or os.sep in module_name:
+        raise TargetError(f"target {spec!r}: {_file_path(module_name, attribute, here)}")
     if not module_name or not all(part.isidentifier() for part in module_name.split(".")):
         raise TargetError(
             f"unknown target {spec!r}: expected {', '.join(NAMED_TARGETS)}, module or module:object"

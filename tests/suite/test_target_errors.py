@@ -1,5 +1,6 @@
 """A target that cannot be used, as a user meets it (issue 20): one line, exit 2, saying
-where an import failed (the Python traceback with `--traceback`)."""
+where an import failed (the Python traceback with `--traceback`), and what to give
+instead of a file path."""
 
 from __future__ import annotations
 
@@ -114,3 +115,38 @@ def test_the_traceback_option_is_in_the_help():
         assert result.returncode == 0
         text = " ".join(result.stdout.split())
         assert "--traceback when the target cannot be imported, print the Python traceback" in text
+
+
+# -- a file path ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("bad/mod.py", "give the module name, not a file path: run from bad/ with 'mod'"),
+        ("./mod.py", "give the module name, not a file path: 'mod'"),
+        ("mod.py", "give the module name, not a file path: 'mod'"),
+        ("pkg/mod.py", "give the module name, not a file path: 'pkg.mod'"),
+        ("pkg/sub/mod.py:ns", "give the module name, not a file path: 'pkg.sub.mod:ns'"),
+        ("pkg/__init__.py", "give the module name, not a file path: 'pkg'"),
+        (
+            "src/lib/pkg/mod.py",
+            "give the module name, not a file path: run from src/lib/ with 'pkg.mod'",
+        ),
+    ],
+)
+def test_a_file_path_is_refused_naming_the_module_to_give(tmp_path, target, message):
+    write(
+        tmp_path,
+        {
+            "bad/mod.py": "",
+            "mod.py": "",
+            "pkg/__init__.py": "",
+            "pkg/mod.py": "",
+            "pkg/sub/__init__.py": "",
+            "pkg/sub/mod.py": "",
+            "src/lib/pkg/__init__.py": "",
+            "src/lib/pkg/mod.py": "",
+        },
+    )
+    assert one_line(cli("run", target, cwd=str(tmp_path))) == f"target {target!r}: {message}"
