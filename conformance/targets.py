@@ -9,7 +9,8 @@
 
 A target that cannot be used is a TargetError of one line: an import that fails says
 where (the file and line, in the target's own code) and holds the Python traceback; a
-file path is refused with the module name to give instead.
+file path is refused with the module name to give instead; an unknown name close to a
+named target or to a module in the user's working directory gets "did you mean".
 
 The named ones are a registry (`NAMED_TARGETS`), each registered with `named` where it is
 defined; any other spec is a module's.
@@ -34,9 +35,11 @@ defines its own.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import os
+import pkgutil
 import sys
 import traceback
 from collections.abc import Callable, Mapping
@@ -180,20 +183,25 @@ def named(name: str) -> Callable[[NamedTarget], NamedTarget]:
 def resolve(spec: str, here: str | None = None) -> Target:
     """The target named `spec`: a named one, else a module (or an object in one);
     TargetError with a one-line reason. `here` is the user's working directory (default:
-    this process's), where a file path is found, and the files it names relative to."""
+    this process's): where a file path is found and a misspelt name looked for, and the
+    files an import error names relative to."""
     resolver = NAMED_TARGETS.get(spec)
     return _module_target(spec, here or os.getcwd()) if resolver is None else resolver()
 
 
 def _import(name: str, spec: str, here: str | None = None) -> ModuleType:
     """The module `name`, imported for the target `spec`. TargetError: for a module that
-    is not there, naming it; for one that fails, where it failed (relative to the user's
-    working directory `here`), with the traceback."""
+    is not there, naming it (and, given the user's working directory `here`, the close
+    name it may have meant); for one that fails, where it failed (its file relative to
+    `here`), with the traceback."""
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as error:
         if error.name and name.startswith(error.name):
-            raise TargetError(f"unknown target {spec!r}: no module named {error.name!r}") from None
+            guess = "" if here is None else _did_you_mean(spec, error.name, here)
+            raise TargetError(
+                f"unknown target {spec!r}: no module named {error.name!r}{guess}"
+            ) from None
         failure: BaseException = error
     except BaseException as error:  # a module raising anything at import is a bad target
         failure = error
@@ -244,6 +252,21 @@ def _shown(path: str, here: str) -> str:
     it, else whole."""
     relative = os.path.relpath(path, here)
     return path if relative.startswith(os.pardir) else relative
+
+
+def _did_you_mean(spec: str, missing: str, here: str) -> str:
+    """'; did you mean ...?' (`spec` with `missing`, the name not found at its start,
+    replaced by a close one), if a named target or a module in `here` (for a submodule,
+    one in its package, imported) has a name close to `missing`; else ''."""
+    package, _, _ = missing.rpartition(".")
+    if package:
+        path = getattr(sys.modules.get(package), "__path__", None)
+        found = [] if path is None else pkgutil.iter_modules(path, f"{package}.")
+        names = [module.name for module in found]
+    else:
+        names = [*NAMED_TARGETS, *(module.name for module in pkgutil.iter_modules([here]))]
+    close = difflib.get_close_matches(missing, names, n=1)
+    return f"; did you mean {close[0] + spec[len(missing) :]!r}?" if close else ""
 
 
 def _file_path(module_name: str, attribute: str, here: str) -> str:
@@ -331,7 +354,8 @@ def _module_target(spec: str, here: str) -> Target:
         raise TargetError(f"target {spec!r}: {_file_path(module_name, attribute, here)}")
     if not module_name or not all(part.isidentifier() for part in module_name.split(".")):
         raise TargetError(
-            f"unknown target {spec!r}: expected {', '.join(NAMED_TARGETS)}, module or module:object"
+            f"unknown target {spec!r}: expected {', '.join(NAMED_TARGETS)}, module or"
+            f" module:object{_did_you_mean(spec, module_name, here)}"
         )
     holder: Any = _import(module_name, spec, here)
     for name in filter(None, attribute.split(".")):

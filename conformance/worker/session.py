@@ -46,9 +46,9 @@ class Session:
 
     @classmethod
     def start(cls, request: dict[str, Any]) -> Session:
-        """Import the target named `request["target"]` (a file path found, and the files
-        an import error names relative to, in the user's working directory,
-        `request["cwd"]`), confined to the
+        """Import the target named `request["target"]` (a file path or a misspelt name
+        looked for, and the files an import error names relative to, in the user's
+        working directory, `request["cwd"]`), confined to the
         workspace `request["home"]`, with `request["path"]` as `sys.path`, under the
         resource `request["limits"]` if given (in the sandbox)."""
         sys.path[:] = request["path"]

@@ -1,6 +1,6 @@
 """A target that cannot be used, as a user meets it (issue 20): one line, exit 2, saying
-where an import failed (the Python traceback with `--traceback`), and what to give
-instead of a file path."""
+where an import failed (the Python traceback with `--traceback`), what to give instead of
+a file path, and which name a misspelt one may have meant."""
 
 from __future__ import annotations
 
@@ -150,3 +150,38 @@ def test_a_file_path_is_refused_naming_the_module_to_give(tmp_path, target, mess
         },
     )
     assert one_line(cli("run", target, cwd=str(tmp_path))) == f"target {target!r}: {message}"
+
+
+# -- did you mean -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target, message",
+    [
+        ("kears", "unknown target 'kears': no module named 'kears'; did you mean 'keras'?"),
+        ("refrence", "no module named 'refrence'; did you mean 'reference'?"),
+        ("tf-keras", "module or module:object; did you mean 'tf_keras'?"),
+        ("my_prot", "no module named 'my_prot'; did you mean 'my_port'?"),
+        (
+            "my_prot.callbacks:ns",
+            "no module named 'my_prot'; did you mean 'my_port.callbacks:ns'?",
+        ),
+        (
+            "my_port.calbacks",
+            "no module named 'my_port.calbacks'; did you mean 'my_port.callbacks'?",
+        ),
+        ("mymdo", "no module named 'mymdo'; did you mean 'mymod'?"),
+    ],
+)
+def test_an_unknown_name_close_to_a_known_one_gets_did_you_mean(tmp_path, target, message):
+    write(
+        tmp_path,
+        {"mymod.py": "", "my_port/__init__.py": "", "my_port/callbacks.py": ""},
+    )
+    line = one_line(cli("run", target, cwd=str(tmp_path)))
+    assert line.endswith(message), line
+
+
+def test_an_unknown_name_close_to_nothing_gets_no_guess(tmp_path):
+    line = one_line(cli("run", "zzyzx_port", cwd=str(tmp_path)))
+    assert line == "unknown target 'zzyzx_port': no module named 'zzyzx_port'"
