@@ -117,6 +117,12 @@ def _parser() -> argparse.ArgumentParser:
     _compare_installed_parser(commands)
     for command in (run, replay):
         command.add_argument(
+            "--traceback",
+            action="store_true",
+            help="when the target cannot be imported, print the Python traceback of the"
+            " failure before the one-line message",
+        )
+        command.add_argument(
             "--sandbox",
             action="store_true",
             help="run the target under bubblewrap: a read-only file system but its run"
@@ -356,25 +362,31 @@ def _run(args: argparse.Namespace) -> int:
     from conformance.worker import Deadline
 
     deadline = Deadline.after(args.run_timeout)
-    running = _connect(args.target, args.sandbox, deadline, _options(args))
+    running = _connect(args, deadline)
     try:
         return _check(args, running, clauses, declared, deadline)
     finally:
         running.host.close()
 
 
-def _connect(
-    spec: str, sandboxed: bool, deadline: Deadline | None, options: TargetOptions
-) -> RunningTarget:
-    """The target named `spec`, in a worker process of its own (in the sandbox if
-    `sandboxed`), as `options` make it; exit 2 if it cannot be imported there, or the
-    sandbox made."""
+def _connect(args: argparse.Namespace, deadline: Deadline | None) -> RunningTarget:
+    """The target `args` name, in a worker process of its own (in the sandbox with
+    `--sandbox`), as their options make it; exit 2 if it cannot be imported there (its
+    traceback first, with `--traceback`), or the sandbox made."""
     from conformance.targets import TargetError
     from conformance.worker import connect
 
     try:
-        return connect(spec, path=sys.path, sandboxed=sandboxed, deadline=deadline, options=options)
+        return connect(
+            args.target,
+            path=sys.path,
+            sandboxed=args.sandbox,
+            deadline=deadline,
+            options=_options(args),
+        )
     except TargetError as error:
+        if args.traceback and error.traceback is not None:
+            print(error.traceback, end="", file=sys.stderr)
         _fail(str(error))
 
 
@@ -528,7 +540,7 @@ def _replay(args: argparse.Namespace) -> int:
             raise TypeError(f"a {type(scenario).__name__}, not a Scenario")
     except (KeyError, TypeError, ValueError) as error:
         _fail(f"{args.file!r}: not a scenario: {type(error).__name__}: {error}")
-    running = _connect(args.target, args.sandbox, None, _options(args))
+    running = _connect(args, None)
     target = running.target
     try:
         if not target.has(prop.callback):

@@ -7,6 +7,11 @@
 * `pkg.mod` or `pkg.mod:obj`: any importable module (or object in one) exposing
   `EarlyStopping`, `LearningRateScheduler`, `ModelCheckpoint` and `TensorBoard`.
 
+A target that cannot be used is a TargetError of one line: an import that fails says
+where (the file and line, in the target's own code) and holds the Python traceback; a
+file path is refused with the module name to give instead; an unknown name close to a
+named target or to a module in the user's working directory gets "did you mean".
+
 The named ones are a registry (`NAMED_TARGETS`), each registered with `named` where it is
 defined; any other spec is a module's.
 
@@ -30,9 +35,13 @@ defines its own.
 
 from __future__ import annotations
 
+import difflib
 import importlib
 import importlib.util
 import os
+import pkgutil
+import sys
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from types import ModuleType
@@ -63,7 +72,12 @@ BACKENDS = ("jax", "tensorflow", "torch", "numpy")
 
 
 class TargetError(Exception):
-    """A target that cannot be used; the message is one line for the command line."""
+    """A target that cannot be used; the message is one line for the command line, and
+    `traceback` the Python traceback of the failure behind it, if any (an import's)."""
+
+    def __init__(self, message: str, traceback: str | None = None) -> None:
+        super().__init__(message)
+        self.traceback = traceback
 
 
 @dataclass(frozen=True)
@@ -166,26 +180,109 @@ def named(name: str) -> Callable[[NamedTarget], NamedTarget]:
     return register
 
 
-def resolve(spec: str) -> Target:
+def resolve(spec: str, here: str | None = None) -> Target:
     """The target named `spec`: a named one, else a module (or an object in one);
-    TargetError with a one-line reason."""
+    TargetError with a one-line reason. `here` is the user's working directory (default:
+    this process's): where a file path is found and a misspelt name looked for, and the
+    files an import error names relative to."""
     resolver = NAMED_TARGETS.get(spec)
-    return _module_target(spec) if resolver is None else resolver()
+    return _module_target(spec, here or os.getcwd()) if resolver is None else resolver()
 
 
-def _import(name: str, spec: str) -> ModuleType:
+def _import(name: str, spec: str, here: str | None = None) -> ModuleType:
+    """The module `name`, imported for the target `spec`. TargetError: for a module that
+    is not there, naming it (and, given the user's working directory `here`, the close
+    name it may have meant); for one that fails, where it failed (its file relative to
+    `here`), with the traceback."""
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as error:
         if error.name and name.startswith(error.name):
-            raise TargetError(f"unknown target {spec!r}: no module named {error.name!r}") from None
-        raise TargetError(
-            f"target {spec!r} failed to import: {type(error).__name__}: {error}"
-        ) from None
+            guess = "" if here is None else _did_you_mean(spec, error.name, here)
+            raise TargetError(
+                f"unknown target {spec!r}: no module named {error.name!r}{guess}"
+            ) from None
+        failure: BaseException = error
     except BaseException as error:  # a module raising anything at import is a bad target
-        raise TargetError(
-            f"target {spec!r} failed to import: {type(error).__name__}: {error}"
-        ) from None
+        failure = error
+    raise TargetError(
+        f"target {spec!r} cannot be imported: {_failure(failure, name, here or os.getcwd())}",
+        traceback=_traceback(failure),
+    )
+
+
+def _failure(error: BaseException, name: str, here: str) -> str:
+    """`error` in one line, with the file and line where it happened: a syntax error's
+    own, else the innermost frame of the code of `name`'s top-level package."""
+    if isinstance(error, SyntaxError):
+        text, file, line = error.msg, error.filename, error.lineno
+    else:
+        text, file, line = str(error), None, None
+        top = name.partition(".")[0]
+        for frame, line_number in traceback.walk_tb(error.__traceback__):
+            if str(frame.f_globals.get("__name__")).partition(".")[0] == top:
+                file, line = frame.f_code.co_filename, line_number
+    described = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    if file is None:
+        return described
+    where = _shown(file, here) if line is None else f"{_shown(file, here)}, line {line}"
+    return f"{described} ({where})"
+
+
+def _traceback(error: BaseException) -> str:
+    """The Python traceback of `error`, without the import machinery's frames nor this
+    module's (as Python shows an `import` statement's)."""
+    shown = traceback.TracebackException.from_exception(error)
+    chain = [shown]
+    while chain:
+        exception = chain.pop()
+        exception.stack = traceback.StackSummary.from_list(
+            [frame for frame in exception.stack if not _machinery(frame.filename)]
+        )
+        chain += filter(None, (exception.__cause__, exception.__context__))
+    return "".join(shown.format())
+
+
+def _machinery(file: str) -> bool:
+    return file.startswith("<frozen importlib.") or file in (importlib.__file__, __file__)
+
+
+def _shown(path: str, here: str) -> str:
+    """`path` as the user reads it: relative to their working directory `here` if in
+    it, else whole."""
+    relative = os.path.relpath(path, here)
+    return path if relative.startswith(os.pardir) else relative
+
+
+def _did_you_mean(spec: str, missing: str, here: str) -> str:
+    """'; did you mean ...?' (`spec` with `missing`, the name not found at its start,
+    replaced by a close one), if a named target or a module in `here` (for a submodule,
+    one in its package, imported) has a name close to `missing`; else ''."""
+    package, _, _ = missing.rpartition(".")
+    if package:
+        path = getattr(sys.modules.get(package), "__path__", None)
+        found = [] if path is None else pkgutil.iter_modules(path, f"{package}.")
+        names = [module.name for module in found]
+    else:
+        names = [*NAMED_TARGETS, *(module.name for module in pkgutil.iter_modules([here]))]
+    close = difflib.get_close_matches(missing, names, n=1)
+    return f"; did you mean {close[0] + spec[len(missing) :]!r}?" if close else ""
+
+
+def _file_path(module_name: str, attribute: str, here: str) -> str:
+    """What to give instead of the file path `module_name` (`:attribute` kept): the
+    module's dotted name, from the directory above its outermost package, and that
+    directory to run from if it is not importable already."""
+    directory, file = os.path.split(os.path.normpath(os.path.join(here, module_name)))
+    parts = [] if file == "__init__.py" else [file.removesuffix(".py")]
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        directory, package = os.path.split(directory)
+        parts.insert(0, package)
+    name = ".".join(parts) + (f":{attribute}" if attribute else "")
+    if directory == here or directory in sys.path:
+        return f"give the module name, not a file path: {name!r}"
+    where = _shown(directory, here)
+    return f"give the module name, not a file path: run from {where}/ with {name!r}"
 
 
 def _classes(holder: Any) -> tuple[dict[str, type | None], dict[str, str]]:
@@ -251,13 +348,16 @@ def _tf_keras_target() -> Target:
     )
 
 
-def _module_target(spec: str) -> Target:
+def _module_target(spec: str, here: str) -> Target:
     module_name, _, attribute = spec.partition(":")
+    if module_name.endswith(".py") or "/" in module_name or os.sep in module_name:
+        raise TargetError(f"target {spec!r}: {_file_path(module_name, attribute, here)}")
     if not module_name or not all(part.isidentifier() for part in module_name.split(".")):
         raise TargetError(
-            f"unknown target {spec!r}: expected {', '.join(NAMED_TARGETS)}, module or module:object"
+            f"unknown target {spec!r}: expected {', '.join(NAMED_TARGETS)}, module or"
+            f" module:object{_did_you_mean(spec, module_name, here)}"
         )
-    holder: Any = _import(module_name, spec)
+    holder: Any = _import(module_name, spec, here)
     for name in filter(None, attribute.split(".")):
         if not hasattr(holder, name):
             raise TargetError(f"target {spec!r}: module {module_name!r} has no attribute {name!r}")

@@ -9,14 +9,16 @@ was running, never as a green run.
 The protocol, version 1: JSON lines, one request on the worker's standard input and one
 reply on its standard output for each (values written as `conformance.worker.codec`
 says; every message carries `"protocol": 1`). A reply is `{"ok": value}` or
-`{"error": "one line"}`.
+`{"error": "one line"}` (to `start`, with `"traceback"`, Python's, when the import failed).
 
-* `{"op": "start", "target": spec, "path": [...], "home": dir, "progress": file}`:
-  import the target named `spec` with `path` as `sys.path`, its code confined to the
-  workspace `home` (a directory holding `run/`, `cwd/` and `tmp/`), saying the hook in
-  progress in the first 256 bytes of `progress` (NUL-padded UTF-8). Ok: the target's
-  description (`spec`, `module`, `version`, `backend`, `precision`, `present` callbacks,
-  `not_run` reasons, `unsupported` declarations with a `when` predicate's name).
+* `{"op": "start", "target": spec, "path": [...], "cwd": dir, "home": dir, "progress":
+  file}`: import the target named `spec` with `path` as `sys.path` (`cwd`, the user's
+  working directory, is where a file path or a misspelt name is looked for, and what the
+  files an import error names are relative to), its code confined to the workspace
+  `home` (a directory holding `run/`, `cwd/` and `tmp/`), saying the hook in progress in
+  the first 256 bytes of `progress` (NUL-padded UTF-8). Ok: the target's description
+  (`spec`, `module`, `version`, `backend`, `precision`, `present` callbacks, `not_run`
+  reasons, `unsupported` declarations with a `when` predicate's name).
 * `{"op": "warm_up", "callback": name}`: its warm-up; ok: null, or what went wrong.
 * `{"op": "covers", "index": i, "scenario": s}`: whether unsupported declaration `i`'s
   predicate covers the scenario.

@@ -222,7 +222,12 @@ class WorkerHost:
             shutil.rmtree(self.root, ignore_errors=True)
             raise
         self.command = [*prefix, sys.executable, "-m", "conformance.worker"]
-        self.start_request: dict[str, Any] = {"op": "start", "target": spec, "path": path}
+        self.start_request: dict[str, Any] = {
+            "op": "start",
+            "target": spec,
+            "path": path,
+            "cwd": os.getcwd(),
+        }
         if sandboxed:
             self.start_request["limits"] = sandbox.limits()
         self.start_seconds = start_seconds
@@ -259,7 +264,7 @@ class WorkerHost:
             raise TargetError(f"target {self.spec!r} {how}{self._last_words(worker)}") from None
         if "error" in reply:
             worker.kill()
-            raise TargetError(str(reply["error"]))
+            raise TargetError(str(reply["error"]), traceback=reply.get("traceback"))
         worker.used = False
         return dict(reply["ok"])
 

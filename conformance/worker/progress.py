@@ -11,7 +11,12 @@ PROGRESS_BYTES = 256  # the hook in progress, as the parent reads it after a dea
 
 
 class Refused(Exception):
-    """The target cannot be used; the message says why, in one line."""
+    """The target cannot be used; the message says why, in one line, and `traceback` is
+    the Python traceback behind it, if any."""
+
+    def __init__(self, message: str, traceback: str | None = None) -> None:
+        super().__init__(message)
+        self.traceback = traceback
 
 
 @dataclass

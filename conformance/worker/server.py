@@ -69,6 +69,8 @@ def serve(requests: IO[str], replies: IO[str]) -> None:
             reply = {"protocol": PROTOCOL, "ok": answer}
         except Exception as error:  # noqa: BLE001 (any failure is the reply)
             reply = {"protocol": PROTOCOL, "error": _one_line(error)}
+            if isinstance(error, Refused) and error.traceback is not None:
+                reply["traceback"] = error.traceback
         replies.write(codec.dumps(reply) + "\n")
         replies.flush()
 

@@ -46,9 +46,11 @@ class Session:
 
     @classmethod
     def start(cls, request: dict[str, Any]) -> Session:
-        """Import the target named `request["target"]`, confined to the workspace
-        `request["home"]`, with `request["path"]` as `sys.path`, under the resource
-        `request["limits"]` if given (in the sandbox)."""
+        """Import the target named `request["target"]` (a file path or a misspelt name
+        looked for, and the files an import error names relative to, in the user's
+        working directory, `request["cwd"]`), confined to the
+        workspace `request["home"]`, with `request["path"]` as `sys.path`, under the
+        resource `request["limits"]` if given (in the sandbox)."""
         sys.path[:] = request["path"]
         for name, value in request.get("limits", {}).items():
             limit = {"memory": resource.RLIMIT_AS, "processes": resource.RLIMIT_NPROC}[name]
@@ -57,9 +59,9 @@ class Session:
         outside = confine_for_good(request["home"])
         progress.say("import")
         try:
-            target = resolve(request["target"])
+            target = resolve(request["target"], request["cwd"])
         except TargetError as error:
-            raise Refused(str(error)) from None
+            raise Refused(str(error), error.traceback) from None
         # Refused, the writes harmed nothing (Keras makes its ~/.keras there): they are
         # reported with the target, not held against its callbacks.
         refused_at_import = tuple(outside)

@@ -181,8 +181,11 @@ def test_a_bad_replay_file_is_one_line_and_exit_2(tmp_path, content, message):
 @pytest.mark.parametrize(
     "source, message",
     [
-        ("raise SystemExit(5)\n", "failed to import: SystemExit: 5"),
-        ("def broken(:\n", "failed to import: SyntaxError"),
+        ("raise SystemExit(5)\n", "cannot be imported: SystemExit: 5 (half_port.py, line 1)"),
+        (
+            "def broken(:\n",
+            "cannot be imported: SyntaxError: invalid syntax (half_port.py, line 1)",
+        ),
         ("import no_such_dependency_anywhere\n", "ModuleNotFoundError"),
     ],
 )
@@ -238,8 +241,8 @@ def test_a_module_that_raises_at_import_is_a_one_line_error(tmp_path):
     result = cli("run", "broken_port", cwd=str(tmp_path))
     assert result.returncode == 2
     assert result.stderr.strip() == (
-        "callback-conformance: error: target 'broken_port' failed to import: "
-        "RuntimeError: half-finished port"
+        "callback-conformance: error: target 'broken_port' cannot be imported: "
+        "RuntimeError: half-finished port (broken_port.py, line 1)"
     )
 
 
