@@ -125,3 +125,13 @@ def test_a_fixed_name_is_overwritten_each_epoch_as_keras_does() -> None:
     assert ours.error is None
     assert ours.files == keras.files and ours.files["ckpt/m.weights.h5"].startswith("weights: ")
     assert [c[:2] for c in ours.model_calls] == [c[:2] for c in keras.model_calls]
+
+
+def test_a_missing_monitor_warns_alike_in_every_scenario() -> None:
+    """Lightning warns of a missing monitor once per process (its `warning_cache`): each
+    scenario starts with the cache empty, so running one twice warns twice alike."""
+    config = {**WEIGHTS_ONLY, "monitor": "val_loss", "save_best_only": True}
+    config["filepath"] = "m.weights.h5"
+    first, _ = _both("ModelCheckpoint", config, {"loss": 1.0})
+    again, _ = _both("ModelCheckpoint", config, {"loss": 1.0})
+    assert first.warnings and again.warnings == first.warnings
