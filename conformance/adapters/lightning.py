@@ -62,6 +62,7 @@ import torch
 from lightning.fabric.plugins.io.torch_io import TorchCheckpointIO
 from lightning.pytorch.callbacks import EarlyStopping as LightningEarlyStopping
 from lightning.pytorch.callbacks import ModelCheckpoint as LightningModelCheckpoint
+from lightning.pytorch.callbacks import model_checkpoint as lightning_model_checkpoint
 from lightning.pytorch.trainer.connectors.logger_connector.result import _get_default_dtype
 from lightning.pytorch.trainer.states import TrainerFn
 
@@ -217,7 +218,12 @@ def _model_checkpoint(
     **arguments: Any,
 ) -> LightningModelCheckpoint:
     """Lightning's ModelCheckpoint for Keras's arguments (module docstring). Without
-    `save_best_only` there is no monitor, and the mode means nothing to either."""
+    `save_best_only` there is no monitor, and the mode means nothing to either.
+
+    Lightning warns of a missing monitor once per process (its module's `warning_cache`
+    drops a message it has warned of): the cache is emptied here, so each scenario
+    starts as a fresh process does, whatever ran before it."""
+    lightning_model_checkpoint.warning_cache.clear()
     directory, name = os.path.split(os.fspath(filepath))
     stem, extension = _split_extension(name)
     callback = LightningModelCheckpoint(

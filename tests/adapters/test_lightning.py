@@ -103,7 +103,7 @@ def test_the_extension_is_not_checked() -> None:
 
 
 def test_the_templates_epoch_counts_from_zero() -> None:
-    """model_checkpoint.epoch.current and save.write: `{epoch}` is Keras's epoch + 1,
+    """model_checkpoint.path.format, epoch.current and save.write: `{epoch}` is Keras's epoch + 1,
     Lightning's `current_epoch`."""
     ours, keras = _both(
         "ModelCheckpoint",
@@ -125,3 +125,28 @@ def test_a_fixed_name_is_overwritten_each_epoch_as_keras_does() -> None:
     assert ours.error is None
     assert ours.files == keras.files and ours.files["ckpt/m.weights.h5"].startswith("weights: ")
     assert [c[:2] for c in ours.model_calls] == [c[:2] for c in keras.model_calls]
+
+
+def test_a_batch_level_best_only_save_compares_before_the_first_epoch_end() -> None:
+    """model_checkpoint.save-freq.best-only-crash: Keras's second batch-level save calls
+    its monitor_op, None until the first epoch end; Lightning's mode is set at init."""
+    config = {**WEIGHTS_ONLY, "filepath": "m.weights.h5", "save_best_only": True}
+    scenario = Scenario(
+        "ModelCheckpoint",
+        {**config, "save_freq": 1},
+        fits=[FitPlan([EpochPlan({"loss": 1.0}, batches=3)])],
+    )
+    ours = observe(adapter.ModelCheckpoint, scenario, adapt=adapter.conformance_adapt_model)
+    keras = observe(reference.ModelCheckpoint, scenario)
+    assert keras.error is not None and keras.error[0] == "TypeError"
+    assert ours.error is None and list(ours.files) == ["m.weights.h5"]
+
+
+def test_a_missing_monitor_warns_alike_in_every_scenario() -> None:
+    """Lightning warns of a missing monitor once per process (its `warning_cache`): each
+    scenario starts with the cache empty, so running one twice warns twice alike."""
+    config = {**WEIGHTS_ONLY, "monitor": "val_loss", "save_best_only": True}
+    config["filepath"] = "m.weights.h5"
+    first, _ = _both("ModelCheckpoint", config, {"loss": 1.0})
+    again, _ = _both("ModelCheckpoint", config, {"loss": 1.0})
+    assert first.warnings and again.warnings == first.warnings

@@ -46,6 +46,15 @@ def test_a_first_nan_is_never_best() -> None:
     assert ours.epochs_run() == [0, 1, 2]
 
 
+def test_auto_is_greater_is_better_unless_the_name_ends_with_loss() -> None:
+    """monitor.mode.auto: Keras cannot tell a `custom` metric's direction and raises;
+    transformers maximises it, so a falling value is no improvement."""
+    epochs = [{"custom": value} for value in (3.0, 2.0, 1.0)]
+    ours, keras = on_both(adapter, "EarlyStopping", {"monitor": "custom", "patience": 1}, epochs)
+    assert keras.error is not None and keras.error[0] == "ValueError"
+    assert ours.error is None and ours.epochs_run() == [0, 1]
+
+
 def test_the_best_moves_on_an_improvement_smaller_than_min_delta() -> None:
     """Behind patience 0 in the quick profile: the callback counts an improvement of at
     most min_delta as none, but the Trainer's best moves to it, so steady small
