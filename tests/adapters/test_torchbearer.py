@@ -93,7 +93,7 @@ def test_the_extension_is_not_checked() -> None:
 
 def test_best_only_saves_the_best_epochs_weights_with_torch_save(tmp_path: Path) -> None:
     """Best writes torch.save's format, which the suite reads as Keras's weights file:
-    the same weights (the best epoch's) as Keras saves."""
+    the same weights (the best epoch's) as Keras saves, in the same hooks."""
     config = {
         "filepath": "m.weights.h5",
         "monitor": "loss",
@@ -106,6 +106,9 @@ def test_best_only_saves_the_best_epochs_weights_with_torch_save(tmp_path: Path)
     assert ours.files == keras.files and ours.files["m.weights.h5"].startswith("weights: ")
     saved = [call for call in ours.model_calls if call[0] == "save_weights"]
     assert saved == [call for call in keras.model_calls if call[0] == "save_weights"]
+    # Each save is noted at the hook it was made in, as Keras's (the when-to-save clauses
+    # judge that), though torch.save, not the model, wrote it.
+    assert ours.saved_at == keras.saved_at == ["on_epoch_end(0)", "on_epoch_end(1)"]
     # What torch.save of a state dict of arrays writes, read back by the suite's reader.
     path = tmp_path / "direct.pt"
     torch.save({"dense/w0": torch.zeros(1).numpy() + 2.5, "dense/w1": torch.ones(2).numpy()}, path)
