@@ -150,9 +150,7 @@ EarlyStopping = as_keras_callback(
     "EarlyStopping",
     torchbearer_callbacks.EarlyStopping,
     PROTOCOL,
-    ArgumentMap(
-        dropped=("baseline", "restore_best_weights", "start_from_epoch"), convert=_silent
-    ),
+    ArgumentMap(dropped=("baseline", "restore_best_weights", "start_from_epoch"), convert=_silent),
 )
 ModelCheckpoint = as_keras_callback(
     "ModelCheckpoint",
