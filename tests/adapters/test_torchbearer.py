@@ -77,11 +77,50 @@ def test_torchbearer_compares_in_float64() -> None:
 
 
 def test_the_epoch_in_a_filepath_is_zero_based() -> None:
-    """model_checkpoint.epoch.current: `{epoch}` is the trial's 0-based epoch."""
+    """model_checkpoint.path.format (and epoch.current): `{epoch}` is the trial's 0-based
+    epoch."""
     config = {"filepath": "m{epoch}.weights.h5", "monitor": "loss", "save_weights_only": True}
     ours, keras = _both("ModelCheckpoint", config, [{"loss": 3.0}, {"loss": 1.0}])
     assert sorted(keras.files) == ["m1.weights.h5", "m2.weights.h5"]
     assert sorted(ours.files) == ["m0.weights.h5", "m1.weights.h5"]
+
+
+def test_auto_mode_is_decided_from_the_name() -> None:
+    """monitor.mode.auto, early_stopping.mode.resolved-at-first-epoch-end: Keras cannot
+    tell a custom metric's direction and raises at the first epoch end; torchbearer
+    minimises it (no "acc" in its name)."""
+    ours, keras = _both(
+        "EarlyStopping",
+        {"monitor": "custom", "mode": "auto", "patience": 1},
+        [{"custom": 2.0}, {"custom": 1.0}, {"custom": 3.0}, {"custom": 4.0}],
+    )
+    assert keras.error is not None and keras.error[0] == "ValueError"
+    assert ours.error is None and ours.epochs_run() == [0, 1, 2]
+
+
+def test_an_unknown_mode_is_auto_without_a_warning() -> None:
+    """monitor.mode.unknown-warns: Keras warns that the mode is unknown."""
+    config = {"filepath": "m.weights.h5", "mode": "sideways", "save_weights_only": True}
+    ours, keras = _both("ModelCheckpoint", config)
+    assert [text for _, text in keras.warnings] == [
+        "ModelCheckpoint mode 'sideways' is unknown, fallback to auto mode."
+    ]
+    assert ours.constructed and ours.warnings == []
+
+
+def test_a_missing_monitored_value_skips_the_save() -> None:
+    """model_checkpoint.best-only.missing-saves: Keras 3.15.1 saves an epoch whose logs
+    lack the monitor; torchbearer's Best saves nothing then."""
+    config = {
+        "filepath": "m.weights.h5",
+        "monitor": "val_loss",
+        "mode": "min",
+        "save_best_only": True,
+        "save_weights_only": True,
+    }
+    ours, keras = _both("ModelCheckpoint", config, [{"val_loss": 1.0}, {"loss": 1.0}])
+    assert keras.saved_at == ["on_epoch_end(0)", "on_epoch_end(1)"]
+    assert ours.saved_at == ["on_epoch_end(0)"]
 
 
 def test_the_extension_is_not_checked() -> None:
