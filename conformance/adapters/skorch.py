@@ -232,7 +232,8 @@ ModelCheckpoint = as_keras_callback(
 conformance_adapt_model = SkorchNetView
 # The scores are Python floats compared with each other and with np.inf: float64. The
 # suite's monitor.precision cannot say so on skorch (at each precision its differences
-# are the declared NaN divergence's); tests/adapters/test_skorch.py checks it by hand.
+# are declared divergences': patience 0 stopping at once, in the quick run);
+# tests/adapters/test_skorch.py checks it by hand.
 conformance_precision = "float64"
 conformance_unsupported = [
     Unsupported(

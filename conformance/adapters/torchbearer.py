@@ -42,6 +42,7 @@ What it does differently is declared in `torchbearer.divergences.toml`, beside t
 from __future__ import annotations
 
 import dataclasses
+import io
 from typing import Any
 
 import torchbearer
@@ -71,10 +72,14 @@ class TorchbearerModelView(TorchModelView):
         self.network.load_state_dict(state, strict)
 
     def torch_saved(self, filepath: str) -> None:
-        """Record that `torch.save` wrote the weights to `filepath`, as the simulated
-        model records a `save_weights` (torch.save overwrites, as Keras's call asks):
-        the suite's save clauses read the model's calls, which torch.save does not make."""
-        self.simulated_model.calls.append(("save_weights", filepath, {"overwrite": True}))
+        """Record that `torch.save` wrote the weights to `filepath` as the simulated
+        model's `save_weights` (torch.save overwrites, as Keras's call asks), made into
+        an in-memory file of that name: the suite notes the call and the hook it was made
+        in as any save's (its save clauses read both, and torch.save makes neither), and
+        the file torch.save wrote stays as it is."""
+        written = io.BytesIO()
+        written.name = filepath
+        self.simulated_model.save_weights(written, overwrite=True)
 
 
 def _model_checkpoint(**arguments: Any) -> Any:
@@ -145,9 +150,7 @@ EarlyStopping = as_keras_callback(
     "EarlyStopping",
     torchbearer_callbacks.EarlyStopping,
     PROTOCOL,
-    ArgumentMap(
-        dropped=("baseline", "restore_best_weights", "start_from_epoch"), convert=_silent
-    ),
+    ArgumentMap(dropped=("baseline", "restore_best_weights", "start_from_epoch"), convert=_silent),
 )
 ModelCheckpoint = as_keras_callback(
     "ModelCheckpoint",

@@ -61,7 +61,8 @@ def test_a_negative_min_delta_is_not_made_absolute() -> None:
 
 
 def test_a_missing_monitor_raises_instead_of_warning() -> None:
-    """early_stopping.monitor.missing-warns: net.history[-1, "valid_loss"] raises."""
+    """early_stopping.monitor.missing-warns, early_stopping.monitor.skipped-epochs:
+    net.history[-1, "valid_loss"] raises, where Keras warns and skips the epoch."""
     ours, keras = _both(
         {"monitor": "val_loss", "mode": "min", "patience": 1}, {"loss": 1.0}, {"loss": 2.0}
     )
@@ -72,7 +73,7 @@ def test_a_missing_monitor_raises_instead_of_warning() -> None:
 def test_skorch_compares_in_float64() -> None:
     """1 + 2**-30 is 1 in float32: only a float64 comparison sees two improvements
     before the repeated value misses. (The suite's monitor.precision is not judged apart
-    on skorch: its differences are the NaN entry's, at any precision.)"""
+    on skorch: its differences are declared divergences', at any precision.)"""
     ours, _ = _both(
         {"monitor": "loss", "mode": "max", "patience": 1},
         {"loss": 1.0},
@@ -114,6 +115,32 @@ def test_the_checkpoint_extension_is_not_checked() -> None:
     config = {"filepath": "m.keras", "monitor": "loss", "save_weights_only": True}
     ours, keras = _both(config, {"loss": 1.0}, callback="ModelCheckpoint")
     assert not keras.constructed and ours.constructed and ours.error is None
+
+
+def test_a_missing_monitored_value_raises_in_best_only_checkpoints() -> None:
+    """model_checkpoint.best-only.missing-saves: Keras 3.15.1 warns and saves an epoch
+    without the monitored value; Checkpoint raises SkorchException, no `valid_loss_best`
+    having been recorded."""
+    config = {
+        "filepath": "m.weights.h5",
+        "monitor": "val_loss",
+        "mode": "min",
+        "save_best_only": True,
+        "save_weights_only": True,
+    }
+    ours, keras = _both(config, {"val_loss": 1.0}, {"loss": 1.0}, callback="ModelCheckpoint")
+    assert keras.error is None and keras.saved_at == ["on_epoch_end(0)", "on_epoch_end(1)"]
+    assert ours.error is not None and ours.error[0] == "SkorchException"
+
+
+def test_an_undecidable_auto_mode_never_raises_without_best_only() -> None:
+    """model_checkpoint.monitor.resolved-at-epoch-end: Keras resolves the direction of
+    `custom` at the first epoch end, and raises; skorch's Checkpoint, given no monitor,
+    saves every epoch."""
+    config = {"filepath": "m.weights.h5", "monitor": "custom", "save_weights_only": True}
+    ours, keras = _both(config, {"custom": 1.0}, {"custom": 2.0}, callback="ModelCheckpoint")
+    assert keras.error is not None and keras.error[0] == "ValueError"
+    assert ours.error is None and ours.saved_at == ["on_epoch_end(0)", "on_epoch_end(1)"]
 
 
 def test_best_only_checkpoints_and_file_names_are_keras() -> None:
