@@ -337,13 +337,13 @@ def apply(
     updated = []
     for verdict in verdicts:
         divergence = declared.get(verdict.clause.id)
-        # A scoped declaration's clause may be not-run because its scope held every
-        # scenario of its regime; an absent callback is not-run either way.
+        # A declared clause the run could not judge (unreached, not judged apart, or its
+        # scope held every scenario of its regime) is still judged by its witnesses; an
+        # absent callback is not-run either way.
         absent = divergence is not None and any(
             not target.has(witness.property.callback) for witness in divergence.witnesses
         )
-        unscoped_not_run = divergence is not None and divergence.when is None
-        if divergence is None or absent or (unscoped_not_run and verdict.verdict == "not-run"):
+        if divergence is None or absent:
             updated.append(verdict)
             continue
         runs = [(witness, run(witness)) for witness in divergence.witnesses]
