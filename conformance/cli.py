@@ -562,6 +562,16 @@ def _replay(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _dispatch(argv)
+    except BrokenPipeError:
+        # The reader went away (`... | head`): the rest is not wanted, and Python would
+        # print a traceback flushing stdout at exit, so that goes to /dev/null instead.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _dispatch(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     # As with `python -m`, modules in the working directory are importable targets.
     if os.getcwd() not in sys.path and "" not in sys.path:

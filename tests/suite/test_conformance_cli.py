@@ -396,3 +396,19 @@ def test_a_piped_run_says_on_stderr_when_each_callback_is_done():
     assert result.returncode == 0
     done = re.compile(r"^\[\d+-\d+/\d+\] LearningRateScheduler: done in \d+ s \(\d+ s in all\)$")
     assert [line for line in result.stderr.splitlines() if done.match(line)], result.stderr
+
+
+def test_output_cut_short_by_its_reader_is_no_traceback():
+    """`callback-conformance diff ... | head -1`: the reader stops reading, the command
+    stops writing, quietly."""
+    report = os.path.join(ROOT, "tests", "data", "report-every-verdict.json")
+    diff = subprocess.Popen(
+        [sys.executable, "-m", "conformance", "diff", report, report],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
+    assert diff.stdout is not None and diff.stderr is not None
+    diff.stdout.close()  # as `head` does once it has its line
+    assert diff.wait(timeout=120) in (0, 1)
+    assert b"Traceback" not in diff.stderr.read()
