@@ -5,6 +5,8 @@ skorch: the `skorch` tox env installs it."""
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 
 pytest.importorskip(
@@ -158,3 +160,16 @@ def test_best_only_checkpoints_and_file_names_are_keras() -> None:
     assert ours.error is None
     assert sorted(keras.files) == ["m01-3.0.weights.h5", "m02-1.0.weights.h5", "m04-0.5.weights.h5"]
     assert ours.files == keras.files
+
+
+def test_a_non_str_filepath_reaches_checkpoint_as_given() -> None:
+    """The adapter rewrites only a str template: anything else is skorch's to take
+    (model_checkpoint.init.filepath-pathlike, declared). Checkpoint formats only a str,
+    so a PathLike stays as it is, and a list is accepted where Keras raises at its
+    extension check."""
+    path = pathlib.PurePosixPath("m{epoch}.weights.h5")
+    assert adapter.skorch_template(path) is path and adapter.skorch_template(None) is None
+    config = {"filepath": ["m.weights.h5"], "monitor": "loss", "save_weights_only": True}
+    ours, keras = _both(config, {"loss": 1.0}, callback="ModelCheckpoint")
+    assert keras.error is not None and keras.error[0] == "AttributeError"
+    assert ours.constructed and ours.error is None
