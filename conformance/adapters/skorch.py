@@ -168,11 +168,15 @@ def _early_stopping(
     )
 
 
-def skorch_template(filepath: str) -> str:
+def skorch_template(filepath: Any) -> Any:
     """Keras's file name template (`m{epoch:02d}-{val_loss:.2f}`, formatted with the
     epoch and the logs) as skorch's (`{last_epoch[epoch]:02d}-{last_epoch[valid_loss]:.2f}`,
     formatted with the history's last epoch, whose `epoch` is 1-based as Keras's). A
-    template Python cannot parse is given as is, to fail in skorch."""
+    template Python cannot parse is given as is, to fail in skorch; so is anything but a
+    str (a PathLike, None...), which skorch's Checkpoint takes as a target it does not
+    format (`_format_target`)."""
+    if not isinstance(filepath, str):
+        return filepath
     try:
         fields = list(string.Formatter().parse(filepath))
     except ValueError:
@@ -188,7 +192,7 @@ def skorch_template(filepath: str) -> str:
 
 def _checkpoint(
     *,
-    filepath: str,
+    filepath: Any,
     monitor: str = "val_loss",
     verbose: int = 0,
     save_best_only: bool = False,

@@ -5,6 +5,8 @@ skorch: the `skorch` tox env installs it."""
 
 from __future__ import annotations
 
+import pathlib
+
 import pytest
 
 pytest.importorskip(
@@ -158,3 +160,61 @@ def test_best_only_checkpoints_and_file_names_are_keras() -> None:
     assert ours.error is None
     assert sorted(keras.files) == ["m01-3.0.weights.h5", "m02-1.0.weights.h5", "m04-0.5.weights.h5"]
     assert ours.files == keras.files
+
+
+def test_a_non_str_filepath_reaches_checkpoint_as_given() -> None:
+    """The adapter rewrites only a str template: anything else is skorch's to take
+    (model_checkpoint.init.filepath-pathlike, declared). Checkpoint formats only a str,
+    so a PathLike stays as it is, and a list is accepted where Keras raises at its
+    extension check."""
+    path = pathlib.PurePosixPath("m{epoch}.weights.h5")
+    assert adapter.skorch_template(path) is path and adapter.skorch_template(None) is None
+    config = {"filepath": ["m.weights.h5"], "monitor": "loss", "save_weights_only": True}
+    ours, keras = _both(config, {"loss": 1.0}, callback="ModelCheckpoint")
+    assert keras.error is not None and keras.error[0] == "AttributeError"
+    assert ours.constructed and ours.error is None
+
+
+def test_an_unknown_mode_is_not_warned_about() -> None:
+    """monitor.mode.unknown-warns: without save_best_only skorch's Checkpoint has no
+    direction, and skorch no mode to find unknown."""
+    config = {"filepath": "m.weights.h5", "monitor": "loss", "save_weights_only": True}
+    ours, keras = _both(config | {"mode": "sideways"}, {"loss": 1.0}, callback="ModelCheckpoint")
+    assert keras.warnings and not ours.warnings
+    assert ours.saved_at == keras.saved_at == ["on_epoch_end(0)"]
+
+
+BEST_ONLY = {
+    "filepath": "m.weights.h5",
+    "monitor": "val_loss",
+    "mode": "min",
+    "save_best_only": True,
+    "save_weights_only": True,
+}
+
+
+def test_a_first_nan_is_not_saved() -> None:
+    """model_checkpoint.best-only.first-value-wins: PassthroughScoring's best starts at
+    +inf, and NaN < inf is False."""
+    ours, keras = _both(BEST_ONLY, {"val_loss": float("nan")}, callback="ModelCheckpoint")
+    assert keras.saved_at == ["on_epoch_end(0)"] and ours.saved_at == []
+
+
+def test_a_non_numeric_value_raises_at_once() -> None:
+    """model_checkpoint.best-only.best-str-eager: Keras saves a first "n/a" as best and
+    fails to format it at the next epoch; skorch's np.average raises TypeError at once."""
+    ours, keras = _both(
+        BEST_ONLY, {"val_loss": "n/a"}, {"val_loss": 1.0}, callback="ModelCheckpoint"
+    )
+    assert keras.error is not None and keras.error[::2] == ("ValueError", "on_epoch_end(1)")
+    assert ours.error is not None and ours.error[::2] == ("TypeError", "on_epoch_end(0)")
+
+
+def test_best_starts_over_at_each_fit() -> None:
+    """model_checkpoint.save-freq.carries-over (best-only): each fit initializes the
+    callbacks again, so a second fit's worse first value is saved."""
+    ours, keras = on_both(
+        adapter, "ModelCheckpoint", BEST_ONLY, [{"val_loss": 1.0}], [{"val_loss": 2.0}]
+    )
+    assert keras.saved_at == ["on_epoch_end(0)"]
+    assert ours.saved_at == ["on_epoch_end(0)", "on_epoch_end(0)"]
