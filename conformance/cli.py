@@ -563,7 +563,9 @@ def _replay(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        return _dispatch(argv)
+        status = _dispatch(argv)
+        sys.stdout.flush()  # here, where a reader gone away is caught, not at exit
+        return status
     except BrokenPipeError:
         # The reader went away (`... | head`): the rest is not wanted, and Python would
         # print a traceback flushing stdout at exit, so that goes to /dev/null instead.
