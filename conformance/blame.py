@@ -33,7 +33,9 @@ rate logged follows from the rate set, so a wrong schedule call is not also blam
 the logging rule. A clause that touches differences that a blamed clause explains is
 *explained*:
 it could not be judged apart from that clause on those scenarios. It is judged on the
-others of its regime, where none of its properties differs (`apart`): it passes there,
+others of its regime, where none of its properties differs, or only outside its own
+projection (a save's name differing where the clause is about when it happens): it
+passes there (`apart`),
 saying how many scenarios it was not judged on and why, and is `not-run` only when none
 is left. A clause whose regime no drawn scenario reached is *unreached* (`not-run`).
 """
@@ -64,6 +66,9 @@ class Judged:
     # clauses in play whose declared divergence is known here (a `when` scope): not
     # judged here, and a difference they show or follow from is explained by it
     declared: frozenset[str] = frozenset()
+    # the clauses in play, of a differing property, whose own projection agrees on every
+    # property that differs (`Property.projections`): their part is the same here
+    agreeing: frozenset[str] = frozenset()
 
 
 class Blame:
@@ -113,12 +118,14 @@ class Blame:
                 for index, judged in enumerate(scenarios)
                 if clause in judged.in_play
                 and clause not in judged.declared
+                and clause not in judged.agreeing
                 and props.intersection(judged.differing)
             }
             for clause, props in properties_of.items()
         }
-        # The scenarios of its regime where none of its properties differs: the ones a
-        # clause is judged on apart from any other.
+        # The scenarios of its regime where none of its properties differs, or only in
+        # what the clause's own projection leaves out: the ones a clause is judged on apart
+        # from any other.
         self.apart = {
             clause: self.in_regime[clause] - len(touched)
             for clause, touched in self._touches.items()

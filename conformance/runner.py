@@ -46,7 +46,7 @@ from conformance.results import (
 from conformance.running import RunningTarget
 from conformance.scenario_words import scenario_in_words
 from conformance.targets import Target, resolve
-from conformance.unsupported import Unsupported
+from conformance.unsupported import Unsupported, steering
 
 PROFILES = {"quick": 50, "default": 200, "thorough": 2000}  # examples per property
 FIT_LOOP_REASON = (
@@ -481,7 +481,8 @@ def _draw(
         draw.scenarios.append(scenario)
 
     try:
-        seed(draw.seed)(judged_by_all)()
+        with steering(running.target.unsupported):
+            seed(draw.seed)(judged_by_all)()
     except Unsatisfiable:  # every scenario drawn was unsupported: `draw.left_out` says so
         pass
     except _Abandon:
@@ -575,11 +576,17 @@ def _judge(
     in_play = frozenset().union(*(prop.in_play(scenario) for prop in group))
     differing: list[str] = []
     first: Difference | None = None
+    own_part_differs: set[str] = set()
+    projected: set[str] = set()
     for prop in group:
         examination = examine(prop, running, scenario, scenario_timeout)
         if examination.failure is None:
             continue
         differing.append(prop.name)
+        for clause in in_play.intersection(prop.clauses):
+            projected.update([clause] if clause in prop.projections else [])
+            if _clause_differs(prop, clause, examination):
+                own_part_differs.add(clause)
         if first is None:
             first = (prop, scenario, examination)
             if examination.conclusive or first_only:
@@ -597,7 +604,17 @@ def _judge(
     specific = frozenset().union(*(prop.in_play(scenario) & set(prop.regimes) for prop in group))
     declared = _declared_scope(group, running, scenario)
     judged_by = frozenset(prop.name for prop in group)
-    judged = Judged(in_play, tuple(differing), showing, quirks, also, specific, judged_by, declared)
+    judged = Judged(
+        in_play,
+        tuple(differing),
+        showing,
+        quirks,
+        also,
+        specific,
+        judged_by,
+        declared,
+        frozenset(projected - own_part_differs),
+    )
     return judged, first
 
 
@@ -654,7 +671,7 @@ def _minimal_difference(
         raise AssertionError(difference[2].failure)
 
     try:
-        with _shrink_budget():
+        with _shrink_budget(), steering(running.target.unsupported):
             seed(draw.seed)(unexplained)()
     except (AssertionError, Flaky):
         if failing:

@@ -29,20 +29,30 @@ A declaration *covers* a scenario of its callback when:
 * `when`: the predicate, over the `Scenario` (`conformance.harness.observe`), holds.
   With `parameter` too, both must hold.
 
-A covered scenario is drawn as usual, and then left out: run on neither side, judged by
-no clause. A clause whose regime's drawn scenarios were all left out is `unsupported`
-(not a failure); one only partly covered is judged on the rest, and the report says how
-many were left out (docs/verdicts.md).
+A covered scenario is left out: run on neither side, judged by no clause, and Hypothesis
+draws another in its place. A clause whose regime's drawn scenarios were all left out is
+`unsupported` (not a failure); one only partly covered is judged on the rest, and the
+report says how many were left out (docs/verdicts.md).
+
+While a target's scenarios are drawn, the strategies draw a declared parameter three
+times in four from the values the target supports only (`steered`: declarations without
+`when`), so that a target which refuses most of a parameter's values is not left with a
+handful of scenarios once the rest are rejected; the fourth time from all of them, so
+that the clauses that need a refused value are still found unsupported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
+
+from hypothesis import strategies as st
 
 from conformance.harness.observe import Scenario
 
@@ -90,12 +100,21 @@ def passes(
     not `supported`, or (with neither) a value other than Keras's default (a parameter
     not passed has Keras's default)."""
     default = keras_defaults(scenario.callback)[parameter]
-    value = scenario.config.get(parameter, default)
+    if values is None and supported is None and parameter not in scenario.config:
+        return False
+    return _refused(scenario.config.get(parameter, default), default, values, supported)
+
+
+def _refused(
+    value: Any, default: Any, values: tuple[Any, ...] | None, supported: tuple[Any, ...] | None
+) -> bool:
+    """Whether a passed `value` is one of `values`, not `supported`, or (with neither)
+    other than `default`."""
     if values is not None:
         return any(_same(value, declared) for declared in values)
     if supported is not None:
         return not any(_same(value, allowed) for allowed in supported)
-    return parameter in scenario.config and not _same(value, default)
+    return not _same(value, default)
 
 
 @dataclass(frozen=True)
@@ -219,3 +238,62 @@ def declarations(declared: Any, spec: str) -> Declarations:
             f" conformance.unsupported.Unsupported, got {declared!r}"[:300]
         )
     return Declarations(tuple(declared))
+
+
+_steering: ContextVar[Declarations | None] = ContextVar("steering", default=None)
+T = TypeVar("T")
+
+
+@contextlib.contextmanager
+def steering(target: Declarations) -> Iterator[None]:
+    """Draw the scenarios inside for `target`: `steered` leaves out what it refuses."""
+    token = _steering.set(target)
+    try:
+        yield
+    finally:
+        _steering.reset(token)
+
+
+def steered(
+    callback: str,
+    parameter: str,
+    strategy: st.SearchStrategy[T],
+    drawn: dict[str, Any] | None = None,
+) -> st.SearchStrategy[T]:
+    """`strategy`, the values a scenario strategy draws for `callback`'s `parameter`,
+    three times in four without those the target being drawn for refuses (`steering`,
+    module docstring): whatever the rest of the scenario, or, given the arguments
+    `drawn` so far, where a `when` holds on them alone (`when` sees a scenario with
+    those arguments and no fit; one that cannot tell from them refuses nothing).
+    Unchanged for a target that declares nothing on the parameter, so that Keras sees
+    the same draws as before."""
+    target = _steering.get()
+    refusing = [
+        declaration
+        for declaration in (target.declared if target is not None else ())
+        if declaration.callback == callback
+        and declaration.parameter == parameter
+        and (declaration.when is None or _holds_on(declaration, callback, drawn))
+    ]
+    if not refusing:
+        return strategy
+    if any(d.values is None and d.supported is None for d in refusing):
+        supported: st.SearchStrategy[T] = st.just(keras_defaults(callback)[parameter])
+    else:
+        default = keras_defaults(callback)[parameter]
+        supported = strategy.filter(
+            lambda value: not any(_refused(value, default, d.values, d.supported) for d in refusing)
+        )
+    # (Not `st.one_of`, which Hypothesis does not weight by its branches; the unsteered
+    # strategy not at an end, which Hypothesis draws more often.)
+    return st.sampled_from([supported] * 2 + [strategy] + [supported]).flatmap(lambda s: s)
+
+
+def _holds_on(declaration: Unsupported, callback: str, drawn: dict[str, Any] | None) -> bool:
+    """Whether `declaration`'s `when` holds on the arguments `drawn` alone."""
+    if drawn is None or declaration.when is None:
+        return False
+    try:
+        return bool(declaration.when(Scenario(callback, dict(drawn))))
+    except Exception:  # a predicate that needs the fits: it cannot tell yet
+        return False

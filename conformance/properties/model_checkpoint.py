@@ -79,19 +79,21 @@ def saves_each_epoch_at_its_number(scenario: Scenario, obs: Observation) -> None
 
 
 def saves_only_improvements(scenario: Scenario, obs: Observation) -> None:
-    """`save_best_only` minimising a loss logged every epoch: an epoch is saved exactly
-    when its loss is strictly below the threshold and every loss saved before it, across
-    fits (nothing resets `best`). With no threshold the first loss is saved whatever it
-    is, NaN and infinities included, and no loss is below a NaN best."""
+    """`save_best_only` minimising a loss logged every epoch: an epoch is saved, to the
+    template formatted with the 1-based epoch, exactly when its loss is strictly below
+    the threshold and every loss saved before it, across fits (nothing resets `best`).
+    With no threshold the first loss is saved whatever it is, NaN and infinities
+    included, and no loss is below a NaN best."""
     assert obs.error is None, f"raised {obs.error}"
     best = scenario.config.get("initial_value_threshold")
+    template = scenario.config["filepath"]
     expected = []
     for plan in scenario.fits:
         for offset, epoch in enumerate(plan.epochs):
             loss = epoch.metrics["loss"]
             if best is None or loss < best:
                 best = loss
-                expected.append(f"<run>/m{plan.initial_epoch + offset + 1}.keras")
+                expected.append(f"<run>/{template.format(epoch=plan.initial_epoch + offset + 1)}")
     assert _saved_paths(obs) == expected, f"saved {_saved_paths(obs)}, expected {expected}"
 
 

@@ -30,6 +30,7 @@ from conformance.strategies.monitored import (
     grid_values,
     likely_monitors,
 )
+from conformance.unsupported import steered
 
 CALLBACK = "ModelCheckpoint"
 MODEL = ModelSpec(metrics=COMPILED_METRICS)
@@ -125,20 +126,29 @@ def configs(draw: st.DrawFn, edges: bool = True) -> dict[str, Any]:
         st.sampled_from(["none"] * 4 + ["grid"] * 5 + ["text"] * edges), label="threshold"
     )
     threshold = {"none": st.none(), "grid": grid_values, "text": st.sampled_from(NON_NUMBERS)}
-    save_freq = draw(save_freqs(), label="save_freq")
+    save_freq = draw(steered(CALLBACK, "save_freq", save_freqs()), label="save_freq")
     # Best-only batch-level saves of a train metric crash at the first save
     # (model_checkpoint.save-freq.best-only-crash): drawn less often, so that batch
     # counting runs on.
     # (and shrunk away from: the simplest scenario has no quirk in play)
     best_only = [True, True, False] if save_freq == "epoch" else [False, True, False]
-    return {
+    config = {
         "monitor": draw(checkpoint_monitors, label="monitor"),
         "verbose": draw(st.sampled_from([0, 0, 1]), label="verbose"),
-        "save_best_only": draw(st.sampled_from(best_only), label="save_best_only"),
-        "save_weights_only": draw(st.booleans(), label="save_weights_only"),
-        "mode": draw(st.sampled_from(MODES), label="mode"),
+        "save_best_only": draw(
+            steered(CALLBACK, "save_best_only", st.sampled_from(best_only)), label="save_best_only"
+        ),
+        "save_weights_only": draw(
+            steered(CALLBACK, "save_weights_only", st.booleans()), label="save_weights_only"
+        ),
+    }
+    return config | {
+        "mode": draw(steered(CALLBACK, "mode", st.sampled_from(MODES), config), label="mode"),
         "save_freq": save_freq,
-        "initial_value_threshold": draw(threshold[threshold_kind], label="initial_value_threshold"),
+        "initial_value_threshold": draw(
+            steered(CALLBACK, "initial_value_threshold", threshold[threshold_kind]),
+            label="initial_value_threshold",
+        ),
     }
 
 
@@ -243,7 +253,9 @@ def constructor_scenarios(draw: st.DrawFn) -> Scenario:
     half the time: the message on a full model's wrong extension
     (`model_checkpoint.init.extension-message-omits-h5`) is judged on 10 or more of a
     quick run's 50."""
-    save_weights_only = draw(constructor_weights_only, label="save_weights_only")
+    save_weights_only = draw(
+        steered(CALLBACK, "save_weights_only", constructor_weights_only), label="save_weights_only"
+    )
     filepath = draw(constructor_filepaths, label="filepath")
     save_freq = draw(
         save_freqs() | st.sampled_from(["batch", "Epoch", 1.0, 2.5, None, [1]]), label="save_freq"
@@ -252,7 +264,7 @@ def constructor_scenarios(draw: st.DrawFn) -> Scenario:
         "filepath": filepath,
         "save_weights_only": save_weights_only,
         "save_freq": save_freq,
-        "mode": draw(st.sampled_from(MODES), label="mode"),
+        "mode": draw(steered(CALLBACK, "mode", st.sampled_from(MODES)), label="mode"),
     }
     return Scenario(CALLBACK, config, MODEL, [])
 
@@ -278,13 +290,23 @@ def best_only_scenarios(draw: st.DrawFn) -> Scenario:
     end, over one to three fits: an epoch is saved exactly when its loss is below every
     earlier saved loss and the threshold. One loss in five is NaN or an infinity, so a
     first value that Keras saves only because `best` starts as None (NaN, +inf) is
-    frequent, and so is a NaN best nothing improves on."""
-    threshold = draw(st.none() | grid_values, label="initial_value_threshold")
+    frequent, and so is a NaN best nothing improves on. Full models or weights alike (the
+    save decision does not depend on which): a port that saves weights only is judged on
+    these too."""
+    threshold = draw(
+        steered(CALLBACK, "initial_value_threshold", st.none() | grid_values),
+        label="initial_value_threshold",
+    )
+    weights_only = draw(steered(CALLBACK, "save_weights_only", st.booleans()), label="weights")
     config = {
-        "filepath": "m{epoch}.keras",
+        "filepath": "m{epoch}.weights.h5" if weights_only else "m{epoch}.keras",
         "monitor": "loss",
-        "mode": draw(st.sampled_from(["min", "auto"]), label="mode"),
+        "mode": draw(
+            steered(CALLBACK, "mode", st.sampled_from(["min", "auto"]), {"save_best_only": True}),
+            label="mode",
+        ),
         "save_best_only": True,
+        "save_weights_only": weights_only,
         "initial_value_threshold": threshold,
     }
     plans = []

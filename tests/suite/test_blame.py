@@ -4,6 +4,8 @@ from a blamed rule is explained by it, not blamed again."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from conformance.blame import Blame, Judged
 
 STOPS = "stops"
@@ -73,6 +75,28 @@ def test_a_declared_divergence_explains_and_its_own_clause_is_not_judged_there()
         "nan": 0,
         "restore": 2,
     }
+
+
+def test_a_clause_whose_own_projection_agrees_is_judged_apart_there() -> None:
+    """A run where the stop differs only outside what `ties` projects (its own part
+    agrees, `Judged.agreeing`) counts for `ties` as a run apart: the difference is not
+    its rule's, and its rule was seen to hold there."""
+    differing = Judged(
+        frozenset({"patience", "restore", "ties"}),
+        (STOPS,),
+        frozenset({"patience"}),
+        frozenset({"ties"}),
+        agreeing=frozenset({"ties"}),
+    )
+    blame = Blame(CLAUSES, [differing, judged("ties")], SPECIFIC, FOLLOWS)
+    assert settle(blame) == ["patience"]
+    assert "ties" not in blame.explained_by
+    assert blame.apart["ties"] == 2
+    # without its own projection agreeing, the same run is not one of its runs apart
+    muddled = dataclasses.replace(differing, agreeing=frozenset())
+    blame = Blame(CLAUSES, [muddled, judged("ties")], SPECIFIC, FOLLOWS)
+    settle(blame)
+    assert blame.apart["ties"] == 1 and blame.explained_by["ties"] == ("patience",)
 
 
 def test_a_difference_everywhere_is_the_general_rule_s_not_a_specific_one_s() -> None:
