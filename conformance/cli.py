@@ -1,16 +1,17 @@
 """The command line: `callback-conformance run`, `replay`, `render`, `diff`,
-`compare-installed`, `export-vectors` and `judge`.
+`compare-installed`, `fit-loop`, `export-vectors` and `judge`.
 
 `run TARGET` checks a target clause by clause and writes the reports; `replay FILE TARGET`
 re-runs a saved counterexample; `render REPORT.json` renders a saved JSON report again;
 `diff OLD.json NEW.json` compares two reports (`conformance.diff`), and
 `compare-installed OLD_SPEC NEW_SPEC` runs `keras` under two pip-installed Kerases and
-diffs them (`conformance.compare_installed`). Exit status: 0 when no
-clause fails (`diff`: nothing changed), 1 when one does (a declared divergence gone stale
-counts; `diff`: something changed), 2 with a one-line message for a usage error, a bad
-file or a target that cannot be used. The clause table is coloured on a terminal
-(not when NO_COLOR is set, nor when piped); a progress line goes to stderr on a terminal,
-and when piped a line per callback whose properties are done, with the time taken.
+diffs them (`conformance.compare_installed`); `fit-loop` judges the installed Keras's `fit`
+against the loop the suite simulates, per `fit.*` clause (`conformance.fit_loop`). Exit
+status: 0 when no clause fails (`diff`: nothing changed), 1 when one does (a declared
+divergence gone stale counts; `diff`: something changed), 2 with a one-line message for
+a usage error, a bad file or a target that cannot be used. The clause table is coloured
+on a terminal (not when NO_COLOR is set, nor when piped); a progress line goes to stderr
+on a terminal, and when piped a line per callback whose properties are done, with the time taken.
 Hypothesis's cache goes to a temporary directory the command removes (not
 `.hypothesis/` in the working directory), unless HYPOTHESIS_STORAGE_DIRECTORY names one.
 """
@@ -115,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _vector_parsers(commands)
     _compare_installed_parser(commands)
+    _fit_loop_parser(commands)
     for command in (run, replay):
         command.add_argument(
             "--traceback",
@@ -588,6 +590,8 @@ def _dispatch(argv: list[str] | None) -> int:
         return _judge(args)
     if args.command == "compare-installed":
         return _compare_installed(args)
+    if args.command == "fit-loop":
+        return _fit_loop(args)
     from conformance.host import RunDeadline
 
     # SIGTERM ends the run as Ctrl-C does: the workers are stopped on the way out.
@@ -624,7 +628,7 @@ def _vector_parsers(commands: Any) -> None:
 
 def _positive_count(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"--count must be a positive whole number, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {text!r}")
     return int(text)
 
 
@@ -657,6 +661,45 @@ def _judge(args: argparse.Namespace) -> int:
             )
     failed = sum(difference is not None for difference in verdicts.values())
     print(f"{len(verdicts) - failed} pass, {failed} differ")
+    return 1 if failed else 0
+
+
+def _fit_loop_parser(commands: Any) -> None:
+    fit_loop = commands.add_parser(
+        "fit-loop",
+        help="judge the installed Keras's fit, hook by hook, against the loop the suite"
+        " simulates (Keras 3.15.1's), per fit.* clause",
+    )
+    fit_loop.add_argument(
+        "--examples",
+        type=_positive_count,
+        default=None,
+        help="run shapes to draw (default: 100; a real fit takes 0.1-0.2 s)",
+    )
+    fit_loop.add_argument("--json", dest="json_path", metavar="PATH", help="write the verdicts")
+
+
+def _fit_loop(args: argparse.Namespace) -> int:
+    _writable(args.json_path, "fit-loop verdicts")
+    try:
+        import keras
+    except ImportError as error:
+        _fail(f"fit-loop needs Keras installed: {error}")
+    from conformance.fit_loop.judge import EXAMPLES, judge, report
+
+    examples = args.examples or EXAMPLES
+    verdicts = judge(examples)
+    for verdict in verdicts:
+        judged = f"{verdict.shapes} shapes" if verdict.shapes else verdict.reason
+        print(f"  {verdict.verdict:8}  {verdict.clause}  ({judged})")
+        if verdict.verdict == "fail":
+            print(f"      {verdict.reason}\n      witness: {verdict.witness}")
+            print("\n".join(f"      {line}" for line in verdict.records.splitlines()))
+    failed = sum(verdict.verdict == "fail" for verdict in verdicts)
+    passed = sum(verdict.verdict == "pass" for verdict in verdicts)
+    print(f"Keras {keras.__version__}'s fit: {passed} pass, {failed} fail")
+    if args.json_path:
+        _write(args.json_path, report(verdicts, keras.__version__, examples), "fit-loop verdicts")
     return 1 if failed else 0
 
 

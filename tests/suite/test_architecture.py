@@ -39,6 +39,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "conformance.divergences",
         "conformance.parallel",
         "conformance.foreign.vectors",
+        "conformance.fit_loop",
     ),
     ("conformance.report", "conformance.reports", "conformance.report_formats", "conformance.diff"),
     (

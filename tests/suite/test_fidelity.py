@@ -20,59 +20,24 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, find, given, settings
-from hypothesis import strategies as st
 
-from conformance.harness import fit as harness_fit
-from conformance.harness.fit import HOOKS
-from tests.support.fidelity import (
+from conformance.fit_loop.record import (
     Record,
     Shape,
     diff,
     record_harness,
     record_real_fit,
+    shapes,
     validation_keys_where_expected,
 )
+from tests.support.wrong_loops import BatchEndAtBeginIndex, StopNotReadAfterBatchEnd
 
 pytestmark = pytest.mark.fidelity
 
 EXAMPLES = int(os.environ.get("FIDELITY_EXAMPLES", settings().max_examples))  # profile's count
-
-occurrences = st.tuples(st.sampled_from(HOOKS), st.integers(0, 3))
-MUTATORS = ((), ("first",), ("second",), ("first", "second"))
-
-
-@st.composite
-def shapes(draw: Any) -> Shape:
-    """Run shapes: epochs 1-4 from initial_epoch 0-2 (so sometimes none run), 1-5 batches,
-    steps_per_execution 1-3, validation with an int or list `validation_freq`, a stop and a
-    raise at some hook occurrence, logs mutated by either callback or both, and a second fit
-    with the same callbacks."""
-    validation = draw(st.booleans(), label="validation")
-    freq = draw(
-        st.one_of(
-            st.integers(1, 2),
-            st.lists(st.integers(1, 4), max_size=3, unique=True).map(lambda v: tuple(sorted(v))),
-        ),
-        label="validation_freq",
-    )
-    return Shape(
-        epochs=draw(st.integers(1, 4), label="epochs"),
-        initial_epoch=draw(st.integers(0, 2), label="initial_epoch"),
-        batches=draw(st.integers(1, 5), label="batches"),
-        steps_per_execution=draw(st.integers(1, 3), label="steps_per_execution"),
-        validation=validation,
-        validation_freq=freq,
-        validation_batches=draw(st.integers(1, 3), label="validation_batches"),
-        stop_at=draw(st.none() | occurrences, label="stop_at"),
-        raise_at=draw(st.none() | occurrences, label="raise_at"),
-        mutators=draw(st.sampled_from(MUTATORS), label="mutators"),
-        two_fits=draw(st.booleans(), label="two_fits"),
-    )
-
 
 def comparable(shape: Shape, record: Record) -> Record:
     """The record without the one known difference the property tolerates: when no epoch
@@ -158,46 +123,6 @@ def test_params_when_no_epoch_runs() -> None:
 
 
 # --- the property catches wrong harnesses ---------------------------------------------
-
-
-class BatchEndAtBeginIndex(harness_fit.FitLoop):
-    """Wrong: `on_train_batch_end` gets the execution's begin index (Keras < 3.11)."""
-
-    def dispatch(self, hook: str, index: int | None, logs: Any) -> None:
-        if hook == "on_train_batch_begin":
-            self.begin = index
-        if hook == "on_train_batch_end":
-            index = self.begin
-        super().dispatch(hook, index, logs)
-
-
-class StopNotReadAfterBatchEnd(harness_fit.FitLoop):
-    """Wrong: `stop_training` is read only after epoch end, never after batch end."""
-
-    def fit(self, plan: harness_fit.FitPlan) -> None:
-        model, per_execution = self.model, plan.steps_per_execution
-        model.stop_training = False
-        self.dispatch("on_train_begin", None, {})
-        training_logs: dict[str, Any] = {}
-        for offset, epoch_plan in enumerate(plan.epochs):
-            epoch = plan.initial_epoch + offset
-            self.dispatch("on_epoch_begin", epoch, {})
-            executions = harness_fit.execution_bounds(epoch_plan.batches, per_execution)
-            for number, (begin, end) in enumerate(executions):
-                self.dispatch("on_train_batch_begin", begin, {})
-                logs = harness_fit.running_metrics(
-                    epoch_plan.metrics, epoch_plan.batch_metrics, number, len(executions)
-                )
-                self.dispatch("on_train_batch_end", end, logs)
-            epoch_logs = dict(epoch_plan.metrics)
-            if epoch_plan.validation is not None:
-                self.evaluate(epoch_plan, per_execution)
-                epoch_logs.update({f"val_{k}": v for k, v in epoch_plan.validation.items()})
-            self.dispatch("on_epoch_end", epoch, epoch_logs)
-            training_logs = epoch_logs
-            if model.stop_training:
-                break
-        self.dispatch("on_train_end", None, training_logs)
 
 
 @pytest.mark.parametrize("loop", [BatchEndAtBeginIndex, StopNotReadAfterBatchEnd])

@@ -1,5 +1,7 @@
-"""Fidelity of the simulated fit: record a real `keras.Model.fit` (jax backend) and the
-harness's `simulate_fit` hook by hook, for the same run *shape*, and compare the records.
+"""Record a real `keras.Model.fit` (the installed Keras, jax backend) and the harness's
+`simulate_fit` hook by hook, for the same run *shape*, and compare the records: the
+fidelity tests (tests/suite/test_fidelity.py) and the fit loop judged per Keras version
+(`conformance.fit_loop.judge`).
 
 A record is what callbacks can observe of the loop: per hook dispatch, the hook, its index
 argument, the `logs` keys (in order), value types and values, whether the second of two
@@ -42,6 +44,7 @@ from unittest import mock
 
 import keras
 import numpy as np
+from hypothesis import strategies as st
 
 from conformance.harness import fit as harness_fit
 from conformance.harness.fit import EpochPlan, FitPlan, FitRecord, simulate_fit
@@ -85,6 +88,39 @@ class Shape:
         if isinstance(self.validation_freq, int):
             return (epoch + 1) % self.validation_freq == 0
         return epoch + 1 in self.validation_freq
+
+
+HOOK_OCCURRENCES = st.tuples(st.sampled_from(harness_fit.HOOKS), st.integers(0, 3))
+MUTATORS = ((), ("first",), ("second",), ("first", "second"))
+
+
+@st.composite
+def shapes(draw: st.DrawFn) -> Shape:
+    """Run shapes: epochs 1-4 from initial_epoch 0-2 (so sometimes none run), 1-5 batches,
+    steps_per_execution 1-3, validation with an int or list `validation_freq`, a stop and a
+    raise at some hook occurrence, logs mutated by either callback or both, and a second fit
+    with the same callbacks."""
+    validation = draw(st.booleans(), label="validation")
+    freq = draw(
+        st.one_of(
+            st.integers(1, 2),
+            st.lists(st.integers(1, 4), max_size=3, unique=True).map(lambda v: tuple(sorted(v))),
+        ),
+        label="validation_freq",
+    )
+    return Shape(
+        epochs=draw(st.integers(1, 4), label="epochs"),
+        initial_epoch=draw(st.integers(0, 2), label="initial_epoch"),
+        batches=draw(st.integers(1, 5), label="batches"),
+        steps_per_execution=draw(st.integers(1, 3), label="steps_per_execution"),
+        validation=validation,
+        validation_freq=freq,
+        validation_batches=draw(st.integers(1, 3), label="validation_batches"),
+        stop_at=draw(st.none() | HOOK_OCCURRENCES, label="stop_at"),
+        raise_at=draw(st.none() | HOOK_OCCURRENCES, label="raise_at"),
+        mutators=draw(st.sampled_from(MUTATORS), label="mutators"),
+        two_fits=draw(st.booleans(), label="two_fits"),
+    )
 
 
 @dataclass(frozen=True)
