@@ -236,8 +236,12 @@ def matching(pattern: str) -> tuple[Clause, ...]:
     """The clauses whose id matches `pattern`, in registry order.
 
     `pattern` is an fnmatch glob over the whole id (`early_stopping.patience.*`), or a
-    plain substring of it (`patience`), as pytest's `-k` takes one. Ids are lower case,
-    so the match ignores case.
+    plain substring of it (`patience`), as pytest's `-k` takes one, or several joined by
+    ` or ` (`patience or monitor.*`). Ids are lower case, so the match ignores case.
     """
-    wanted = pattern.lower()
-    return tuple(entry for entry in CLAUSES if wanted in entry.id or fnmatchcase(entry.id, wanted))
+    alternatives = [wanted.strip() for wanted in pattern.lower().split(" or ")]
+    return tuple(
+        entry
+        for entry in CLAUSES
+        if any(wanted in entry.id or fnmatchcase(entry.id, wanted) for wanted in alternatives)
+    )

@@ -62,7 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--profile", choices=PROFILE_NAMES, default="default")
     run.add_argument("--seed", type=_seed, default=None, help="random seed (default: derandomized)")
     run.add_argument(
-        "-k", dest="pattern", default=None, help="only clauses whose id matches (glob or substring)"
+        "-k",
+        dest="pattern",
+        default=None,
+        help="only clauses whose id matches (a glob or a substring; several joined by ' or ')",
     )
     run.add_argument("--json", dest="json_path", default=None, help="write the JSON report here")
     run.add_argument(
@@ -713,7 +716,10 @@ def _compare_installed_parser(commands: Any) -> None:
     compare.add_argument("new", metavar="NEW_SPEC", help="a pip requirement: keras-nightly")
     compare.add_argument("--profile", choices=PROFILE_NAMES, default="default")
     compare.add_argument(
-        "-k", dest="pattern", default=None, help="only clauses whose id matches (glob or substring)"
+        "-k",
+        dest="pattern",
+        default=None,
+        help="only clauses whose id matches (a glob or a substring; several joined by ' or ')",
     )
     compare.add_argument(
         "--work",

@@ -34,6 +34,9 @@ regime of a clause (`regime = "monitor.mode.auto"`), a parameter's value
 (`parameter = "mode", values = ["auto"]`, Keras's default where not passed), or both. The
 clause is then not judged on the scenarios of that scope, and is judged on the rest: a
 difference outside the scope still fails it. Every witness must lie inside the scope.
+Without `when`, the difference is known wherever the clause's own regime holds (for a
+clause with one): blame does not put it on another clause in play there (a first NaN that
+a port never takes as best is not also a fault of its missing-value rule).
 
 Anything wrong in the file (an unknown clause, kind or field, a missing witness, a witness
 whose property does not check the clause, two entries for one clause of one target) is a
@@ -302,10 +305,15 @@ Examine = Callable[[Property, RunningTarget, Scenario], Examination]
 
 def scope(divergences: list[Divergence], running: RunningTarget) -> None:
     """Tell the runner where the declarations that apply to the running target are
-    known to differ: their clauses are not judged there (`RunningTarget.declared_scopes`)."""
+    known to differ: their clauses are not judged there (`RunningTarget.declared_scopes`).
+    A declaration without `when` is known wherever its clause's own regime holds (None),
+    so that blame does not put the divergence's differences on another clause in play
+    there; a general rule's (no regime) is known nowhere, or it would explain everything."""
     target = running.target
     running.declared_scopes = {
-        d.clause: d.when.covers for d in divergences if d.when is not None and d.applies_to(target)
+        d.clause: None if d.when is None else d.when.covers
+        for d in divergences
+        if d.applies_to(target)
     }
 
 

@@ -622,11 +622,16 @@ def _declared_scope(
     group: list[Property], running: RunningTarget, scenario: Scenario
 ) -> frozenset[str]:
     """The clauses in play in `scenario` that are not judged there: it lies in the
-    scope of a declared divergence of theirs (`RunningTarget.declared_scopes`)."""
+    scope of a declared divergence of theirs (`RunningTarget.declared_scopes`), or, for
+    a declaration without one, in the clause's own regime."""
     return frozenset(
         clause
         for clause, covers in running.declared_scopes.items()
-        if any(clause in prop.in_play(scenario) for prop in group) and covers(scenario)
+        if any(
+            clause in prop.in_play(scenario) and (covers is not None or clause in prop.regimes)
+            for prop in group
+        )
+        and (covers is None or covers(scenario))
     )
 
 

@@ -29,8 +29,11 @@ class RunningTarget:
     # writes outside its run directory its import tried, refused (in a worker process)
     refused_at_import: tuple[str, ...] = ()
     # clause -> the scenarios where a declared divergence of it is known, not judged
-    # there (`when` in a divergences file: conformance.divergences.scope)
-    declared_scopes: Mapping[str, Callable[[Scenario], bool]] = field(default_factory=dict)
+    # there (`when` in a divergences file: conformance.divergences.scope); None: wherever
+    # the clause's own regime holds (a declaration without `when`)
+    declared_scopes: Mapping[str, Callable[[Scenario], bool] | None] = field(
+        default_factory=dict
+    )
     # the runs of the scenarios the current group of properties draws (conformance.runner)
     observations: SharedObservations = field(default_factory=SharedObservations)
 

@@ -4,10 +4,12 @@ its report (tox runs this; see matrix/README.md).
     python matrix/run_env.py NAME [TARGET] [--expect VERSION] [--variable-float]
         [--weight-names] [--weight-jax-array]
 
-runs `callback-conformance run TARGET --profile quick --scenario-timeout 120 --json
+runs `callback-conformance run TARGET --profile default --scenario-timeout 120 --json
 matrix/reports/NAME.json`
 (TARGET is `keras` unless given; the command's own `main`, in this process) from the
-repository root and writes beside it, in
+repository root, then for `keras` `callback-conformance fit-loop --json
+matrix/fit-loop/NAME.json` (the version's own `fit` judged per `fit.*` clause), and writes
+beside them, in
 `matrix/environments/NAME.json`, what ran it: the command, the Python, the backend, the
 versions of the packages that matter, and the wall time. With `--expect VERSION` it first
 checks that the target reports that version (a wrong pin, or two distributions writing
@@ -54,7 +56,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "matrix" / "reports"
 ENVIRONMENTS = ROOT / "matrix" / "environments"
-PROFILE = "quick"
+FIT_LOOPS = ROOT / "matrix" / "fit-loop"
+PROFILE = "default"
 # Seconds a scenario's target code may run before the suite stops it and fails its
 # property. The suite's default (10) is about hung targets; on a shared machine under load
 # a slow scenario of an old Keras could reach it, and a verdict that depends on the load
@@ -189,10 +192,18 @@ def main(argv: list[str] | None = None) -> int:
         status = conformance(command)
     except SystemExit as exit:  # a usage or target error
         status = exit.code if isinstance(exit.code, int) else 2
-    seconds = time.monotonic() - start
     if status not in (0, 1) or not report.exists():
         print(f"run_env: the suite exited {status} without a report", file=sys.stderr)
         return status or 2
+    fit_loop_status = None
+    if args.target == "keras":  # tf-keras's fit is its own, not keras.Model.fit
+        FIT_LOOPS.mkdir(parents=True, exist_ok=True)
+        fit_loop = FIT_LOOPS / f"{args.name}.json"
+        fit_loop_status = conformance(["fit-loop", "--json", str(fit_loop.relative_to(ROOT))])
+        if fit_loop_status not in (0, 1) or not fit_loop.exists():
+            print(f"run_env: fit-loop exited {fit_loop_status} without verdicts", file=sys.stderr)
+            return fit_loop_status or 2
+    seconds = time.monotonic() - start
     environment = {
         "name": args.name,
         "command": "callback-conformance " + " ".join(command),
@@ -203,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         "weight_jax_array_shim": args.weight_jax_array,
         "packages": installed(),
         "exit_status": status,
+        "fit_loop_exit_status": fit_loop_status,
         "seconds": round(seconds),
     }
     path = ENVIRONMENTS / f"{args.name}.json"

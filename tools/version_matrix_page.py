@@ -5,13 +5,16 @@ version matrix's reports (never edit the page by hand).
     python tools/version_matrix_page.py --check   # exit 1 if the page is not up to date
 
 Inputs: `matrix/reports/*.json` (the suite's JSON reports, one per environment of
-`tox -m matrix`), `matrix/environments/*.json` (what ran each: packages, backend, time)
-and `matrix/changes.toml`, the one hand-written input: the behaviour changes behind the
-differences, each a one-line description for users, the clauses it makes differ and the
-versions it applies to. The page's prose comes from those entries; which clauses differ,
-where, and the witness counterexamples come from the reports. A difference no entry
-explains, or an entry the reports do not bear out, is listed on the page as such (and
-`tests/site/test_version_matrix_page.py` fails on either).
+`tox -m matrix`), `matrix/fit-loop/*.json` (each Keras's own `fit` judged per `fit.*`
+clause by `callback-conformance fit-loop`: their verdicts replace the report's, which are
+`not-run` since the suite simulates the loop), `matrix/environments/*.json` (what ran
+each: packages, backend, time) and `matrix/changes.toml`, the one hand-written input:
+the behaviour changes behind the differences, each a one-line description for users,
+the clauses it makes differ and the versions it applies to. The page's prose comes from
+those entries; which clauses differ, where, and the witness counterexamples come from
+the reports. A difference no entry explains, or an entry the reports do not bear out,
+is listed on the page as such (and `tests/site/test_version_matrix_page.py` fails on
+either).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ if TYPE_CHECKING:  # imported where used: `__main__` puts the repository on sys.
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "matrix" / "reports"
 ENVIRONMENTS = ROOT / "matrix" / "environments"
+FIT_LOOPS = ROOT / "matrix" / "fit-loop"
 CHANGES = ROOT / "matrix" / "changes.toml"
 PAGE = ROOT / "docs" / "keras-versions.md"
 BASELINE = "3.15.1"  # the version the specification (and so the reference) is
@@ -87,14 +91,70 @@ def version_key(version: str) -> tuple[int, ...]:
     return (*release, *(rest or [sys.maxsize]))
 
 
-def load_runs(reports: Path = REPORTS, environments: Path = ENVIRONMENTS) -> list[Run]:
+def with_fit_loop(report: Report, path: Path) -> Report:
+    """`report` with its `fit.*` verdicts replaced by those of the fit-loop file at
+    `path` (if there is one): a failing clause's witness is the run shape, with the two
+    records' difference as its table."""
+    from conformance.reports.model import Counterexample
+
+    if not path.exists():
+        return report
+    judged = {entry["clause"]: entry for entry in json.loads(path.read_text())["clauses"]}
+    clauses = []
+    for clause in report.clauses:
+        entry = judged.get(clause.id)
+        if entry is not None:
+            witness = entry["witness"]
+            clause = clause.model_copy(
+                update={
+                    "verdict": entry["verdict"],
+                    "examples": entry["shapes"],
+                    "reason": entry["reason"] or "the installed Keras's fit, recorded",
+                    "counterexample": None
+                    if witness is None
+                    else Counterexample.model_construct(
+                        property="fit-loop",
+                        scenario=witness,
+                        target={},
+                        reference=None,
+                        reason=f"{entry['reason']}, in the run shape {_shape(witness)}",
+                        table=entry["records"],
+                    ),
+                }
+            )
+        clauses.append(clause)
+    return report.model_copy(update={"clauses": clauses})
+
+
+def _shape(witness: dict[str, Any]) -> str:
+    """A run shape in words: only what differs from a one-epoch, one-batch run."""
+    plain = {
+        "epochs": 1,
+        "initial_epoch": 0,
+        "batches": 1,
+        "steps_per_execution": 1,
+        "validation": False,
+        "validation_freq": 1,
+        "validation_batches": 1,
+        "stop_at": None,
+        "raise_at": None,
+        "mutators": [],
+        "two_fits": False,
+    }
+    shown = [f"{key}={value}" for key, value in witness.items() if plain.get(key) != value]
+    return "fit(" + ", ".join(shown or ["epochs=1"]) + ")"
+
+
+def load_runs(
+    reports: Path = REPORTS, environments: Path = ENVIRONMENTS, fit_loops: Path = FIT_LOOPS
+) -> list[Run]:
     """The reports in page order: Keras releases by version, then nightly, then tf-keras."""
     from conformance.reports import ReportError, load
 
     runs = []
     for path in sorted(reports.glob("*.json")):
         try:
-            report = load(str(path))
+            report = with_fit_loop(load(str(path)), fit_loops / path.name)
         except ReportError as error:
             raise SystemExit(str(error)) from None
         environment_path = environments / path.name
@@ -393,8 +453,8 @@ def render(runs: list[Run], changes: list[Change]) -> str:
     ]
     if never:
         out += [
-            f"Not run under any version ({len(never)} clauses): the fit-loop clauses, which"
-            " the suite simulates rather than asks of a target — "
+            f"Not run under any version ({len(never)} clauses): out of scope, or not"
+            " exercised by the fit loop's recorded runs (`docs/fit.md`) — "
             + ", ".join(f"`{c}`" for c in never)
             + ".",
             "",

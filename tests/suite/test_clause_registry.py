@@ -227,6 +227,11 @@ def test_matching_globs_and_substrings() -> None:
         c.id for c in CLAUSES if c.id.startswith("model_checkpoint.best-only.")
     } | {"model_checkpoint.save-freq.best-only-crash"}
     assert matching("Early_Stopping.Patience.*") == patience
+    # Alternatives joined by " or ", in registry order.
+    assert [c.id for c in matching("zero-is-one or early_stopping.patience.counts*")] == [
+        "early_stopping.patience.counts-before-test",
+        "early_stopping.patience.zero-is-one",
+    ]
     # A glob matches whole ids: no prefix or suffix match without a star.
     assert matching("early_stopping.patience") == patience  # as a substring
     assert matching("early_stopping.patience.?") == ()

@@ -20,7 +20,12 @@ from typing import Any
 import pytest
 
 from conformance.divergences import DivergenceError, load
-from conformance.targets import Target
+from conformance.harness.fit import EpochPlan, FitPlan
+from conformance.harness.observe import Scenario
+from conformance.properties import PROPERTIES
+from conformance.runner import _declared_scope
+from conformance.running import in_process
+from conformance.targets import Target, resolve
 from tests.suite.test_conformance_cli import cli
 
 WITNESSES = pathlib.Path(__file__).parents[1] / "data" / "divergences"
@@ -284,3 +289,32 @@ def test_a_bad_scope_is_a_one_line_error(tmp_path, when, message):
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
+
+
+# A declaration without `when` is known wherever its clause's own regime holds: blame
+# puts none of its differences on another clause in play there.
+
+
+def _known(declared: dict[str, Any], *losses: float) -> frozenset[str]:
+    """The clauses a run of EarlyStopping over `losses` is not judged on (min mode)."""
+    running = in_process(resolve("reference"))
+    running.declared_scopes = declared
+    scenario = Scenario(
+        "EarlyStopping",
+        {"monitor": "loss", "mode": "min", "patience": 1},
+        fits=[FitPlan([EpochPlan({"loss": loss}) for loss in losses])],
+    )
+    group = [prop for prop in PROPERTIES if prop.callback == "EarlyStopping"]
+    return _declared_scope(group, running, scenario)
+
+
+def test_an_unscoped_declaration_is_known_in_its_clause_s_regime() -> None:
+    unscoped = {STRICT: None}
+    assert _known(unscoped, 1.0, 1.0) == {STRICT}  # a tie: strictness decides
+    assert _known(unscoped, 1.0, 0.5) == frozenset()  # no tie: outside its regime
+
+
+def test_an_unscoped_declaration_of_a_general_rule_is_known_nowhere() -> None:
+    general = "early_stopping.patience.counts-before-test"  # in play in every scenario
+    assert _known({general: None}, 1.0, 1.0) == frozenset()
+    assert _known({general: lambda scenario: True}, 1.0, 1.0) == {general}  # a `when`
