@@ -63,8 +63,9 @@ class Judged:
     specific: frozenset[str] = frozenset()
     # the properties that judged it (its strategy's)
     judged_by: frozenset[str] = frozenset()
-    # clauses in play whose declared divergence is known here (a `when` scope): not
-    # judged here, and a difference they show or follow from is explained by it
+    # clauses whose declared divergence is known here (its scope, or its regime, holds,
+    # judged by any property of the callback): not judged here, and any difference here
+    # is explained by it, the target being known to differ in this scenario
     declared: frozenset[str] = frozenset()
     # the clauses in play, of a differing property, whose own projection agrees on every
     # property that differs (`Property.projections`): their part is the same here
@@ -134,14 +135,13 @@ class Blame:
         self.unexplained = {
             index
             for index, judged in enumerate(scenarios)
-            if judged.differing and not self._explaining(judged, judged.declared)
+            if judged.differing and not judged.declared
         }
 
     def explains(self, judged: Judged) -> bool:
-        """Whether a blamed clause, or one whose declared divergence is known there,
-        shows `judged`, or is in play there and one that its first differing property
-        follows."""
-        return self._explaining(judged, self.blamed) or self._explaining(judged, judged.declared)
+        """Whether a declared divergence is known in `judged`, or a blamed clause shows
+        it, or is in play there and one that its first differing property follows."""
+        return bool(judged.declared) or self._explaining(judged, self.blamed)
 
     def _explaining(self, judged: Judged, clauses: Iterable[str]) -> bool:
         """Whether one of `clauses` shows `judged`, or is in play there and one that its
@@ -278,8 +278,7 @@ class Blame:
                 declared = [
                     other
                     for judged in (self.scenarios[index] for index in sorted(touched))
-                    for other in judged.declared
-                    if self._explaining(judged, (other,))
+                    for other in sorted(judged.declared)
                 ]
                 showing = [other for other in self.blamed if self._shows[other] & touched]
                 explaining[clause] = tuple(dict.fromkeys(showing + declared)) or tuple(self.blamed)

@@ -602,7 +602,7 @@ def _judge(
         quirks = playing.intersection(prop.regimes)
     also = frozenset().union(*(prop.in_play(scenario) for prop in draw.others)) - in_play
     specific = frozenset().union(*(prop.in_play(scenario) & set(prop.regimes) for prop in group))
-    declared = _declared_scope(group, running, scenario)
+    declared = _declared_scope([*group, *draw.others], running, scenario)
     judged_by = frozenset(prop.name for prop in group)
     judged = Judged(
         in_play,
@@ -619,17 +619,17 @@ def _judge(
 
 
 def _declared_scope(
-    group: list[Property], running: RunningTarget, scenario: Scenario
+    properties: list[Property], running: RunningTarget, scenario: Scenario
 ) -> frozenset[str]:
-    """The clauses in play in `scenario` that are not judged there: it lies in the
-    scope of a declared divergence of theirs (`RunningTarget.declared_scopes`), or, for
-    a declaration without one, in the clause's own regime."""
+    """The clauses, of `properties` (the callback's), whose declared divergence is known
+    in `scenario`: it lies in the declaration's scope (`RunningTarget.declared_scopes`),
+    or, for a declaration without one, in the clause's own regime."""
     return frozenset(
         clause
         for clause, covers in running.declared_scopes.items()
         if any(
             clause in prop.in_play(scenario) and (covers is not None or clause in prop.regimes)
-            for prop in group
+            for prop in properties
         )
         and (covers is None or covers(scenario))
     )
