@@ -535,9 +535,12 @@ def _tidy(lines: list[str]) -> list[str]:
 
 
 def build(
-    reports: Path = REPORTS, environments: Path = ENVIRONMENTS, changes: Path = CHANGES
+    reports: Path = REPORTS,
+    environments: Path = ENVIRONMENTS,
+    changes: Path = CHANGES,
+    fit_loops: Path = FIT_LOOPS,
 ) -> str:
-    runs = load_runs(reports, environments)
+    runs = load_runs(reports, environments, fit_loops)
     return render(runs, load_changes(runs, changes))
 
 

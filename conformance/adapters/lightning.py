@@ -40,7 +40,8 @@ What maps, and why:
   which Lightning takes as never and Keras as every batch (unsupported). Lightning's
   checkpoint holds the module's state (weights), never the architecture:
   `save_weights_only=False` is unsupported; so are mode "auto" with `save_best_only`,
-  `initial_value_threshold`, and a template in the directory or the extension. Each
+  `initial_value_threshold`, a template in the directory or the extension, and a
+  `{where}` filled from a string log value (Lightning's logs are tensors). Each
   epoch's save is at `on_train_epoch_end` (`save_on_train_epoch_end=True`, what the
   Trainer picks for a fit validated once per epoch).
 * `LearningRateScheduler`: Lightning's `LearningRateMonitor` only reads the rate; a
@@ -261,6 +262,12 @@ def _templated_outside_the_name(scenario: Scenario) -> bool:
     return "{" in directory or "{" in _split_extension(name)[1]
 
 
+def _filled_from_a_string(scenario: Scenario) -> bool:
+    """`{where}` in the filepath: filled from a string log value, which Lightning, whose
+    logged metrics are tensors, does not have (its template gets 0 for a missing name)."""
+    return "{where" in str(scenario.config.get("filepath", ""))
+
+
 def _best_only(scenario: Scenario) -> bool:
     return bool(scenario.config.get("save_best_only", False))
 
@@ -340,5 +347,10 @@ conformance_unsupported = [
         "ModelCheckpoint",
         when=_templated_outside_the_name,
         reason="Lightning formats the filename's template only, not its directory or extension",
+    ),
+    Unsupported(
+        "ModelCheckpoint",
+        when=_filled_from_a_string,
+        reason="Lightning logs tensors: a placeholder filled from a string log value has none",
     ),
 ]

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from conformance.fit_loop.record import Shape
 from conformance.reports import check
 from conformance.reports.model import VERDICTS
 from tools import version_matrix_page as page
@@ -27,6 +28,20 @@ def test_every_version_of_the_matrix_has_a_report() -> None:
     minors = {label.rsplit(".", 1)[0] for label in labels if label[0].isdigit()}
     assert minors == {f"3.{minor}" for minor in range(16)}
     assert "nightly" in labels and any(label.startswith("tf-keras") for label in labels)
+
+
+def test_every_report_is_newer_than_the_clause_registry() -> None:
+    """A report made before a clause was added would show it as "·" (no verdict): it is
+    stale, and its environment must run again."""
+    from conformance.clauses import CLAUSES
+
+    registry = {clause.id for clause in CLAUSES}
+    stale = {
+        run.name: sorted(registry - set(run.clauses))
+        for run in page.load_runs()
+        if registry - set(run.clauses)
+    }
+    assert stale == {}, f"reports older than the clause registry (run their tox env again): {stale}"
 
 
 def test_the_changes_file_explains_every_difference_and_claims_no_other() -> None:
@@ -170,3 +185,29 @@ def test_a_clause_failing_for_another_reason_is_still_a_difference(matrix: Path)
     data["clauses"][0]["verdict"] = "not-run"
     other = dataclasses.replace(base, report=check(data))
     assert page.differences(other, base) == [A]
+
+
+FIT = "fit.steps-per-execution.batch-indices"
+
+
+def test_the_fit_loop_verdicts_take_the_place_of_the_reports(matrix: Path) -> None:
+    """A version's fit-loop file (`callback-conformance fit-loop --json`) gives its `fit.*`
+    rows their verdicts, and a failing one its witness: the shape and the two records."""
+    for name in ("keras-3.9.2", "keras-3.10.0", "keras-3.15.1", "keras-nightly"):
+        path = matrix / "reports" / f"{name}.json"
+        report = json.loads(path.read_text())
+        report["clauses"].append({**report["clauses"][0], "id": FIT, "verdict": "not-run",
+                                  "counterexample": None, "callback": "fit"})  # fmt: skip
+        path.write_text(json.dumps(report))
+    loops = matrix / "fit-loop"
+    loops.mkdir()
+    witness = dataclasses.asdict(Shape(steps_per_execution=2))
+    fail = {"clause": FIT, "verdict": "fail", "shapes": 33, "reason": "indices differ",
+            "witness": witness, "records": "-fit0 first  on_train_batch_end(0)"}  # fmt: skip
+    (loops / "keras-3.9.2.json").write_text(json.dumps({"clauses": [fail]}))
+    passing = {**fail, "verdict": "pass", "reason": "", "witness": None, "records": ""}
+    (loops / "keras-3.15.1.json").write_text(json.dumps({"clauses": [passing]}))
+    runs = page.load_runs(matrix / "reports", matrix / "environments", loops)
+    assert [run.verdict(FIT) for run in runs] == ["fail", "not-run", "pass", "not-run"]
+    text = page.build(matrix / "reports", matrix / "environments", _changes(matrix, ""), loops)
+    assert "fit(steps_per_execution=2)" in text and "on_train_batch_end(0)" in text
