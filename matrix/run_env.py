@@ -15,7 +15,12 @@ versions of the packages that matter, and the wall time. With `--expect VERSION`
 checks that the target reports that version (a wrong pin, or two distributions writing
 the same `keras` package, would otherwise file one version's report under another's name).
 
-`--variable-float` (Keras 3.0-3.4 only) first gives Keras's variable class the `__float__`
+The three adaptations below are made where the target runs, in the suite's worker
+process: with any of them the target is `matrix.keras_shims`, which applies those named in
+MATRIX_SHIMS at its import and is then driven as TARGET is (its report says
+`matrix.keras_shims` and TARGET's version).
+
+`--variable-float` (Keras 3.0-3.4 only) gives Keras's variable class the `__float__`
 that Keras 3.5 added, as 3.5 wrote it. The suite's simulated fit reads each epoch's
 learning rate as `float(model.optimizer.learning_rate)`, which raises TypeError on the
 `keras.Variable` of Keras 3.0-3.4 and would fail every clause that runs a fit for a reason
@@ -23,7 +28,7 @@ of the harness, not of the callbacks. Keras's callbacks themselves read the rate
 `convert_to_numpy` in every version, so the method changes nothing they do (see
 matrix/README.md, "What the matrix runs").
 
-`--weight-names` first gives the suite's simulated weights the `name` every real Keras
+`--weight-names` gives the suite's simulated weights the `name` every real Keras
 variable has (the last part of its `path`: `dense/w0` is named `w0`). Keras 3.0-3.13 and
 tf-keras name TensorBoard's histograms after `weight.name` (3.14 and later: `weight.path`);
 without it they raise AttributeError on the simulated model where a real one has a name,
@@ -90,43 +95,6 @@ def installed() -> dict[str, str]:
     return versions
 
 
-def give_variables_float() -> None:
-    """Keras 3.5's `KerasVariable.__float__`, on the Keras 3.0-3.4 class that lacks it."""
-    from keras.src.backend.common.variables import KerasVariable
-
-    if hasattr(KerasVariable, "__float__"):
-        raise SystemExit("run_env: --variable-float: this Keras's variables have __float__")
-
-    def __float__(self: KerasVariable) -> float:  # noqa: N807
-        if self.ndim > 0:
-            raise TypeError(
-                f"Only scalar arrays can be converted to Python scalars. Got: shape={self.shape}"
-            )
-        return float(self.value)
-
-    KerasVariable.__float__ = __float__  # type: ignore[attr-defined]
-
-
-def give_simulated_weights_names() -> None:
-    """The simulated `Weight` named as a real Keras variable is: its path's last part."""
-    from conformance.harness.sim_model import Weight
-
-    if hasattr(Weight, "name"):
-        raise SystemExit("run_env: --weight-names: the simulated weights have names already")
-    Weight.name = property(lambda self: self.path.rsplit("/", 1)[-1])  # type: ignore[attr-defined]
-
-
-def give_simulated_weights_jax_arrays() -> None:
-    """The simulated `Weight` converts itself for jax, as a real Keras variable does."""
-    import jax.numpy as jnp
-
-    from conformance.harness.sim_model import Weight
-
-    if hasattr(Weight, "__jax_array__"):
-        raise SystemExit("run_env: --weight-jax-array: the simulated weights have it already")
-    Weight.__jax_array__ = lambda self: jnp.asarray(self.value)  # type: ignore[attr-defined]
-
-
 def target_version(target: str) -> str:
     module = {"keras": "keras", "tf_keras": "tf_keras"}.get(target, target.partition(":")[0])
     code = f"import {module}; print({module}.__version__)"
@@ -168,9 +136,22 @@ def main(argv: list[str] | None = None) -> int:
     REPORTS.mkdir(parents=True, exist_ok=True)
     ENVIRONMENTS.mkdir(parents=True, exist_ok=True)
     report = REPORTS / f"{args.name}.json"
+    shims = [
+        name
+        for name, wanted in (
+            ("variable-float", args.variable_float),
+            ("weight-names", args.weight_names),
+            ("weight-jax-array", args.weight_jax_array),
+        )
+        if wanted
+    ]
+    # The adaptations are made where the target runs, in the suite's worker process:
+    # matrix/keras_shims.py, the target with them applied at its import.
+    os.environ["MATRIX_SHIMS"] = ",".join(shims)
+    os.environ["MATRIX_LIKE"] = args.target
     command = [
         "run",
-        args.target,
+        "matrix.keras_shims" if shims else args.target,
         "--profile",
         PROFILE,
         "--scenario-timeout",
@@ -180,12 +161,6 @@ def main(argv: list[str] | None = None) -> int:
     ]
     os.chdir(ROOT)
     start = time.monotonic()
-    if args.variable_float:
-        give_variables_float()
-    if args.weight_names:
-        give_simulated_weights_names()
-    if args.weight_jax_array:
-        give_simulated_weights_jax_arrays()
     from conformance.cli import main as conformance
 
     try:

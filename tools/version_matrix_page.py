@@ -164,7 +164,7 @@ def load_runs(
             else {}
         )
         spec, version = report.target.spec, str(report.target.version)
-        if spec == "tf_keras":
+        if spec == "tf_keras" or path.stem.startswith("tf-keras"):
             kind, label = "tf_keras", f"tf-keras {version}"
         elif "nightly" in path.stem:
             kind, label = "nightly", "nightly"

@@ -75,9 +75,15 @@ def _stops(shape: Shape) -> bool:
     return shape.stop_at is not None and shape.raise_at is None
 
 
-def _runs_through(shape: Shape) -> bool:
+def _ends_by_itself(shape: Shape) -> bool:
     """Neither stopped nor raised: what a run holds is not cut short by another rule."""
     return shape.stop_at is None and shape.raise_at is None
+
+
+def _runs_through(shape: Shape) -> bool:
+    """Ends by itself after an epoch at least (whether a fit with no epoch to run ends
+    well is the train-end rule's: Keras 3.0's raises UnboundLocalError)."""
+    return _ends_by_itself(shape) and shape.epochs > shape.initial_epoch
 
 
 def _validates_through(shape: Shape) -> bool:
@@ -121,7 +127,8 @@ PARTS: dict[str, Part] = {
     ),
     "fit.hooks.order": Part(lambda r: tuple((e.fit, e.hook) for e in _hooks(r))),
     "fit.hooks.absolute-epoch": Part(
-        lambda r: tuple((e.fit, e.hook, e.index) for e in _hooks(r) if "epoch" in e.hook)
+        lambda r: tuple((e.fit, e.hook, e.index) for e in _hooks(r) if "epoch" in e.hook),
+        _ends_by_itself,
     ),
     "fit.stop-training.read-after-batch-and-epoch-end": Part(
         lambda r: tuple(
@@ -170,7 +177,8 @@ PARTS: dict[str, Part] = {
             (e.fit, tuple((key, value) for key, _, value in e.logs))
             for e in _hooks(r)
             if e.hook == "on_train_end"
-        )
+        ),
+        _ends_by_itself,
     ),
     "fit.exceptions.skip-train-end": Part(
         lambda r: (r.exceptions, tuple(e.fit for e in _hooks(r) if e.hook == "on_train_end")),
@@ -257,14 +265,24 @@ def judge(examples: int = EXAMPLES, loop: type | None = None) -> list[FitLoopVer
             continue
         witness = _smallest(part, loop, differing)
         real, simulated = record_real_fit(witness), record_harness(witness, loop)
-        reason = (
-            f"the installed Keras's fit differs in this rule's part of the record:"
-            f" {part.project(real)!r} where Keras 3.15.1 gives {part.project(simulated)!r}"
-        )
+        reason = _differing(part.project(real), part.project(simulated))
         verdicts.append(
             FitLoopVerdict(clause.id, "fail", len(judged), reason, witness, diff(real, simulated))
         )
     return verdicts
+
+
+def _differing(installed: Hashable, simulated: Hashable) -> str:
+    """How the two records differ in a clause's part, in words (for a set, what is in one
+    only)."""
+    if isinstance(installed, frozenset) and isinstance(simulated, frozenset):
+        only_installed = sorted(map(repr, installed - simulated))
+        only_simulated = sorted(map(repr, simulated - installed))
+        return (
+            f"the installed Keras's fit has {', '.join(only_installed) or 'nothing more'}"
+            f" where Keras 3.15.1's has {', '.join(only_simulated) or 'nothing more'}"
+        )
+    return f"the installed Keras's fit gives {installed!r} where Keras 3.15.1's gives {simulated!r}"
 
 
 def report(verdicts: Iterable[FitLoopVerdict], keras_version: str, examples: int) -> str:
