@@ -41,7 +41,8 @@ What maps, and why:
   checkpoint holds the module's state (weights), never the architecture:
   `save_weights_only=False` is unsupported; so are mode "auto" with `save_best_only`,
   `initial_value_threshold`, a template in the directory or the extension, and a
-  `{where}` filled from a string log value (Lightning's logs are tensors). Each
+  `{where}` filled from a string log value or a monitored value that is a string
+  (Lightning's logs are tensors), and a filepath neither str nor PathLike. Each
   epoch's save is at `on_train_epoch_end` (`save_on_train_epoch_end=True`, what the
   Trainer picks for a fit validated once per epoch).
 * `LearningRateScheduler`: Lightning's `LearningRateMonitor` only reads the rate; a
@@ -262,6 +263,23 @@ def _templated_outside_the_name(scenario: Scenario) -> bool:
     return "{" in directory or "{" in _split_extension(name)[1]
 
 
+def _filepath_not_a_path(scenario: Scenario) -> bool:
+    """A filepath that is neither a str nor a PathLike (None, an int, a list): Lightning
+    takes a directory and a file name, which such a value cannot be split into."""
+    return not isinstance(scenario.config.get("filepath"), str | os.PathLike)
+
+
+def _monitors_a_string(scenario: Scenario) -> bool:
+    """A monitored value that is a str in some epoch's logs (Lightning logs tensors)."""
+    monitor = scenario.config.get("monitor", "val_loss")
+    for fit in scenario.fits:
+        for epoch in fit.epochs:
+            validation = {f"val_{key}": value for key, value in (epoch.validation or {}).items()}
+            if isinstance({**epoch.metrics, **validation}.get(monitor), str):
+                return True
+    return False
+
+
 def _filled_from_a_string(scenario: Scenario) -> bool:
     """`{where}` in the filepath: filled from a string log value, which Lightning, whose
     logged metrics are tensors, does not have (its template gets 0 for a missing name)."""
@@ -352,5 +370,16 @@ conformance_unsupported = [
         "ModelCheckpoint",
         when=_filled_from_a_string,
         reason="Lightning logs tensors: a placeholder filled from a string log value has none",
+    ),
+    Unsupported(
+        "ModelCheckpoint",
+        when=_monitors_a_string,
+        reason="Lightning logs tensors: a monitored value that is a string cannot be logged",
+    ),
+    Unsupported(
+        "ModelCheckpoint",
+        when=_filepath_not_a_path,
+        reason="Lightning takes dirpath and filename: a filepath neither str nor PathLike"
+        " has no counterpart",
     ),
 ]
