@@ -1,11 +1,11 @@
 """Run the conformance suite in one environment of the Keras version matrix and keep
 its report (tox runs this; see matrix/README.md).
 
-    python matrix/run_env.py NAME [TARGET] [--expect VERSION] [--variable-float]
-        [--weight-names] [--weight-jax-array]
+    python matrix/run_env.py NAME [TARGET] [--expect VERSION] [--divergences FILE]
+        [--variable-float] [--weight-names] [--weight-jax-array]
 
 runs `callback-conformance run TARGET --profile default --scenario-timeout 120 --json
-matrix/reports/NAME.json`
+matrix/reports/NAME.json [--divergences FILE]`
 (TARGET is `keras` unless given; the command's own `main`, in this process) from the
 repository root, then for `keras` `callback-conformance fit-loop --json
 matrix/fit-loop/NAME.json` (the version's own `fit` judged per `fit.*` clause), and writes
@@ -98,9 +98,10 @@ def installed() -> dict[str, str]:
 def target_version(target: str) -> str:
     module = {"keras": "keras", "tf_keras": "tf_keras"}.get(target, target.partition(":")[0])
     code = f"import {module}; print({module}.__version__)"
-    return subprocess.run(
+    printed = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    ).stdout.strip()
+    ).stdout
+    return printed.strip().splitlines()[-1]  # keras-core prints its backend first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("name", help="the report's name: matrix/reports/NAME.json")
     parser.add_argument("target", nargs="?", default="keras")
     parser.add_argument("--expect", default=None, help="the version the target must report")
+    parser.add_argument(
+        "--divergences", default=None, help="the target's declared divergences (a TOML file)"
+    )
     parser.add_argument(
         "--variable-float", action="store_true", help="give Keras 3.0-3.4 variables __float__"
     )
@@ -158,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         SCENARIO_TIMEOUT,
         "--json",
         str(report.relative_to(ROOT)),
+        *(["--divergences", args.divergences] if args.divergences else []),
     ]
     os.chdir(ROOT)
     start = time.monotonic()

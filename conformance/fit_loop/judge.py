@@ -182,7 +182,7 @@ PARTS: dict[str, Part] = {
     ),
     "fit.exceptions.skip-train-end": Part(
         lambda r: (r.exceptions, tuple(e.fit for e in _hooks(r) if e.hook == "on_train_end")),
-        lambda shape: shape.raise_at is not None,
+        lambda shape: shape.raise_at is not None and shape.epochs > shape.initial_epoch,
     ),
 }
 

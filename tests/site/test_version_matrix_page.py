@@ -211,3 +211,28 @@ def test_the_fit_loop_verdicts_take_the_place_of_the_reports(matrix: Path) -> No
     assert [run.verdict(FIT) for run in runs] == ["fail", "not-run", "pass", "not-run"]
     text = page.build(matrix / "reports", matrix / "environments", _changes(matrix, ""), loops)
     assert "fit(steps_per_execution=2)" in text and "on_train_batch_end(0)" in text
+
+
+def test_a_preview_run_with_declared_divergences_needs_no_change_entry(matrix: Path) -> None:
+    """keras-core runs with its divergences file: a divergent clause is explained by its
+    declaration, whose reason and source the page gives; it is shown first, and left out
+    of the release-by-release story."""
+    report = _report("0.1.7", {A: "divergent", B: "pass"}, spec="conformance.adapters.keras_core")
+    report["clauses"][0]["divergence"] = {
+        "target": "conformance.adapters.keras_core",
+        "versions": "==0.1.7",
+        "kind": "intentional",
+        "reason": "PREVIEW-A: patience as Keras 2 counted it.",
+        "link": "https://example.org/keras-core#L1",
+        "witness": ["w.json"],
+    }
+    (matrix / "reports" / "keras-core-0.1.7.json").write_text(json.dumps(report))
+    runs = page.load_runs(matrix / "reports", matrix / "environments")
+    assert runs[0].label == "keras-core 0.1.7"
+    changes = _changes(matrix, "")
+    findings = page.audit(runs, page.load_changes(runs, changes))
+    assert "keras-core 0.1.7" not in findings.unexplained
+    text = page.build(matrix / "reports", matrix / "environments", changes)
+    versions = text.split("## Version by version")[1]
+    assert "PREVIEW-A" in versions and "https://example.org/keras-core#L1" in versions
+    assert "keras-core" not in text.split("## Release by release")[1].split("## Version by")[0]
