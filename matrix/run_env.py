@@ -132,8 +132,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    # Importing the target here, in a process of its own, also writes Keras's keras.json
+    # into KERAS_HOME, as the suite's worker would otherwise do, outside its run directory.
+    found = target_version(args.target)
     if args.expect is not None:
-        found = target_version(args.target)
         if found != args.expect:
             print(f"run_env: {args.target} is {found}, expected {args.expect}", file=sys.stderr)
             return 2
