@@ -31,9 +31,7 @@ class RunningTarget:
     # clause -> the scenarios where a declared divergence of it is known, not judged
     # there (`when` in a divergences file: conformance.divergences.scope); None: wherever
     # the clause's own regime holds (a declaration without `when`)
-    declared_scopes: Mapping[str, Callable[[Scenario], bool] | None] = field(
-        default_factory=dict
-    )
+    declared_scopes: Mapping[str, Callable[[Scenario], bool] | None] = field(default_factory=dict)
     # the runs of the scenarios the current group of properties draws (conformance.runner)
     observations: SharedObservations = field(default_factory=SharedObservations)
 

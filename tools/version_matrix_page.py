@@ -231,9 +231,7 @@ def differences(run: Run, base: Run) -> list[str]:
     (not those the run's report predates, nor those not run there: it has no verdict for
     them, as tf-keras and keras-core have none for the fit loop, keras-core none for
     TensorBoard without TensorFlow)."""
-    return [
-        c for c in base.clauses if run.verdict(c) not in (base.verdict(c), "absent", "not-run")
-    ]
+    return [c for c in base.clauses if run.verdict(c) not in (base.verdict(c), "absent", "not-run")]
 
 
 def declared(run: Run) -> dict[str, str]:

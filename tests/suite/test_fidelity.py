@@ -39,6 +39,7 @@ pytestmark = pytest.mark.fidelity
 
 EXAMPLES = int(os.environ.get("FIDELITY_EXAMPLES", settings().max_examples))  # profile's count
 
+
 def comparable(shape: Shape, record: Record) -> Record:
     """The record without the one known difference the property tolerates: when no epoch
     runs (`initial_epoch >= epochs`) the harness cannot know fit's `epochs` argument nor the
