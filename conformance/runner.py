@@ -584,7 +584,8 @@ def _judge(
             continue
         differing.append(prop.name)
         for clause in in_play.intersection(prop.clauses):
-            projected.update([clause] if clause in prop.projections else [])
+            if clause in prop.projections:
+                projected.add(clause)
             if _clause_differs(prop, clause, examination):
                 own_part_differs.add(clause)
         if first is None:
