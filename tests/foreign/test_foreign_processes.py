@@ -52,6 +52,7 @@ def verdict(report: dict[str, Any], clause: str) -> tuple[str, str]:
     return found["verdict"], found["reason"]
 
 
+@pytest.mark.slow
 def test_a_driver_that_exits_in_a_hook_fails_the_scenario_saying_so(tmp_path: Path) -> None:
     result, report = cli_run("tests.foreign.exits", tmp_path, *QUICK, "-k", CLAUSE)
     assert result.returncode == 1, result.stderr

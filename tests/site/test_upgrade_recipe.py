@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "guide-upgrading-keras.md"
 
@@ -22,6 +24,7 @@ def recipe_steps() -> list[str]:
     return [m.group(1) for m in re.finditer(r"^\s+(?:- )?run: (.+)$", workflow, re.M)]
 
 
+@pytest.mark.slow
 def test_the_recipe_compares_two_installed_kerases_and_writes_the_summary(
     tmp_path: Path,
 ) -> None:

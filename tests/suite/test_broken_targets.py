@@ -97,6 +97,7 @@ def check(callback: str, expected: Any, found: dict[str, tuple[str, str, bool]])
 CASES = [case for name in ALL if name not in THROUGH_THE_CLI for case in expectations(name)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "module_name, callback, expected",
     CASES,
@@ -172,6 +173,7 @@ def check_report(module_name: str, report: dict[str, Any]) -> None:
         check(callback, module.EXPECTED.get(callback), found)
 
 
+@pytest.mark.slow
 def test_hanging_hooks_are_stopped_and_the_run_finishes(tmp_path):
     started = time.monotonic()
     result, report = cli_run("tests.broken_targets.hangs", tmp_path)

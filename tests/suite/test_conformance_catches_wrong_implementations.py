@@ -26,6 +26,7 @@ def first_failing_property(module_name: str, callback: str):
     return None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module_name", ALL, ids=[name.rsplit(".", 1)[-1] for name in ALL])
 def test_suite_fails_the_wrong_implementation(module_name):
     callback, _ = importlib.import_module(module_name).CAUGHT_BY

@@ -50,6 +50,7 @@ def _suspects(clause_ids: tuple[str, ...]) -> list[Property]:
     return sorted(chosen, key=lambda prop: prop.kind != "invariant")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", MUTANTS, ids=_short)
 def test_wrong_implementation_is_caught(name: str) -> None:
     """At the default profile's examples, unshrunk, by a property tagged with a clause the

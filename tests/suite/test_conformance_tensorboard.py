@@ -55,6 +55,7 @@ def test_invariant_holds_of_the_reference(prop: Property) -> None:
     assert result.verdict == "pass", result.reason
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("mutant", MUTANTS, ids=lambda m: m.rsplit(".", 1)[-1])
 def test_mutant_is_caught(mutant: str) -> None:
     callback, _ = importlib.import_module(mutant).CAUGHT_BY

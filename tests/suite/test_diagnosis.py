@@ -51,6 +51,7 @@ def _report(
     return {c["id"]: c for c in json.loads(report.read_text())["clauses"]}
 
 
+@pytest.mark.slow
 def test_a_port_s_tie_bug_behaves_like_the_catalogue_s(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -66,6 +67,7 @@ def test_a_port_s_tie_bug_behaves_like_the_catalogue_s(
     assert "            behaves like `es_min_delta_non_strict`" in out
 
 
+@pytest.mark.slow
 def test_a_bug_the_catalogue_does_not_know_is_named_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -384,7 +384,6 @@ def test_the_terminal_names_each_changed_clause(matrix_diff: ReportDiff) -> None
         assert any(line.startswith(f"  {clause.id}  {arrow}") for line in lines)
 
 
-
 def test_the_command_line_exits_1_on_changes_and_writes_markdown(tmp_path):
     from tests.suite.test_conformance_cli import cli
 

@@ -126,6 +126,7 @@ def test_params_when_no_epoch_runs() -> None:
 # --- the property catches wrong harnesses ---------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loop", [BatchEndAtBeginIndex, StopNotReadAfterBatchEnd])
 def test_fidelity_property_catches_a_wrong_loop(loop: type) -> None:
     """The fidelity property, searched with the same strategy, finds a shape on which each

@@ -174,11 +174,13 @@ def sandbox_available() -> bool:
     return False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", list(CASES))
 def test_a_hostile_target_gets_an_honest_report_and_harms_nothing(module, tmp_path):
     check_case(module, tmp_path, [("--jobs", "1"), ("--jobs", "2")])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("module", list(CASES))
 def test_under_the_sandbox_too(module, tmp_path):
     if not sandbox_available():
