@@ -18,9 +18,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from conformance.adapters.keras import quiet_tensorflow_logs
+
 os.environ.setdefault("KERAS_BACKEND", "jax")
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+quiet_tensorflow_logs()
 
 
 def _train(callbacks_module: Any, workdir: Path) -> dict[str, Any]:

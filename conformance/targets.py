@@ -54,6 +54,7 @@ from conformance.adapters.keras import (
     import_tensorflow_for_tensorboard,
     keras_precision,
     leave_tensorflow_summary_contexts,
+    quiet_tensorflow_logs,
 )
 from conformance.harness.observe import ModelAdapter
 from conformance.unsupported import Declarations, UnsupportedError, declarations
@@ -307,6 +308,7 @@ def _reference_target() -> Target:
 @named("keras")
 def _keras_target() -> Target:
     os.environ.setdefault("KERAS_BACKEND", "jax")
+    quiet_tensorflow_logs()
     keras = _import("keras", "keras")
     backend = keras.backend.backend()
     classes, not_run = _classes(keras.callbacks)
@@ -333,6 +335,7 @@ def _keras_target() -> Target:
 
 @named("tf_keras")
 def _tf_keras_target() -> Target:
+    quiet_tensorflow_logs()
     tf_keras = _import("tf_keras", "tf_keras")
     classes, not_run = _classes(tf_keras.callbacks)
     return Target(

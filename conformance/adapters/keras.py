@@ -11,6 +11,7 @@ the hooks restore that state and import TensorFlow ahead of the time limit.
 from __future__ import annotations
 
 import importlib
+import os
 from typing import Any
 
 import numpy as np
@@ -31,6 +32,13 @@ flushed to zero (jax, TensorFlow): `monitor.precision`."""
 def keras_precision(backend: str) -> str:
     """How Keras 3 on `backend` compares monitored values."""
     return KERAS_BACKEND_PRECISIONS.get(backend, "float32-ftz")
+
+
+def quiet_tensorflow_logs() -> None:
+    """TensorFlow's C++ start-up lines (absl's, the CPU-feature and oneDNN notes) on
+    stderr drown what the suite says: silence them before TensorFlow loads, which reads
+    the level once, unless the user chose a level."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 def import_tensorflow_for_tensorboard(callback: str) -> None:

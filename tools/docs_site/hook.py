@@ -30,6 +30,10 @@ _REPOSITORY = str(Path(__file__).resolve().parents[2])
 if _REPOSITORY not in sys.path:
     sys.path.insert(0, _REPOSITORY)
 
+from conformance.adapters.keras import quiet_tensorflow_logs  # noqa: E402
+
+quiet_tensorflow_logs()  # before the examples' event files load TensorFlow (tensorboard does)
+
 from conformance.clauses import CLAUSES, clause  # noqa: E402
 from tools.docs_site import sources, tables  # noqa: E402
 from tools.docs_site.examples import EXAMPLE_BLOCK  # noqa: E402
