@@ -4,8 +4,10 @@
 
 Each property becomes one test (`test_property[<name>]`), run against `--target` with
 the examples of `--conformance-profile` (default `quick`), derandomized unless
-`--conformance-seed` is given. Without `--target` the tests are skipped. The plugin is
-registered through the `pytest11` entry point, so installing the package is enough.
+`--conformance-seed` is given. A target that cannot be imported ends the session in one
+line naming the file and line (`--conformance-traceback` prints the traceback too).
+Without `--target` the tests are skipped. The plugin is registered through the `pytest11`
+entry point, so installing the package is enough.
 """
 
 from __future__ import annotations
@@ -27,6 +29,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--conformance-profile", default="quick", choices=PROFILE_NAMES)
     group.addoption("--conformance-seed", type=int, default=None)
+    group.addoption(
+        "--conformance-traceback",
+        action="store_true",
+        help="when the target cannot be imported, print the Python traceback of the failure"
+        " before the one-line message (callback-conformance run --traceback)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +54,8 @@ def conformance_target(request: pytest.FixtureRequest) -> Iterator[Any]:
     try:
         running = connect(spec, path=path)
     except TargetError as error:
-        pytest.exit(str(error), returncode=2)
+        shown = request.config.getoption("--conformance-traceback") and error.traceback
+        pytest.exit(f"{error.traceback}{error}" if shown else str(error), returncode=2)
     try:
         yield running
     finally:

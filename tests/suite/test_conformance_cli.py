@@ -317,6 +317,28 @@ def test_the_readme_s_pytest_line_finds_a_port_in_the_working_directory(tmp_path
     assert " passed" in result.stdout
 
 
+@pytest.mark.parametrize("traceback", [False, True], ids=["one-line", "traceback"])
+def test_a_port_that_cannot_be_imported_ends_the_pytest_session_saying_where(
+    tmp_path: Path, traceback: bool
+) -> None:
+    """Under pytest as on the command line: the file and line in one message, exit 2, and
+    the Python traceback before it with `--conformance-traceback`."""
+    (tmp_path / "broken_port.py").write_text("import os\n\n1 / 0\n")
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("pytest")), "--pyargs", "conformance", "-q"]
+        + ["-p", "no:cacheprovider", "--target=broken_port"]
+        + (["--conformance-traceback"] if traceback else []),
+        capture_output=True,
+        text=True,
+        cwd=str(tmp_path),
+        env={**os.environ, "PYTHONPATH": ROOT},
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 2, output[-2000:]
+    assert "ZeroDivisionError: division by zero (broken_port.py, line 3)" in output
+    assert ("Traceback (most recent call last)" in output) is traceback
+
+
 def _counts(pytest_output: str) -> list[str]:
     """pytest's failed and passed counts ("1 failed", "4 passed"); xdist workers do not
     report the deselected."""
