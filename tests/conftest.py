@@ -27,3 +27,10 @@ from tests.support.implementations import callbacks_of  # noqa: E402
 def impl(request):
     """The callbacks module of the implementation the test is parametrized with."""
     return callbacks_of(request.param)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tier first, when it runs: pytest-xdist hands the first tests out to its
+    workers in turn, so the longest start side by side while the many short ones fill in
+    after; collected last, one worker ran them alone at the end of the run."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
