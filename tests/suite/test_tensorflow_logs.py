@@ -24,6 +24,9 @@ ENTRY_POINTS = {
     "docs build": "import tools.docs_site.hook",
     "demo": "import conformance.demo",
 }
+each_entry_point = pytest.mark.parametrize(
+    "entry_point", list(ENTRY_POINTS.values()), ids=list(ENTRY_POINTS)
+)
 
 
 def _stderr(entry_point: str, level: str | None) -> str:
@@ -43,12 +46,12 @@ def _stderr(entry_point: str, level: str | None) -> str:
     return result.stderr
 
 
-@pytest.mark.parametrize("entry_point", list(ENTRY_POINTS.values()), ids=list(ENTRY_POINTS))
+@each_entry_point
 def test_tensorflow_loads_quietly_after_it(entry_point: str) -> None:
     assert START_UP not in _stderr(entry_point, level=None)
 
 
-@pytest.mark.parametrize("entry_point", list(ENTRY_POINTS.values()), ids=list(ENTRY_POINTS))
+@each_entry_point
 def test_a_level_the_user_chose_is_kept(entry_point: str) -> None:
     """Level 0 shows TensorFlow's lines: also what shows the check above can fail."""
     assert START_UP in _stderr(entry_point, level="0")
